@@ -1,0 +1,343 @@
+// Engine overhead: CPU time per record of the process that runs the engine (client + engine +
+// journal), with the simulator in its own child process and no latency, so that the figures
+// are the engine's own cost and not the server's. Run: npx tsx bench/engine-overhead.ts [--quick]
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { BatchEngine, RecordRefusedError } from "../src/batch/index.js";
+import type { RecordOperation } from "../src/batch/index.js";
+import { P21Client } from "../src/client/index.js";
+import type { Result } from "../src/client/index.js";
+import { Journal } from "../src/journal/index.js";
+import type {
+  AttemptPlace,
+  ItemOutcome,
+  ItemRecord,
+  ItemState,
+  NewEvent,
+  NewItem,
+  NewRun,
+  RunRecord,
+  RunState,
+} from "../src/journal/index.js";
+import { DEMO, startSimulator } from "../src/simulator/index.js";
+
+/** One measured configuration. */
+export interface OverheadFigures {
+  records: number;
+  wallMs: number;
+  recordsPerSecond: number;
+  /** User + system CPU of the engine's process, per record. */
+  cpuMsPerRecord: number;
+}
+
+export interface EngineOverheadResult {
+  records: number;
+  withJournal: OverheadFigures;
+  withoutJournal: OverheadFigures;
+  /** What the SQLite journal (WAL, synchronous=FULL) adds per record. */
+  journalCpuMsPerRecord: number;
+}
+
+interface BenchPage {
+  supplierId: number;
+  productGroupId: string;
+  description: string;
+  effectiveDate: string;
+  expirationDate: string;
+}
+
+function benchPages(count: number, prefix: string): BenchPage[] {
+  const suppliers = DEMO.supplierIds.length;
+  const pairs = suppliers * DEMO.productGroupIds.length;
+
+  return Array.from({ length: count }, (_, index) => {
+    const pair = index % pairs;
+    const year = 2060 + Math.floor(index / pairs);
+
+    return {
+      supplierId: DEMO.supplierIds[pair % suppliers] ?? 0,
+      productGroupId: DEMO.productGroupIds[Math.floor(pair / suppliers)] ?? "",
+      description: `${prefix} ${index}`,
+      effectiveDate: `${year}-01-01`,
+      expirationDate: `${year}-12-31`,
+    };
+  });
+}
+
+function ensureOk(result: Result, page: BenchPage): void {
+  if (!result.ok) throw new RecordRefusedError(`create of '${page.description}'`, result);
+}
+
+const createPage: RecordOperation<BenchPage, { pricePageUid: number | undefined }> = {
+  kind: "record",
+  name: "bench.price-page.create",
+  service: "SalesPricePage",
+  naturalKey: (page) => page.description,
+  describe: (page) => `price page '${page.description}'`,
+  async run(window, page, context) {
+    const call = { signal: context.signal };
+    const form = (field: string, value: string) => ({
+      tab: "FORM",
+      datawindow: "form",
+      field,
+      value,
+    });
+    ensureOk(
+      await window.change(
+        [
+          form("price_page_type_cd", "Supplier / Product Group"),
+          form("company_id", DEMO.companyId),
+          form("product_group_id", page.productGroupId),
+          form("supplier_id", String(page.supplierId)),
+          form("description", page.description),
+          form("pricing_method_cd", "Source"),
+          form("source_price_cd", "Supplier List Price"),
+          form("effective_date", page.effectiveDate),
+          form("expiration_date", page.expirationDate),
+        ],
+        call,
+      ),
+      page,
+    );
+    ensureOk(await window.selectTab("VALUES", call), page);
+    ensureOk(
+      await window.change(
+        [
+          {
+            tab: "VALUES",
+            datawindow: "values",
+            field: "calculation_method_cd",
+            value: "Multiplier",
+          },
+          { tab: "VALUES", datawindow: "values", field: "calculation_value1", value: "0.55" },
+        ],
+        call,
+      ),
+      page,
+    );
+    const saved = await context.settleDialogs(await window.save(call));
+    ensureOk(saved, page);
+
+    return { pricePageUid: saved.generatedKey };
+  },
+  reconcile: () => Promise.resolve(undefined),
+};
+
+/**
+ * The journal methods the engine calls, kept in memory and never written: the baseline that
+ * shows what the durable journal costs.
+ */
+class MemoryJournalShim {
+  readonly #items = new Map<number, ItemRecord>();
+  readonly #runs = new Map<string, RunRecord>();
+
+  createRun(run: NewRun): RunRecord {
+    const now = new Date().toISOString();
+    const record: RunRecord = {
+      id: run.id ?? `run-${this.#runs.size + 1}`,
+      kind: run.kind,
+      state: "pending",
+      options: run.options,
+      inputDigest: run.inputDigest,
+      baseUrl: run.baseUrl,
+      username: run.username,
+      parentRunId: run.parentRunId,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: undefined,
+    };
+    this.#runs.set(record.id, record);
+
+    return record;
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return this.#runs.get(runId);
+  }
+
+  setRunState(runId: string, state: RunState): void {
+    const run = this.#runs.get(runId);
+    if (run !== undefined) run.state = state;
+  }
+
+  addItems(runId: string, phase: string, items: readonly NewItem[]): ItemRecord[] {
+    return items.map((item, index) => {
+      const record: ItemRecord = {
+        id: this.#items.size + 1,
+        runId,
+        phase,
+        sequence: index + 1,
+        naturalKey: item.naturalKey,
+        input: item.input,
+        state: "pending",
+        attempts: 0,
+        result: undefined,
+        errorCode: undefined,
+        errorMessage: undefined,
+        batch: undefined,
+        session: undefined,
+        startedAt: undefined,
+        settledAt: undefined,
+        durationMs: undefined,
+      };
+      this.#items.set(record.id, record);
+
+      return record;
+    });
+  }
+
+  items(runId: string, filter: { phase?: string } = {}): ItemRecord[] {
+    return [...this.#items.values()]
+      .filter(
+        (item) =>
+          item.runId === runId && (filter.phase === undefined || item.phase === filter.phase),
+      )
+      .map((item) => ({ ...item }));
+  }
+
+  counts(runId: string, phase?: string): Record<ItemState, number> {
+    const counts = { pending: 0, in_flight: 0, succeeded: 0, failed: 0, skipped: 0 };
+    for (const item of this.items(runId, phase === undefined ? {} : { phase }))
+      counts[item.state] += 1;
+
+    return counts;
+  }
+
+  markInFlight(itemId: number, at: AttemptPlace): ItemRecord {
+    return this.#update(itemId, { state: "in_flight", batch: at.batch, session: at.session }, 1);
+  }
+
+  settle(itemId: number, outcome: ItemOutcome): ItemRecord {
+    return this.#update(itemId, {
+      state: outcome.state,
+      result: outcome.result,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+    });
+  }
+
+  returnToPending(itemId: number): ItemRecord {
+    return this.#update(itemId, { state: "pending" });
+  }
+
+  appendEvent(_runId: string, _event: NewEvent): void {}
+
+  transaction<T>(work: () => T): T {
+    return work();
+  }
+
+  close(): void {}
+
+  #update(itemId: number, change: Partial<ItemRecord>, attempts = 0): ItemRecord {
+    const item = this.#items.get(itemId);
+    if (item === undefined) throw new Error(`no item ${itemId}`);
+
+    Object.assign(item, change, { attempts: item.attempts + attempts });
+
+    return { ...item };
+  }
+}
+
+async function startSimulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--serve"],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) =>
+      reject(new Error(`simulator process exited with ${String(code)}`)),
+    );
+  });
+
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+async function measure(journal: Journal, baseUrl: string, records: number, prefix: string) {
+  const run = journal.createRun({ kind: "bench", options: {}, inputDigest: prefix, baseUrl });
+  journal.addItems(
+    run.id,
+    "create",
+    benchPages(records, prefix).map((page) => ({ naturalKey: page.description, input: page })),
+  );
+  const engine = new BatchEngine({
+    journal,
+    createClient: () => new P21Client({ baseUrl, username: "api_user", password: "api_password" }),
+  });
+
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  const summary = await engine.runPhase(run.id, "create", createPage);
+  const wallMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (summary.succeeded !== records) {
+    throw new Error(`bench run settled ${summary.succeeded} of ${records} records`);
+  }
+
+  return {
+    records,
+    wallMs: Math.round(wallMs),
+    recordsPerSecond: Math.round((records / wallMs) * 1_000),
+    cpuMsPerRecord: Number(((cpu.user + cpu.system) / 1_000 / records).toFixed(3)),
+  };
+}
+
+/** Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal and without. */
+export async function runEngineOverheadBench(
+  options: { quick?: boolean } = {},
+): Promise<EngineOverheadResult> {
+  const records = options.quick === true ? 1_000 : 10_000;
+  const simulator = await startSimulatorProcess();
+  const directory = mkdtempSync(join(tmpdir(), "p21kit-bench-"));
+
+  try {
+    const journal = Journal.open(join(directory, "journal.db"));
+    const withJournal = await measure(journal, simulator.url, records, "Journal");
+    journal.close();
+
+    const shim = new MemoryJournalShim() as unknown as Journal;
+    const withoutJournal = await measure(shim, simulator.url, records, "Memory");
+
+    return {
+      records,
+      withJournal,
+      withoutJournal,
+      journalCpuMsPerRecord: Number(
+        (withJournal.cpuMsPerRecord - withoutJournal.cpuMsPerRecord).toFixed(3),
+      ),
+    };
+  } finally {
+    await simulator.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+async function serve(): Promise<void> {
+  const simulator = await startSimulator({ data: "demo", latency: "none", poolSize: 5 });
+  process.stdout.write(`${simulator.url}\n`);
+  process.stdin.resume();
+  process.stdin.once("end", () => void simulator.close().then(() => process.exit(0)));
+}
+
+const invokedDirectly = process.argv[1] === fileURLToPath(import.meta.url);
+if (invokedDirectly && process.argv.includes("--serve")) {
+  await serve();
+} else if (invokedDirectly) {
+  const result = await runEngineOverheadBench({ quick: process.argv.includes("--quick") });
+  console.log(JSON.stringify(result, null, 2));
+}

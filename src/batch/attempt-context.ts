@@ -1,0 +1,83 @@
+import type { P21Client, Result } from "../client/index.js";
+import type { ItemRecord } from "../journal/index.js";
+import { settleDialogs } from "./dialogs.js";
+import type { OperationContext, ReconcileContext } from "./operation.js";
+import type { PhaseRuntime } from "./phase-runtime.js";
+import type { SessionLease } from "./session-lease.js";
+
+/** What the runners of one batch share. */
+export interface BatchScope<Input, Output> {
+  readonly runtime: PhaseRuntime<Input, Output>;
+  readonly lease: SessionLease<Input, Output>;
+  readonly client: P21Client;
+  readonly workerIndex: number;
+  readonly batch: number;
+}
+
+/** The context an operation receives for one attempt. */
+export function operationContext<Input, Output>(
+  scope: BatchScope<Input, Output>,
+  attempt: number,
+  description: string,
+  itemId: number | undefined,
+): OperationContext {
+  const { runtime, workerIndex } = scope;
+
+  return {
+    signal: runtime.stop.hard,
+    attempt,
+    logger: runtime.logger,
+    settleDialogs: (result: Result) =>
+      settleDialogs(result, runtime.options.dialogPolicy, description, (answered) =>
+        runtime.emit({ type: "dialog-answered", workerIndex, itemId, ...answered }),
+      ),
+    event: (name, data = {}) =>
+      runtime.emit({ type: "operation-event", workerIndex, name, itemId, data }),
+  };
+}
+
+export function reconcileContext<Input, Output>(
+  runtime: PhaseRuntime<Input, Output>,
+): ReconcileContext {
+  return { signal: runtime.stop.hard, logger: runtime.logger };
+}
+
+/** Writes an item's settlement to the journal and the progress stream. */
+export function settleItem<Input, Output>(
+  runtime: PhaseRuntime<Input, Output>,
+  workerIndex: number,
+  item: ItemRecord,
+  outcome:
+    | { state: "succeeded"; result: Output; via: "run" | "reconcile" }
+    | { state: "failed"; errorCode: string; errorMessage: string },
+): void {
+  const settled = runtime.remember(
+    outcome.state === "succeeded"
+      ? runtime.journal.settle(item.id, { state: "succeeded", result: outcome.result ?? null })
+      : runtime.journal.settle(item.id, {
+          state: "failed",
+          errorCode: outcome.errorCode,
+          errorMessage: outcome.errorMessage,
+        }),
+  );
+
+  runtime.counter.settled(settled.state === "failed" ? "failed" : "succeeded");
+  if (outcome.state === "succeeded" && outcome.via === "reconcile") {
+    runtime.statistics.reconciled += 1;
+  }
+
+  runtime.emit({
+    type: "record-settled",
+    workerIndex,
+    itemId: settled.id,
+    naturalKey: settled.naturalKey,
+    state: outcome.state,
+    attempts: settled.attempts,
+    errorCode: outcome.state === "failed" ? outcome.errorCode : undefined,
+    errorMessage: outcome.state === "failed" ? outcome.errorMessage : undefined,
+    via: outcome.state === "succeeded" ? outcome.via : "run",
+    counts: runtime.counter.counts,
+    ratePerSecond: runtime.counter.ratePerSecond(),
+    etaMs: runtime.counter.etaMs(),
+  });
+}

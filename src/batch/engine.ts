@@ -1,0 +1,149 @@
+import type { ItemRecord } from "../journal/index.js";
+import { splitIntoBatches } from "./batches.js";
+import { EngineError } from "./errors.js";
+import type { Operation } from "./operation.js";
+import type { EngineOptions, ResolvedEngineOptions } from "./options.js";
+import { resolveEngineOptions } from "./options.js";
+import { PhaseRuntime } from "./phase-runtime.js";
+import { reconcileInFlight } from "./reconcile.js";
+import { applyReconciliation, planResume } from "./resume-plan.js";
+import { StopController } from "./stop.js";
+import type { PhaseSummary } from "./summary.js";
+import { runWorker } from "./worker.js";
+
+/**
+ * Runs the items of a journal's phases against P21: a fresh session per batch, one window per
+ * batch cleared between records, close-and-reopen after any error, retries with backoff,
+ * reconciliation of ambiguous writes, several sessions under AIMD control, and resume.
+ */
+export class BatchEngine {
+  readonly #options: ResolvedEngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.#options = resolveEngineOptions(options);
+  }
+
+  /**
+   * Runs every item of `phase` in the run that is not settled: in-flight items are reconciled
+   * first (never re-sent blindly), then pending ones in batches. Resolves when the phase is
+   * done or stopped; rejects only when no session could be opened at all (or the journal
+   * failed), leaving every unsettled item as it was.
+   */
+  async runPhase<Input, Output>(
+    runId: string,
+    phase: string,
+    operation: Operation<Input, Output>,
+  ): Promise<PhaseSummary> {
+    const options = this.#options;
+    const journal = options.journal;
+    const stop = new StopController(options.signal, options.hardSignal);
+    const items = journal.items(runId, { phase });
+    const runtime = new PhaseRuntime(options, runId, phase, operation, stop, items);
+    const plan = planResume(items);
+    const run = journal.getRun(runId);
+    if (run !== undefined && run.state !== "running") journal.setRunState(runId, "running");
+
+    let workerFailure: unknown;
+    try {
+      runtime.emit({
+        type: "phase-started",
+        counts: runtime.counter.counts,
+        operation: operation.name,
+        inFlight: plan.reconcile.length,
+        batches: Math.ceil(plan.run.length / options.batchSize),
+        sessions: options.sessions,
+      });
+
+      let runIds = plan.run;
+      if (plan.reconcile.length > 0 && !stop.stopping) {
+        const inFlight = plan.reconcile.map((itemId) => runtime.item(itemId));
+        const answers = await reconcileInFlight(runtime, runtime.clientFor(0), inFlight);
+        runIds = applyReconciliation(items, plan, answers).run;
+      }
+
+      runtime.queue.push(...this.#batches(runtime, runIds));
+      const workers = Math.min(options.sessions, runtime.queue.length);
+      const results = await Promise.allSettled(
+        Array.from({ length: workers }, (_, workerIndex) => runWorker(runtime, workerIndex)),
+      );
+      workerFailure = results.find((result) => result.status === "rejected")?.reason;
+    } finally {
+      await runtime.closeClients();
+      stop.dispose();
+    }
+
+    return this.#finish(runtime, workerFailure);
+  }
+
+  #batches<Input, Output>(runtime: PhaseRuntime<Input, Output>, itemIds: readonly number[]) {
+    const operation = runtime.operation;
+    const options = this.#options;
+    const phaseItems = [...runtime.items.values()];
+    const firstBatchNumber = Math.max(0, ...phaseItems.map((item) => item.batch ?? 0)) + 1;
+
+    return splitIntoBatches(
+      runtime.phase,
+      itemIds.map((itemId) => {
+        const item: ItemRecord = runtime.item(itemId);
+        const groupKey =
+          operation.kind === "group" ? operation.groupKey(item.input as Input) : undefined;
+
+        return { id: item.id, sequence: item.sequence, groupKey };
+      }),
+      options.batchSize,
+      {
+        retries: options.retries,
+        backoffBaseMs: options.backoff.baseMs,
+        backoffMaxMs: options.backoff.maxMs,
+      },
+      firstBatchNumber,
+    );
+  }
+
+  #finish<Input, Output>(
+    runtime: PhaseRuntime<Input, Output>,
+    workerFailure: unknown,
+  ): PhaseSummary {
+    const journal = this.#options.journal;
+    const counts = journal.counts(runtime.runId, runtime.phase);
+    const unsettled = counts.pending + counts.in_flight;
+    const interrupted = runtime.stop.stopping && unsettled > 0;
+    const abandoned = workerFailure !== undefined && counts.pending > 0;
+    if (interrupted || abandoned) journal.setRunState(runtime.runId, "interrupted");
+
+    const summary: PhaseSummary = {
+      phase: runtime.phase,
+      total: Object.values(counts).reduce((sum, count) => sum + count, 0),
+      succeeded: counts.succeeded,
+      failed: counts.failed,
+      skipped: counts.skipped,
+      unsettled,
+      ...runtime.statistics,
+      interrupted,
+      elapsedMs: runtime.elapsedMs,
+    };
+
+    runtime.emit({
+      type: "phase-finished",
+      counts: runtime.counter.counts,
+      interrupted,
+      retries: summary.retries,
+      reopens: summary.reopens,
+      sessionsOpened: summary.sessionsOpened,
+    });
+
+    if (workerFailure !== undefined && counts.pending > 0 && !interrupted) {
+      if (workerFailure instanceof EngineError) throw workerFailure;
+
+      throw new EngineError(
+        "P21_SESSIONS_UNAVAILABLE",
+        `phase ${runtime.phase} stopped with ${unsettled} item(s) unsettled: ${
+          workerFailure instanceof Error ? workerFailure.message : "a worker failed"
+        }`,
+        { cause: workerFailure },
+      );
+    }
+
+    return summary;
+  }
+}

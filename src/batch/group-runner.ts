@@ -1,0 +1,204 @@
+import type { Window } from "../client/index.js";
+import type { BatchScope } from "./attempt-context.js";
+import { operationContext, settleItem } from "./attempt-context.js";
+import type { GroupOperation } from "./operation.js";
+import { askServer } from "./reconcile.js";
+import { extraSessionRetries, recover } from "./record-runner.js";
+import type { RecordOutcome } from "./record-runner.js";
+import { decideRetry, readFailure } from "./retry.js";
+import { StoppingError } from "./session-lease.js";
+import { sleep } from "./stop.js";
+
+/** Outcomes per item id. */
+export type GroupOutcome = Map<number, RecordOutcome>;
+
+function returnToPending<Input, Output>(
+  scope: BatchScope<Input, Output>,
+  itemIds: readonly number[],
+  reason: string,
+  outcome: GroupOutcome,
+): GroupOutcome {
+  for (const itemId of itemIds) {
+    if (scope.runtime.item(itemId).state === "in_flight") {
+      scope.runtime.remember(scope.runtime.journal.returnToPending(itemId, reason));
+    }
+
+    outcome.set(itemId, "stopped");
+  }
+
+  return outcome;
+}
+
+/**
+ * Runs a group (items sharing one window load and one save) to the end. Transient failures
+ * retry the group; after an ambiguous save the whole group is reconciled and only the missing
+ * items are re-sent; a refused group is split in halves so that one bad item does not fail the
+ * others.
+ */
+export async function runGroup<Input, Output>(
+  scope: BatchScope<Input, Output>,
+  operation: GroupOperation<Input, Output>,
+  groupItemIds: readonly number[],
+): Promise<GroupOutcome> {
+  const { runtime, lease, workerIndex } = scope;
+  const outcome: GroupOutcome = new Map();
+  let itemIds = [...groupItemIds];
+  let attempt = 0;
+  let sessionLosses = 0;
+
+  while (itemIds.length > 0) {
+    if (attempt > 0 && runtime.stop.stopping) {
+      return returnToPending(scope, itemIds, "stopped", outcome);
+    }
+
+    let window: Window;
+    try {
+      window = await lease.window();
+    } catch (error) {
+      if (attempt > 0)
+        returnToPending(scope, itemIds, "no session for the next attempt", new Map());
+      if (error instanceof StoppingError)
+        return returnToPending(scope, itemIds, "stopped", outcome);
+
+      throw error;
+    }
+
+    attempt += 1;
+    const inputs = itemIds.map((itemId) => runtime.item(itemId).input as Input);
+    const description = `${operation.describe(inputs[0] as Input)} and ${inputs.length - 1} more`;
+    runtime.journal.transaction(() => {
+      for (const itemId of itemIds) {
+        runtime.remember(
+          runtime.journal.markInFlight(itemId, {
+            batch: scope.batch,
+            session: lease.sessionNumber,
+          }),
+        );
+      }
+    });
+
+    let outputs: Output[];
+    try {
+      outputs = await operation.runGroup(
+        window,
+        inputs,
+        operationContext(scope, attempt, description, undefined),
+      );
+      if (outputs.length !== inputs.length) {
+        throw new Error(
+          `${operation.name} answered ${outputs.length} output(s) for ${inputs.length} input(s)`,
+        );
+      }
+    } catch (error) {
+      if (runtime.stop.hard.aborted) {
+        for (const itemId of itemIds) outcome.set(itemId, "in-flight");
+
+        return outcome;
+      }
+
+      const reading = readFailure(error);
+      if (reading.fresh === "session") sessionLosses += 1;
+      await recover(scope, reading);
+
+      if (reading.retry === "permanent" && itemIds.length > 1) {
+        const half = Math.ceil(itemIds.length / 2);
+        returnToPending(scope, itemIds, "group refused: split in halves", new Map());
+        const parts = [itemIds.slice(0, half), itemIds.slice(half)];
+        for (const [index, part] of parts.entries()) {
+          if (index > 0) await lease.clear();
+          for (const [itemId, partOutcome] of await runGroup(scope, operation, part)) {
+            outcome.set(itemId, partOutcome);
+          }
+        }
+
+        return outcome;
+      }
+
+      let reconciledAbsent = false;
+      if (reading.retry !== "transient") {
+        const answers = await askServer(
+          runtime,
+          scope.client,
+          itemIds.map((id) => runtime.item(id)),
+        );
+        const missing: number[] = [];
+        for (const itemId of itemIds) {
+          const answer = answers.get(itemId);
+          if (answer?.answer === "present") {
+            settleItem(runtime, workerIndex, runtime.item(itemId), {
+              state: "succeeded",
+              result: answer.output as Output,
+              via: "reconcile",
+            });
+            outcome.set(itemId, "settled");
+          } else if (answer?.answer === "absent") {
+            missing.push(itemId);
+          } else {
+            outcome.set(itemId, "in-flight");
+          }
+        }
+
+        itemIds = missing;
+        reconciledAbsent = true;
+        if (itemIds.length === 0) return outcome;
+      }
+
+      const decision = decideRetry({
+        reading,
+        attempt: attempt - Math.min(sessionLosses, extraSessionRetries),
+        retries: runtime.options.retries,
+        reconciledAbsent,
+        retryable: reading.code !== "P21_OPERATION_FAILED",
+        backoff: runtime.options.backoff,
+        random: runtime.options.random(),
+      });
+
+      if (decision.action !== "retry") {
+        for (const itemId of itemIds) {
+          settleItem(runtime, workerIndex, runtime.item(itemId), {
+            state: "failed",
+            errorCode: reading.code,
+            errorMessage: reading.message,
+          });
+          outcome.set(itemId, "settled");
+        }
+
+        return outcome;
+      }
+
+      runtime.statistics.retries += 1;
+      runtime.emit({
+        type: "retry",
+        workerIndex,
+        itemId: itemIds[0],
+        naturalKey: undefined,
+        attempt: attempt + 1,
+        delayMs: decision.delayMs,
+        errorCode: reading.code,
+        errorMessage: reading.message,
+        fresh: decision.fresh,
+      });
+      if (!(await sleep(decision.delayMs, runtime.stop.graceful, runtime.stop.hard))) {
+        return returnToPending(scope, itemIds, "stopped while waiting to retry", outcome);
+      }
+
+      continue;
+    }
+
+    outputs.forEach((output, index) => {
+      const itemId = itemIds[index];
+      if (itemId === undefined) return;
+
+      settleItem(runtime, workerIndex, runtime.item(itemId), {
+        state: "succeeded",
+        result: output,
+        via: "run",
+      });
+      outcome.set(itemId, "settled");
+    });
+    lease.recordSettled();
+    itemIds = [];
+  }
+
+  return outcome;
+}

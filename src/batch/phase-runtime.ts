@@ -1,0 +1,203 @@
+import type { Logger, P21Client } from "../client/index.js";
+import { silentLogger } from "../client/index.js";
+import type { ItemRecord, Journal } from "../journal/index.js";
+import type { BatchUnit } from "./batches.js";
+import type { Operation } from "./operation.js";
+import type { ResolvedEngineOptions } from "./options.js";
+import { ProgressCounter } from "./progress-counter.js";
+import type { ProgressEvent, ProgressEventInput } from "./progress-events.js";
+import type { StopController } from "./stop.js";
+import { WorkerCountController } from "./worker-count.js";
+
+/** Events that are also written to the journal's event log (the rest live on the item rows). */
+const journaledTypes: ReadonlySet<string> = new Set([
+  "batch-started",
+  "batch-finished",
+  "retry",
+  "window-reopened",
+  "session-opened",
+  "session-ended",
+  "workers-changed",
+  "dialog-answered",
+  "warning",
+  "operation-event",
+  "phase-started",
+  "phase-finished",
+]);
+
+/** Recent sessions considered when deciding that tokens invalidate each other. */
+const contentionWindow = 8;
+/** Sessions of that window lost young that mean contention. */
+const contentionThreshold = 4;
+
+/** Counters reported in the PhaseSummary. */
+export interface PhaseStatistics {
+  retries: number;
+  reopens: number;
+  sessionsOpened: number;
+  reconciled: number;
+}
+
+/**
+ * Everything the workers of one runPhase share: options, journal, queue, counters, the worker
+ * count controller, and the event stream.
+ */
+export class PhaseRuntime<Input, Output> {
+  readonly statistics: PhaseStatistics = {
+    retries: 0,
+    reopens: 0,
+    sessionsOpened: 0,
+    reconciled: 0,
+  };
+
+  readonly queue: BatchUnit[] = [];
+  readonly items = new Map<number, ItemRecord>();
+  readonly workerCount: WorkerCountController;
+  readonly counter: ProgressCounter;
+  readonly logger: Logger;
+  /** Sessions open right now, over every worker. */
+  openSessions = 0;
+  /** Workers that hold a batch right now. */
+  activeWorkers = 0;
+  readonly #startedAt = performance.now();
+  readonly #clients = new Map<number, P21Client>();
+  #nextSession: number;
+  readonly #recentSessions: boolean[] = [];
+  #wakeUp: (() => void)[] = [];
+
+  constructor(
+    readonly options: ResolvedEngineOptions,
+    readonly runId: string,
+    readonly phase: string,
+    readonly operation: Operation<Input, Output>,
+    readonly stop: StopController,
+    phaseItems: readonly ItemRecord[],
+  ) {
+    for (const item of phaseItems) this.items.set(item.id, item);
+
+    this.logger = options.logger ?? silentLogger;
+    this.#nextSession = Math.max(0, ...phaseItems.map((item) => item.session ?? 0)) + 1;
+    this.counter = new ProgressCounter({
+      total: phaseItems.length,
+      succeeded: phaseItems.filter((item) => item.state === "succeeded").length,
+      failed: phaseItems.filter((item) => item.state === "failed").length,
+      skipped: phaseItems.filter((item) => item.state === "skipped").length,
+    });
+    this.workerCount = new WorkerCountController(options.sessions, (from, to, reason) => {
+      this.emit({ type: "workers-changed", from, to, reason });
+      this.notify();
+    });
+    stop.graceful.addEventListener("abort", () => this.notify(), { once: true });
+  }
+
+  get journal(): Journal {
+    return this.options.journal;
+  }
+
+  get elapsedMs(): number {
+    return Math.round(performance.now() - this.#startedAt);
+  }
+
+  /** The worker's client, created on first use. */
+  clientFor(workerIndex: number): P21Client {
+    let client = this.#clients.get(workerIndex);
+    if (client === undefined) {
+      client = this.options.createClient(workerIndex);
+      this.#clients.set(workerIndex, client);
+    }
+
+    return client;
+  }
+
+  /** Closes every client the phase created; runs every step even when one fails. */
+  async closeClients(): Promise<void> {
+    const clients = [...this.#clients.values()];
+    this.#clients.clear();
+    await Promise.allSettled(clients.map((client) => client.close()));
+  }
+
+  nextSessionNumber(): number {
+    const number = this.#nextSession;
+    this.#nextSession += 1;
+
+    return number;
+  }
+
+  /** The item as last written (the map is refreshed on every journal write). */
+  item(itemId: number): ItemRecord {
+    const item = this.items.get(itemId);
+    if (item === undefined) throw new Error(`item ${itemId} is not part of phase ${this.phase}`);
+
+    return item;
+  }
+
+  remember(item: ItemRecord): ItemRecord {
+    this.items.set(item.id, item);
+
+    return item;
+  }
+
+  /** Sends an event to the listener and, for the history-worthy types, to the journal. */
+  emit(input: ProgressEventInput): void {
+    const elapsedMs = this.elapsedMs;
+    const event: ProgressEvent = { ...input, runId: this.runId, phase: this.phase, elapsedMs };
+
+    if (journaledTypes.has(input.type)) {
+      const { type, ...fields } = input;
+      const itemId = "itemId" in input ? input.itemId : undefined;
+      try {
+        this.journal.appendEvent(this.runId, {
+          type: input.type === "operation-event" ? input.name : type,
+          phase: this.phase,
+          ...(itemId === undefined ? {} : { itemId }),
+          data: { ...fields, elapsedMs },
+        });
+      } catch (error) {
+        this.logger.warn({ error: String(error), type }, "could not write an event to the journal");
+      }
+    }
+
+    try {
+      this.options.onProgress?.(event);
+    } catch (error) {
+      this.logger.warn({ error: String(error), type: event.type }, "progress listener threw");
+    }
+  }
+
+  /** Wakes every worker waiting for a change (queue, worker count, stop). */
+  notify(): void {
+    const waiting = this.#wakeUp;
+    this.#wakeUp = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Resolves on the next notify(). */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.#wakeUp.push(resolve));
+  }
+
+  /**
+   * Notes how a session ended. Several recent sessions lost young to expired sessions or
+   * tokens, while more than one worker runs, mean that this user's tokens invalidate each other:
+   * fewer workers continue, with a warning.
+   */
+  sessionEnded(lostYoung: boolean): void {
+    this.#recentSessions.push(lostYoung);
+    if (this.#recentSessions.length > contentionWindow) this.#recentSessions.shift();
+
+    const lost = this.#recentSessions.filter(Boolean).length;
+    if (lost < contentionThreshold || this.workerCount.target <= 1) return;
+
+    this.#recentSessions.length = 0;
+    const before = this.workerCount.target;
+    this.workerCount.tokenContention();
+    this.emit({
+      type: "warning",
+      code: "P21_TOKEN_CONTENTION",
+      message:
+        `sessions keep expiring soon after they open: the tokens of this user seem to ` +
+        `invalidate each other; continuing with ${this.workerCount.target} session(s) ` +
+        `instead of ${before}`,
+    });
+  }
+}

@@ -1,0 +1,278 @@
+import type { P21Client, Session, Window } from "../client/index.js";
+import { P21Error } from "../client/index.js";
+import { EngineError } from "./errors.js";
+import type { PhaseRuntime } from "./phase-runtime.js";
+import { backoffDelayMs, readFailure } from "./retry.js";
+import { sleep } from "./stop.js";
+
+/** Time allowed to end a session after a hard stop. */
+const hardStopCloseMs = 1_000;
+
+/** The pool refused a session and the worker count was lowered: give the batch back. */
+export class PoolRefusedError extends Error {
+  override readonly name = "PoolRefusedError";
+}
+
+/** The run is stopping: the worker ends what it holds. */
+export class StoppingError extends Error {
+  override readonly name = "StoppingError";
+}
+
+function withDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), deadlineMs);
+    timer.unref();
+  });
+
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One worker's session and its window for the batch in hand: opened on demand, the window
+ * closed (never saved) and reopened after any error, the session replaced when it is lost, and
+ * both ended in `end()`.
+ */
+export class SessionLease<Input, Output> {
+  #session: Session | undefined;
+  #window: Window | undefined;
+  #sessionNumber = 0;
+  /** Records settled on the current session, to tell a session lost young. */
+  #settledOnSession = 0;
+  #openFailures = 0;
+
+  constructor(
+    private readonly runtime: PhaseRuntime<Input, Output>,
+    private readonly client: P21Client,
+    private readonly workerIndex: number,
+    private readonly batchSize: number,
+  ) {}
+
+  get sessionNumber(): number {
+    return this.#sessionNumber;
+  }
+
+  get hasSession(): boolean {
+    return this.#session !== undefined;
+  }
+
+  recordSettled(): void {
+    this.#settledOnSession += 1;
+  }
+
+  /** The open window of the operation's service; opens the session and window as needed. */
+  async window(): Promise<Window> {
+    for (;;) {
+      if (this.runtime.stop.hard.aborted) throw new StoppingError("hard stop");
+
+      try {
+        const session = this.#session ?? (await this.#openSession());
+        this.#window ??= await session.openWindow(this.runtime.operation.service, {
+          signal: this.runtime.stop.hard,
+        });
+        this.#openFailures = 0;
+
+        return this.#window;
+      } catch (error) {
+        if (error instanceof PoolRefusedError || error instanceof StoppingError) throw error;
+        if (this.runtime.stop.hard.aborted) throw new StoppingError("hard stop");
+
+        await this.#afterOpenFailure(error);
+      }
+    }
+  }
+
+  /** Closes the window after an error (answering a save-before-close dialog with No). */
+  async discardWindow(
+    reason: string,
+    errorCode: string | undefined,
+    close: "close" | "forget" = "close",
+  ): Promise<void> {
+    const window = this.#window;
+    this.#window = undefined;
+    if (window === undefined) return;
+
+    this.runtime.statistics.reopens += 1;
+    this.runtime.emit({
+      type: "window-reopened",
+      workerIndex: this.workerIndex,
+      service: window.serviceName,
+      reason,
+      errorCode,
+    });
+    if (close === "close" && this.#session !== undefined) await this.#closeWindow(window);
+  }
+
+  /** Ends the session after it was lost (expired, token invalidated): the next window() opens a new one. */
+  async replaceSession(reason: string, errorCode: string | undefined): Promise<void> {
+    // The session is gone with its windows: closing the window would only fail again.
+    await this.discardWindow(reason, errorCode, "forget");
+    await this.#endSession("replaced", true);
+  }
+
+  /** Clears the window between records; a failed clear discards the window instead. */
+  async clear(): Promise<void> {
+    const window = this.#window;
+    if (window === undefined) return;
+
+    try {
+      const result = await window.clear({ signal: this.runtime.stop.hard });
+      if (result.ok || result.status === 0) return;
+
+      await this.discardWindow("clear refused", undefined);
+    } catch (error) {
+      const reading = readFailure(error);
+      if (reading.fresh === "session") await this.replaceSession("clear failed", reading.code);
+      else await this.discardWindow("clear failed", reading.code);
+    }
+  }
+
+  /** Closes the window and ends the session; never throws. */
+  async end(reason: "batch-done" | "stopped" | "failed"): Promise<void> {
+    const window = this.#window;
+    this.#window = undefined;
+    if (window !== undefined && this.#session !== undefined) await this.#closeWindow(window);
+
+    await this.#endSession(reason, false);
+  }
+
+  async #openSession(): Promise<Session> {
+    const runtime = this.runtime;
+    const startedAt = performance.now();
+    let session: Session;
+    try {
+      session = await this.client.startSession({
+        ...runtime.options.session,
+        responseWindowHandling: true,
+        signal: runtime.stop.hard,
+      });
+    } catch (error) {
+      if (error instanceof P21Error && error.code === "P21_POOL_EXHAUSTED") {
+        const before = runtime.workerCount.target;
+        runtime.workerCount.sessionRefused(runtime.openSessions, "pool-refused");
+        if (
+          runtime.workerCount.target < before ||
+          runtime.activeWorkers > runtime.workerCount.target
+        ) {
+          throw new PoolRefusedError(error.message, { cause: error });
+        }
+      }
+
+      throw error;
+    }
+
+    const createMs = Math.round(performance.now() - startedAt);
+    this.#session = session;
+    this.#sessionNumber = runtime.nextSessionNumber();
+    this.#settledOnSession = 0;
+    runtime.openSessions += 1;
+    runtime.statistics.sessionsOpened += 1;
+    runtime.emit({
+      type: "session-opened",
+      workerIndex: this.workerIndex,
+      session: this.#sessionNumber,
+      sessionId: session.id,
+      createMs,
+    });
+
+    if (createMs > runtime.options.slowSessionCreateMs) {
+      runtime.workerCount.sessionRefused(runtime.openSessions - 1, "slow-session-create");
+    }
+
+    return session;
+  }
+
+  async #afterOpenFailure(error: unknown): Promise<void> {
+    const reading = readFailure(error);
+    this.#openFailures += 1;
+    if (
+      reading.retry === "permanent" ||
+      this.#openFailures >= this.runtime.options.sessionAttempts
+    ) {
+      throw new EngineError(
+        "P21_SESSIONS_UNAVAILABLE",
+        `could not open a session and a ${this.runtime.operation.service} window after ` +
+          `${this.#openFailures} attempt(s): ${reading.message}`,
+        { cause: error },
+      );
+    }
+
+    this.runtime.emit({
+      type: "retry",
+      workerIndex: this.workerIndex,
+      itemId: undefined,
+      naturalKey: undefined,
+      attempt: this.#openFailures + 1,
+      delayMs: 0,
+      errorCode: reading.code,
+      errorMessage: reading.message,
+      fresh: reading.fresh,
+    });
+    if (reading.fresh === "session") await this.#endSession("replaced", true);
+
+    const delayMs = backoffDelayMs(
+      this.#openFailures,
+      this.runtime.options.backoff,
+      this.runtime.options.random(),
+    );
+    if (!(await sleep(delayMs, this.runtime.stop.hard))) throw new StoppingError("hard stop");
+  }
+
+  async #closeWindow(window: Window): Promise<void> {
+    const signal = this.runtime.stop.hard.aborted ? undefined : this.runtime.stop.hard;
+    try {
+      const closing = (async () => {
+        const result = await window.close(signal === undefined ? {} : { signal });
+        if (result?.blocked === true && result.dialog !== undefined) {
+          // Never "Yes": that would save a window whose change failed.
+          await result.dialog.press("No", signal === undefined ? {} : { signal });
+        }
+      })();
+      await (this.runtime.stop.hard.aborted ? withDeadline(closing, hardStopCloseMs) : closing);
+    } catch (error) {
+      this.#cleanupFailed(`closing a ${window.serviceName} window failed`, error);
+    }
+  }
+
+  #cleanupFailed(what: string, error: unknown): void {
+    if (this.runtime.stop.hard.aborted) return;
+
+    const reading = readFailure(error);
+    this.runtime.emit({
+      type: "warning",
+      code: "P21_CLEANUP_FAILED",
+      message: `${what}: ${reading.message}`,
+      workerIndex: this.workerIndex,
+      errorCode: reading.code,
+    });
+  }
+
+  async #endSession(
+    reason: "batch-done" | "replaced" | "stopped" | "failed",
+    lost: boolean,
+  ): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#window = undefined;
+    if (session === undefined) return;
+
+    this.runtime.openSessions -= 1;
+    const young = lost && this.#settledOnSession < Math.min(3, this.batchSize);
+    this.runtime.sessionEnded(young);
+    try {
+      const closing = session.close();
+      await (this.runtime.stop.hard.aborted ? withDeadline(closing, hardStopCloseMs) : closing);
+    } catch (error) {
+      // A lost session cannot be ended by its new token: its failure says nothing new.
+      if (!lost) this.#cleanupFailed("ending a session failed (the server reaps it)", error);
+    }
+
+    this.runtime.emit({
+      type: "session-ended",
+      workerIndex: this.workerIndex,
+      session: this.#sessionNumber,
+      sessionId: session.id,
+      reason,
+    });
+  }
+}

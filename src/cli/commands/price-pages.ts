@@ -1,0 +1,131 @@
+import { Option, type Command } from "commander";
+import type { WorkflowKind } from "../../pricing/index.js";
+import { createClient } from "../client-factory.js";
+import { resolveConnection } from "../config/connection.js";
+import {
+  addConnectionOptions,
+  addOutputOptions,
+  addRunOptions,
+  type CommonFlags,
+} from "../config/options.js";
+import { action, type CommandContext } from "../context.js";
+import { startWorkflowRun } from "../start-run.js";
+import { readWorkflowInput, type WorkflowFlags } from "../workflow-input.js";
+import { printPlan } from "../output/plan.js";
+import { createCliLogger } from "../output/logger.js";
+import { ExitCode } from "../io.js";
+import { planWorkflow } from "../../pricing/index.js";
+
+type PricePagesFlags = CommonFlags & WorkflowFlags;
+
+const descriptions: Record<WorkflowKind, { summary: string; example: string }> = {
+  create: {
+    summary: "create the price pages of FILE (and link them to --books or the books column)",
+    example: "p21kit price-pages create examples/pages.csv --books BOOK1,BOOK2 --dry-run",
+  },
+  expire: {
+    summary: "expire the price pages of FILE (price_page_uid, expiration_date or --expire-date)",
+    example: "p21kit price-pages expire examples/expire.csv --expire-date 2026-12-31",
+  },
+  link: {
+    summary: "link pages to price books (FILE: price_book_id, price_page_uid)",
+    example: "p21kit price-pages link examples/links.csv",
+  },
+  replace: {
+    summary:
+      "expire the pages that FILE's pages replace, create the new ones, link them to their books",
+    example:
+      "p21kit price-pages replace examples/pages.csv --expire-date 2026-12-31 --books BOOK1 --sessions 3",
+  },
+};
+
+function addWorkflowOptions(command: Command, kind: WorkflowKind): Command {
+  if (kind === "create" || kind === "replace") {
+    command.option(
+      "--books <ids>",
+      "price books to link every page to, comma-separated (a books column wins per row)",
+    );
+    command.option("--company <id>", "company_id of rows without one");
+    command.addOption(
+      new Option("--change-mode <mode>", "fields per change request: a whole tab, or one field")
+        .choices(["tab", "field"])
+        .default("tab"),
+    );
+  }
+
+  if (kind === "expire" || kind === "replace") {
+    command.option("--expire-date <YYYY-MM-DD>", "expiration date of the old pages");
+  }
+
+  if (kind === "replace") {
+    command.option(
+      "--old <file|auto>",
+      "the pages to expire: a file of price_page_uid, or auto (the active pages of each supplier and group)",
+      "auto",
+    );
+  }
+
+  if (kind !== "expire") {
+    command.addOption(
+      new Option("--link-mode <mode>", "one book window per batch of links, or one per link")
+        .choices(["grouped", "per-link"])
+        .default("grouped"),
+    );
+  }
+
+  return command;
+}
+
+/** `p21kit price-pages create|expire|link|replace FILE`. */
+export function registerPricePagesCommand(program: Command, context: CommandContext): void {
+  const pricePages = program
+    .command("price-pages")
+    .description("create, expire, link or replace sales price pages from a CSV or JSON file");
+
+  for (const kind of ["create", "expire", "link", "replace"] as const) {
+    const { summary, example } = descriptions[kind];
+    const command = pricePages
+      .command(kind)
+      .description(summary)
+      .argument("<file>", "input file, CSV (comma, UTF-8) or JSON (an array of objects)")
+      .option("--dry-run", "validate and look up, then print the plan; write nothing");
+    addWorkflowOptions(command, kind);
+    addConnectionOptions(command);
+    addRunOptions(command);
+    addOutputOptions(command);
+    command.addHelpText("after", `\nExample:\n  ${example}`);
+
+    command.action(
+      action(context, async (file: string, flags: PricePagesFlags) => {
+        context.json = flags.json === true;
+        const input = await readWorkflowInput(
+          kind,
+          file,
+          {
+            ...flags,
+            changeMode: flags.changeMode ?? "tab",
+            linkMode: flags.linkMode ?? "grouped",
+          },
+          context.io,
+        );
+        const connection = await resolveConnection(flags, context.io, context.output);
+        const logger = createCliLogger(context.output, flags.logLevel);
+
+        if (flags.dryRun === true) {
+          const client = createClient(connection, { logger });
+          try {
+            await client.authenticate();
+            const plan = await planWorkflow(client, input.spec);
+            printPlan(context.output, plan, { json: flags.json === true, file });
+          } finally {
+            await client.close();
+          }
+
+          return ExitCode.success;
+        }
+
+        return startWorkflowRun(context, input, connection, flags, logger);
+      }),
+    );
+  }
+}

@@ -1,0 +1,162 @@
+import type { Command } from "commander";
+import type { Journal, RunRecord } from "../../journal/index.js";
+import type { WorkflowSpec } from "../../pricing/index.js";
+import { createClient } from "../client-factory.js";
+import { resolveConnection } from "../config/connection.js";
+import {
+  addConnectionOptions,
+  addOutputOptions,
+  addRunOptions,
+  type CommonFlags,
+} from "../config/options.js";
+import { action, type CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
+import { executeRun, printRunSummary } from "../execute-run.js";
+import { findRun, openJournalForWriting } from "../journal-access.js";
+import { createCliLogger } from "../output/logger.js";
+import { retrySpec } from "../retry-spec.js";
+import { startWorkflowRun, storedRunOptions } from "../start-run.js";
+
+type ResumeFlags = CommonFlags;
+
+/** A flag's value when the user gave it, else the run's stored one, else the default. */
+function chosen<T>(command: Command, name: string, flag: T, stored: T | undefined): T {
+  return command.getOptionValueSource(name) === "cli" ? flag : (stored ?? flag);
+}
+
+function runSettings(command: Command, flags: ResumeFlags, run: RunRecord) {
+  const stored = storedRunOptions(run.options);
+  return {
+    sessions: chosen(command, "sessions", flags.sessions, stored.sessions),
+    batchSize: chosen(command, "batchSize", flags.batchSize, stored.batchSize),
+    retries: chosen(command, "retries", flags.retries, stored.retries),
+    out: flags.out ?? stored.out,
+  };
+}
+
+/** `p21kit resume [RUN]` and `p21kit retry-failed [RUN]`. */
+export function registerResumeCommand(program: Command, context: CommandContext): void {
+  const resume = program
+    .command("resume")
+    .description(
+      "carry on an interrupted run where it stopped (default: the latest unfinished run); records in flight are checked on the server first, never sent twice",
+    )
+    .argument("[run]", "run id (or a unique prefix of it)");
+  addConnectionOptions(resume);
+  addRunOptions(resume);
+  addOutputOptions(resume);
+  resume.addHelpText(
+    "after",
+    '\nThe run keeps its server and user; only the password is asked again.\n\nExample:\n  p21kit resume --password "$P21_PASSWORD"',
+  );
+
+  resume.action(
+    action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
+      context.json = flags.json === true;
+      const journal = openJournalForWriting(context.io, flags.journal);
+      try {
+        const run = findRun(journal, runId, "latest-unfinished");
+        if (run.state === "completed" || run.state === "failed") {
+          throw new UsageError(
+            `run ${run.id} is finished (${run.state}): nothing to resume`,
+            run.state === "failed"
+              ? `Retry its failed records: p21kit retry-failed ${run.id}`
+              : undefined,
+          );
+        }
+
+        const connection = await resolveConnection(flags, context.io, context.output, {
+          baseUrl: run.baseUrl,
+          username: run.username,
+        });
+        const logger = createCliLogger(context.output, flags.logLevel);
+        const check = createClient(connection, { logger });
+        try {
+          await check.authenticate();
+        } finally {
+          await check.close();
+        }
+
+        const settings = runSettings(command, flags, run);
+        if (!flags.json && !flags.quiet) {
+          context.output.errorLine(`Resuming run ${run.id} (${run.kind}) against ${run.baseUrl}`);
+        }
+
+        const outcome = await executeRun(context, journal, run, {
+          connection,
+          ...settings,
+          json: flags.json === true,
+          quiet: flags.quiet === true,
+          logger,
+        });
+        printRunSummary(context, outcome, {
+          json: flags.json === true,
+          quiet: flags.quiet === true,
+        });
+        return outcome.exitCode;
+      } finally {
+        journal.close();
+      }
+    }),
+  );
+}
+
+function latestRunWithFailures(journal: Journal): RunRecord | undefined {
+  return journal.listRuns({ limit: 100 }).find((run) => (journal.counts(run.id).failed ?? 0) > 0);
+}
+
+/** `p21kit retry-failed [RUN]`: a new run of the failed records only. */
+export function registerRetryFailedCommand(program: Command, context: CommandContext): void {
+  const retry = program
+    .command("retry-failed")
+    .description(
+      "start a new run with only the failed records of a run (default: the latest run with failures)",
+    )
+    .argument("[run]", "run id (or a unique prefix of it)");
+  addConnectionOptions(retry);
+  addRunOptions(retry);
+  addOutputOptions(retry);
+  retry.addHelpText("after", "\nExample:\n  p21kit retry-failed 20270101-ab12 --sessions 1");
+
+  retry.action(
+    action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
+      context.json = flags.json === true;
+      const journal = openJournalForWriting(context.io, flags.journal);
+      let parent: RunRecord;
+      let spec: WorkflowSpec;
+      try {
+        parent =
+          runId === undefined
+            ? (latestRunWithFailures(journal) ?? findRun(journal, undefined, "latest"))
+            : findRun(journal, runId, "latest");
+        const built = retrySpec(journal, parent);
+        if (built === undefined) {
+          throw new UsageError(`run ${parent.id} has no failed records`);
+        }
+
+        spec = built;
+      } finally {
+        journal.close();
+      }
+
+      const connection = await resolveConnection(flags, context.io, context.output, {
+        baseUrl: parent.baseUrl,
+        username: parent.username,
+      });
+      const logger = createCliLogger(context.output, flags.logLevel);
+      const settings = runSettings(command, flags, parent);
+      if (!flags.json && !flags.quiet) {
+        context.output.errorLine(`Retrying the failed records of run ${parent.id}`);
+      }
+
+      return startWorkflowRun(
+        context,
+        { spec, digest: `retry-of:${parent.id}:${parent.inputDigest}` },
+        connection,
+        { ...flags, ...settings, out: flags.out },
+        logger,
+        { parentRunId: parent.id },
+      );
+    }),
+  );
+}

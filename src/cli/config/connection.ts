@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import type { CliIo } from "../io.js";
+import type { CliOutput } from "../output/cli-output.js";
+import { makeSettingLookup, readEnvFile } from "./env-file.js";
+import type { CommonFlags } from "./options.js";
+import { promptHidden } from "./prompt.js";
+
+/** Everything needed to reach and log in to a P21 server, resolved once. */
+export interface ConnectionSettings {
+  readonly baseUrl: string;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly consumerKey: string | undefined;
+  readonly tls: { readonly rejectUnauthorized: boolean; readonly ca?: string };
+}
+
+/** What an earlier run recorded, for `resume`: the same server and user, only the password again. */
+export interface RecordedConnection {
+  readonly baseUrl: string;
+  readonly username: string | undefined;
+}
+
+type ConnectionFlags = Pick<
+  CommonFlags,
+  "baseUrl" | "username" | "password" | "consumerKey" | "insecure" | "ca"
+>;
+
+function normaliseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--base-url "${value}" is not a URL`,
+      "Give the server's address with its scheme, e.g. https://p21.example.com",
+    );
+  }
+
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`--base-url must use http or https, got ${url.protocol}`);
+  }
+
+  return url.toString().replace(/\/+$/, "");
+}
+
+/**
+ * Resolves the connection from flags, then `P21_*` environment variables, then `.env` in the
+ * working directory; asks for the password on a terminal when none is given. With `recorded`
+ * (resume, retry-failed) the run's own base URL and user are used; a different `--base-url`
+ * is refused so that a run never continues against another server.
+ */
+export async function resolveConnection(
+  flags: ConnectionFlags,
+  io: CliIo,
+  output: CliOutput,
+  recorded?: RecordedConnection,
+): Promise<ConnectionSettings> {
+  const setting = makeSettingLookup(io.env, readEnvFile(io.cwd));
+
+  const flagBaseUrl = flags.baseUrl === undefined ? undefined : normaliseBaseUrl(flags.baseUrl);
+  if (recorded && flagBaseUrl !== undefined && flagBaseUrl !== recorded.baseUrl) {
+    throw new UsageError(
+      `this run was made against ${recorded.baseUrl}, not ${flagBaseUrl}`,
+      "Leave --base-url out: resume and retry-failed use the run's own server.",
+    );
+  }
+
+  const configuredBaseUrl = flagBaseUrl ?? setting("P21_BASE_URL");
+  const baseUrl = recorded?.baseUrl ?? configuredBaseUrl;
+  if (baseUrl === undefined) {
+    throw new UsageError(
+      "no server given",
+      "Pass --base-url https://your-p21-server, or set P21_BASE_URL (also read from .env).",
+    );
+  }
+
+  const username = recorded?.username ?? flags.username ?? setting("P21_USERNAME");
+  const consumerKey = flags.consumerKey ?? setting("P21_CONSUMER_KEY");
+  let password = flags.password ?? setting("P21_PASSWORD");
+  output.addSecret(password);
+  output.addSecret(consumerKey);
+
+  if (password === undefined && consumerKey === undefined) {
+    if (username === undefined) {
+      throw new UsageError(
+        "no user given",
+        "Pass --username, or set P21_USERNAME (also read from .env).",
+      );
+    }
+
+    if (!io.isTTY) {
+      throw new UsageError(
+        `no password given for ${username}`,
+        "Pass --password, or set P21_PASSWORD (also read from .env), or use --consumer-key.",
+      );
+    }
+
+    password = await promptHidden(`Password for ${username} at ${baseUrl}: `, io.stdin, io.stderr);
+    output.addSecret(password);
+  }
+
+  let ca: string | undefined;
+  if (flags.ca !== undefined) {
+    try {
+      ca = readFileSync(resolve(io.cwd, flags.ca), "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read --ca ${flags.ca}: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    baseUrl: recorded?.baseUrl ?? normaliseBaseUrl(baseUrl),
+    username,
+    password,
+    consumerKey,
+    tls: { rejectUnauthorized: flags.insecure !== true, ...(ca === undefined ? {} : { ca }) },
+  };
+}

@@ -1,0 +1,86 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { csvLine } from "../results/csv.js";
+
+/** One active page of the demo data, as the simulator's table holds it. */
+interface ActivePage {
+  supplierId: number;
+  productGroupId: string;
+  companyId: string;
+  description: string;
+  multiplier: number;
+}
+
+function activePages(rows: readonly Record<string, unknown>[]): ActivePage[] {
+  const pages: ActivePage[] = [];
+  for (const row of rows) {
+    if (row.row_status_flag !== 704) continue;
+    if (typeof row.supplier_id !== "number" || typeof row.product_group_id !== "string") continue;
+    pages.push({
+      supplierId: row.supplier_id,
+      productGroupId: row.product_group_id,
+      companyId: typeof row.company_id === "string" ? row.company_id : "",
+      description: typeof row.description === "string" ? row.description : "",
+      multiplier: typeof row.calculation_value1 === "number" ? row.calculation_value1 : 0.5,
+    });
+  }
+
+  return pages.sort(
+    (left, right) =>
+      left.supplierId - right.supplierId || left.productGroupId.localeCompare(right.productGroupId),
+  );
+}
+
+/** The dates of the demo's price update: the new pages start next January 1st. */
+export function demoDates(today: Date): { effectiveDate: string; expireDate: string } {
+  const year = today.getUTCFullYear();
+  return { effectiveDate: `${year + 1}-01-01`, expireDate: `${year}-12-31` };
+}
+
+/**
+ * Writes the replace input of the demo: one new page for each active supplier/product group
+ * page (the first `pages` of them), with a 3 % higher multiplier, effective next January 1st.
+ * Returns the file and how many suppliers it covers.
+ */
+export async function writeDemoInput(
+  directory: string,
+  pricePageRows: readonly Record<string, unknown>[],
+  pages: number,
+  effectiveDate: string,
+): Promise<{ file: string; pages: number; suppliers: number }> {
+  const chosen = activePages(pricePageRows).slice(0, pages);
+  const year = effectiveDate.slice(0, 4);
+  const lines = [
+    csvLine([
+      "company_id",
+      "supplier_id",
+      "product_group_id",
+      "description",
+      "effective_date",
+      "calculation_value1",
+    ]),
+  ];
+  for (const page of chosen) {
+    const description = /\b\d{4}$/.test(page.description)
+      ? page.description.replace(/\d{4}$/, year)
+      : `${page.description} ${year}`.slice(0, 40);
+    lines.push(
+      csvLine([
+        page.companyId,
+        page.supplierId,
+        page.productGroupId,
+        description,
+        effectiveDate,
+        String(Math.round(page.multiplier * 1.03 * 10_000) / 10_000),
+      ]),
+    );
+  }
+
+  const file = join(directory, "demo-pages.csv");
+  await writeFile(file, lines.join(""));
+  return {
+    file,
+    pages: chosen.length,
+    suppliers: new Set(chosen.map((page) => page.supplierId)).size,
+  };
+}

@@ -1,0 +1,51 @@
+import { P21Error } from "../client/errors.js";
+import type { InputProblem } from "../pricing/problems.js";
+import { ExitCode } from "./io.js";
+
+/**
+ * An error the command line itself raises: a bad flag value, a missing run, a missing password.
+ * It carries the exit code it ends with and, when there is one, a hint of what to do next.
+ */
+export class CliError extends P21Error {
+  override readonly name: string = "CliError";
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(
+    message: string,
+    options: { code: string; exitCode: ExitCode; hint?: string; cause?: unknown },
+  ) {
+    super(options.code, message, options.cause === undefined ? {} : { cause: options.cause });
+    this.exitCode = options.exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** A usage error: wrong flags or arguments. Nothing was sent. Exit 2. */
+export class UsageError extends CliError {
+  override readonly name: string = "UsageError";
+
+  constructor(message: string, hint?: string) {
+    super(message, { code: "P21_USAGE", exitCode: ExitCode.usage, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** The input did not validate. Every problem is listed; nothing was sent. Exit 2. */
+export class InputInvalidError extends CliError {
+  override readonly name: string = "InputInvalidError";
+  readonly problems: readonly InputProblem[];
+
+  /** Problems past the reader's limit, counted but not kept. */
+  readonly omitted: number;
+
+  constructor(problems: readonly InputProblem[], omitted = 0) {
+    const count = problems.length + omitted;
+    super(`${count} problem${count === 1 ? "" : "s"} in the input`, {
+      code: "P21_INPUT_INVALID",
+      exitCode: ExitCode.usage,
+      hint: "Fix the rows above and run the command again; nothing was sent to the server.",
+    });
+    this.problems = problems;
+    this.omitted = omitted;
+  }
+}

@@ -1,0 +1,174 @@
+import { resolve } from "node:path";
+import { BatchEngine } from "../batch/index.js";
+import type { ProgressEvent } from "../batch/index.js";
+import type { Journal, RunRecord } from "../journal/index.js";
+import { runWorkflow } from "../pricing/index.js";
+import type { WorkflowSummary } from "../pricing/index.js";
+import { createClient } from "./client-factory.js";
+import type { ConnectionSettings } from "./config/connection.js";
+import { defaultOutRoot } from "./config/options.js";
+import type { CommandContext } from "./context.js";
+import { ExitCode } from "./io.js";
+import { formatDuration } from "./output/format.js";
+import type { CliLogger } from "./output/logger.js";
+import { createProgressReporter } from "./output/progress-reporter.js";
+import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
+import { StopOnSignals } from "./signals.js";
+
+/** How a run is carried out: the engine's knobs and where its files go. */
+export interface ExecutionSettings {
+  readonly connection: ConnectionSettings;
+  readonly sessions: number;
+  readonly batchSize: number;
+  readonly retries: number;
+  /** `--out`, or undefined for `./p21kit-runs/RUN/`. */
+  readonly out: string | undefined;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly logger: CliLogger;
+  /** Receives every progress event too (the demo counts with it). */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** What a finished (or stopped) run leaves behind. */
+export interface ExecutionOutcome {
+  readonly summary: WorkflowSummary;
+  readonly files: ResultFiles;
+  readonly exitCode: number;
+  readonly wallMs: number;
+}
+
+/** The directory of a run's result files: `--out`, or `./p21kit-runs/RUN/`. */
+export function resultDirectory(context: CommandContext, runId: string, out: string | undefined) {
+  return resolve(context.io.cwd, out ?? `${defaultOutRoot}/${runId}`);
+}
+
+/**
+ * Runs a journal's run to its end (or to a stop signal) on the batch engine, with progress on
+ * stderr (or NDJSON on stdout), then writes the result files. SIGINT/SIGTERM: the first stops
+ * gracefully, the second aborts at once; either way the run is resumable.
+ */
+export async function executeRun(
+  context: CommandContext,
+  journal: Journal,
+  run: RunRecord,
+  settings: ExecutionSettings,
+): Promise<ExecutionOutcome> {
+  const { output } = context;
+  const reporter = createProgressReporter(output, { json: settings.json, quiet: settings.quiet });
+  const stop = new StopOnSignals(context.io.signals ?? process, {
+    onFirstSignal: (signal) => {
+      if (!settings.json) {
+        output.errorLine(
+          `\n${signal}: finishing the records in hand and ending the sessions… (again to abort at once)`,
+        );
+      }
+    },
+    onSecondSignal: () => {
+      if (!settings.json) output.errorLine("aborting now; the journal stays consistent");
+    },
+  });
+
+  const startedAt = performance.now();
+  let summary: WorkflowSummary;
+  try {
+    const engine = new BatchEngine({
+      journal,
+      createClient: () =>
+        createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal }),
+      sessions: settings.sessions,
+      batchSize: settings.batchSize,
+      retries: settings.retries,
+      signal: stop.signal,
+      hardSignal: stop.hardSignal,
+      logger: settings.logger,
+      onProgress: (event) => {
+        reporter.onEvent(event);
+        settings.onProgress?.(event);
+      },
+    });
+    summary = await runWorkflow(journal, run.id, engine);
+  } finally {
+    reporter.close();
+    stop[Symbol.dispose]();
+  }
+
+  const wallMs = performance.now() - startedAt;
+  const interrupted = summary.interrupted || stop.receivedSignal !== undefined;
+  const exitCode = interrupted
+    ? ExitCode.interrupted
+    : summary.failed > 0
+      ? ExitCode.failedRecords
+      : ExitCode.success;
+
+  const finishedRun = journal.getRun(run.id) ?? run;
+  const directory = resultDirectory(context, run.id, settings.out);
+  const files = await writeResultFiles(journal, finishedRun, directory, {
+    runId: run.id,
+    kind: finishedRun.kind,
+    state: finishedRun.state,
+    baseUrl: finishedRun.baseUrl,
+    username: finishedRun.username,
+    parentRunId: finishedRun.parentRunId,
+    expired: summary.expired,
+    created: summary.created,
+    linked: summary.linked,
+    skipped: summary.skipped,
+    failed: summary.failed,
+    interrupted,
+    phases: summary.phases,
+    wallMs: Math.round(wallMs),
+    sessions: settings.sessions,
+    batchSize: settings.batchSize,
+    exitCode,
+  });
+
+  if (interrupted && !settings.json) {
+    output.errorLine(`Stopped. Resume with: p21kit resume ${run.id}`);
+  }
+
+  return { summary, files, exitCode, wallMs };
+}
+
+/** Prints a run's summary on stdout: a few lines for a person, one object with `--json`. */
+export function printRunSummary(
+  context: CommandContext,
+  outcome: ExecutionOutcome,
+  settings: { json: boolean; quiet: boolean },
+): void {
+  const { output } = context;
+  const { summary, files, exitCode, wallMs } = outcome;
+  if (settings.json) {
+    output.json({
+      type: "summary",
+      runId: summary.runId,
+      expired: summary.expired,
+      created: summary.created,
+      linked: summary.linked,
+      skipped: summary.skipped,
+      failed: summary.failed,
+      interrupted: summary.interrupted || exitCode === ExitCode.interrupted,
+      wallMs: Math.round(wallMs),
+      results: files.results,
+      errors: files.errors,
+      summary: files.summary,
+      exitCode,
+    });
+    return;
+  }
+
+  if (settings.quiet) return;
+  const { styles } = output;
+  output.line(
+    `${styles.bold(`Run ${summary.runId}`)}: ${summary.expired} expired, ${summary.created} created, ` +
+      `${summary.linked} linked, ${summary.skipped} skipped, ` +
+      `${summary.failed > 0 ? styles.red(`${summary.failed} failed`) : "0 failed"} ` +
+      `in ${formatDuration(wallMs)}`,
+  );
+  output.line(`Results: ${files.results}`);
+  if (summary.failed > 0) {
+    output.line(
+      `Failed records: ${files.errors} (fix and run again, or: p21kit retry-failed ${summary.runId})`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { Journal } from "../journal/index.js";
+import type { RunRecord } from "../journal/index.js";
+import { UsageError } from "./errors.js";
+import type { CliIo } from "./io.js";
+
+/** The journal file a `--journal` value names, relative to the working directory. */
+export function journalPath(io: CliIo, flag: string): string {
+  return resolve(io.cwd, flag);
+}
+
+/**
+ * Opens the journal for a command that only reads it; `undefined` when there is no journal
+ * yet (nothing has run here).
+ */
+export function openJournalForReading(io: CliIo, flag: string): Journal | undefined {
+  const path = journalPath(io, flag);
+  if (!existsSync(path)) return undefined;
+  return Journal.open(path, { readonly: true });
+}
+
+/** Opens (and creates if needed) the journal for a command that writes runs. */
+export function openJournalForWriting(io: CliIo, flag: string): Journal {
+  return Journal.open(journalPath(io, flag));
+}
+
+/**
+ * The run a command names, or when none is named the latest (or the latest unfinished) run.
+ * A missing run is a usage error that says which runs exist.
+ */
+export function findRun(
+  journal: Journal | undefined,
+  runId: string | undefined,
+  which: "latest" | "latest-unfinished",
+): RunRecord {
+  if (journal === undefined) {
+    throw new UsageError("no runs yet", "Runs are recorded in --journal (./.p21kit/journal.db).");
+  }
+
+  if (runId !== undefined) {
+    const run = journal.getRun(runId);
+    if (run !== undefined) return run;
+    const matches = journal
+      .listRuns({ limit: 1_000 })
+      .filter((entry) => entry.id.startsWith(runId));
+    if (matches.length === 1 && matches[0] !== undefined) return matches[0];
+    throw new UsageError(
+      matches.length > 1
+        ? `run id "${runId}" is ambiguous`
+        : `no run "${runId}" in ${journal.path}`,
+      "`p21kit runs` lists the runs.",
+    );
+  }
+
+  const run =
+    which === "latest" ? journal.listRuns({ limit: 1 })[0] : journal.latestUnfinishedRun();
+  if (run === undefined) {
+    throw new UsageError(
+      which === "latest" ? "no runs yet" : "no unfinished run to resume",
+      "`p21kit runs` lists the runs.",
+    );
+  }
+
+  return run;
+}

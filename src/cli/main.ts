@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { runCli } from "./run.js";
+
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: process.stderr.isTTY === true,
+});
+
+// The one exit of the command line: let stdout drain first when it is a pipe.
+process.exitCode = exitCode;
+if (!process.stdout.writableNeedDrain) process.exit(exitCode);
+process.stdout.once("drain", () => process.exit(exitCode));

@@ -1,0 +1,248 @@
+import type { ProgressEvent } from "../../batch/progress-events.js";
+import type { CliOutput } from "./cli-output.js";
+import { formatBar, formatDuration, formatEta, formatRate } from "./format.js";
+import { ProgressModel, type PhaseView } from "./progress-model.js";
+
+/** Turns engine progress events into what a person or a program reads. */
+export interface ProgressReporter {
+  onEvent(event: ProgressEvent): void;
+  /** Stops timers and leaves the terminal clean. Idempotent. */
+  close(): void;
+}
+
+/** How many failed records are printed as they happen; the rest are in errors.csv. */
+const failuresShown = 20;
+
+/** The lines worth printing as they happen, whatever the renderer. */
+class NoticeFilter {
+  private failuresPrinted = 0;
+  private failuresHidden = 0;
+
+  notice(event: ProgressEvent): string | undefined {
+    switch (event.type) {
+      case "record-settled":
+        if (event.state !== "failed") return undefined;
+        if (this.failuresPrinted >= failuresShown) {
+          this.failuresHidden += 1;
+          return undefined;
+        }
+
+        this.failuresPrinted += 1;
+        return `failed  ${event.phase} ${event.naturalKey}: ${event.errorMessage ?? event.errorCode ?? "unknown error"}`;
+      case "warning":
+        return `warning ${event.message}`;
+      case "workers-changed":
+        return `sessions ${event.from} → ${event.to} (${event.reason})`;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A closing line about failures not printed, if any. */
+  hiddenFailures(): string | undefined {
+    return this.failuresHidden > 0
+      ? `… and ${this.failuresHidden} more failed records (see errors.csv)`
+      : undefined;
+  }
+}
+
+function phaseTitle(phase: PhaseView): string {
+  return phase.phase;
+}
+
+function phaseStartLine(phase: PhaseView): string {
+  const { total } = phase.counts;
+  return (
+    `${phaseTitle(phase)}: ${total} record${total === 1 ? "" : "s"}` +
+    ` in ${phase.batches} batch${phase.batches === 1 ? "" : "es"}` +
+    ` on ${phase.sessions} session${phase.sessions === 1 ? "" : "s"}`
+  );
+}
+
+function phaseCountsLine(phase: PhaseView): string {
+  const { total, remaining, failed, skipped } = phase.counts;
+  return (
+    `${total - remaining}/${total} settled, ${failed} failed, ${skipped} skipped, ` +
+    `${formatRate(phase.ratePerSecond)}, ETA ${formatEta(remaining, phase.ratePerSecond)}`
+  );
+}
+
+function phaseFinishedLine(phase: PhaseView): string {
+  const { succeeded, failed, skipped, remaining } = phase.counts;
+  const verb = phase.interrupted ? "stopped" : "done";
+  const left = remaining > 0 ? `, ${remaining} left` : "";
+  return (
+    `${phaseTitle(phase)}: ${verb} in ${formatDuration(phase.elapsedMs)}: ` +
+    `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${left}`
+  );
+}
+
+/**
+ * For logs and pipes: a line when a phase starts and ends, a progress line every
+ * `intervalMs`, and the notable events (failures, warnings) as they happen.
+ */
+export class PlainProgressReporter implements ProgressReporter {
+  private readonly model = new ProgressModel();
+  private readonly notices = new NoticeFilter();
+  private readonly timer: NodeJS.Timeout;
+  private changed = false;
+  private closed = false;
+
+  constructor(
+    private readonly output: CliOutput,
+    intervalMs = 3_000,
+  ) {
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  onEvent(event: ProgressEvent): void {
+    this.model.apply(event);
+    const phase = this.model.phase;
+    const notice = this.notices.notice(event);
+    if (notice !== undefined) this.output.errorLine(notice);
+
+    if (event.type === "phase-started" && phase) this.output.errorLine(phaseStartLine(phase));
+    if (event.type === "phase-finished" && phase) {
+      this.output.errorLine(phaseFinishedLine(phase));
+      this.changed = false;
+    }
+
+    if (event.type === "record-settled") this.changed = true;
+  }
+
+  private tick(): void {
+    const phase = this.model.phase;
+    if (!this.changed || phase === undefined || phase.finished) return;
+    this.changed = false;
+    this.output.errorLine(`${phaseTitle(phase)}: ${phaseCountsLine(phase)}`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    const hidden = this.notices.hiddenFailures();
+    if (hidden !== undefined) this.output.errorLine(hidden);
+  }
+}
+
+/**
+ * For a person at a terminal: one bar for the phase and one per session, redrawn in place at
+ * most ten times a second, with notable events printed above them.
+ */
+export class TtyProgressReporter implements ProgressReporter {
+  private readonly model = new ProgressModel();
+  private readonly notices = new NoticeFilter();
+  private readonly timer: NodeJS.Timeout;
+  private linesDrawn = 0;
+  private changed = false;
+  private closed = false;
+
+  constructor(
+    private readonly output: CliOutput,
+    private readonly columns = 100,
+  ) {
+    this.timer = setInterval(() => this.redraw(), 100);
+    this.timer.unref();
+  }
+
+  onEvent(event: ProgressEvent): void {
+    this.model.apply(event);
+    const notice = this.notices.notice(event);
+    const phase = this.model.phase;
+
+    if (notice !== undefined) this.printAbove(notice);
+    if (event.type === "phase-finished" && phase) {
+      this.erase();
+      this.output.errorLine(phaseFinishedLine(phase));
+      return;
+    }
+
+    this.changed = true;
+  }
+
+  private printAbove(line: string): void {
+    this.erase();
+    this.output.errorLine(line);
+    this.changed = true;
+  }
+
+  private erase(): void {
+    if (this.linesDrawn === 0) return;
+    this.output.writeErr(`\u001b[${this.linesDrawn}A\u001b[0J`);
+    this.linesDrawn = 0;
+  }
+
+  private redraw(): void {
+    const phase = this.model.phase;
+    if (!this.changed || phase === undefined || phase.finished) return;
+    this.changed = false;
+
+    const { styles } = this.output;
+    const { total, remaining } = phase.counts;
+    const lines = [
+      `${styles.bold(phaseTitle(phase).padEnd(8))} ${formatBar(total - remaining, total, 24, true)} ${phaseCountsLine(phase)}`,
+    ];
+
+    const workers = [...this.model.workers.values()].sort(
+      (left, right) => left.workerIndex - right.workerIndex,
+    );
+    for (const worker of workers) {
+      const label = `session ${worker.workerIndex + 1}`.padEnd(10);
+      const batch =
+        worker.batch === undefined
+          ? "waiting"
+          : `batch ${worker.batch} ${worker.batchSettled}/${worker.batchItems}`;
+      const failed = worker.failed > 0 ? styles.red(` ${worker.failed} failed`) : "";
+      lines.push(
+        `  ${styles.dim(label)} ${formatBar(worker.batchSettled, worker.batchItems, 16, true)} ` +
+          `${batch} · ${worker.settled} done${failed} · ${formatRate(this.model.workerRate(worker))}` +
+          (worker.working ? "" : styles.dim(" · idle")),
+      );
+    }
+
+    this.erase();
+    const clipped = lines.map((line) => line.slice(0, this.columns + 40));
+    this.output.writeErr(`${clipped.join("\n")}\n`);
+    this.linesDrawn = clipped.length;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.erase();
+    const hidden = this.notices.hiddenFailures();
+    if (hidden !== undefined) this.output.errorLine(hidden);
+  }
+}
+
+/** For programs: every event as one NDJSON line on stdout. */
+export class JsonProgressReporter implements ProgressReporter {
+  constructor(private readonly output: CliOutput) {}
+
+  onEvent(event: ProgressEvent): void {
+    this.output.json(event);
+  }
+
+  close(): void {}
+}
+
+/** For `--quiet`: nothing. */
+export class SilentProgressReporter implements ProgressReporter {
+  onEvent(): void {}
+  close(): void {}
+}
+
+/** Chooses the reporter for the flags and the terminal. */
+export function createProgressReporter(
+  output: CliOutput,
+  mode: { json: boolean; quiet: boolean; columns?: number },
+): ProgressReporter {
+  if (mode.json) return new JsonProgressReporter(output);
+  if (mode.quiet) return new SilentProgressReporter();
+  return output.isTTY
+    ? new TtyProgressReporter(output, mode.columns)
+    : new PlainProgressReporter(output);
+}

@@ -1,0 +1,133 @@
+import { CommanderError } from "commander";
+import { P21Error } from "../client/errors.js";
+import { formatProblem } from "../pricing/problems.js";
+import { CliError, InputInvalidError } from "./errors.js";
+import { ExitCode } from "./io.js";
+import type { CliOutput } from "./output/cli-output.js";
+
+const connectionCodes = new Set([
+  "P21_AUTH_FAILED",
+  "P21_TOKEN_EXPIRED",
+  "P21_NETWORK",
+  "P21_TIMEOUT",
+  "P21_POOL_EXHAUSTED",
+  "P21_SESSIONS_UNAVAILABLE",
+  "P21_PROTOCOL",
+  "P21_HTTP",
+  "P21_SERVER_ERROR",
+  "P21_SESSION_EXISTS",
+  "P21_SESSION_EXPIRED",
+]);
+
+const usageCodes = new Set([
+  "P21_INVALID_OPTIONS",
+  "P21_ENGINE_OPTIONS",
+  "P21_JOURNAL_UNKNOWN_RUN",
+  "P21_JOURNAL_NOT_A_JOURNAL",
+  "P21_JOURNAL_SCHEMA_TOO_NEW",
+  "P21_JOURNAL_INPUT",
+]);
+
+const tlsCauseCodes = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+function causeCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    current = current.cause;
+  }
+
+  return codes;
+}
+
+/** What the user can do about a failure, in their words. */
+function hintFor(error: P21Error): string | undefined {
+  const codes = causeCodes(error);
+  if (codes.some((code) => tlsCauseCodes.has(code))) {
+    return "The server's TLS certificate is not trusted: pass --ca FILE with its CA (or --insecure on a test server).";
+  }
+
+  switch (error.code) {
+    case "P21_AUTH_FAILED":
+      return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
+    case "P21_NETWORK":
+    case "P21_TIMEOUT":
+      return "Check --base-url and that the server is reachable from here; `p21kit doctor` checks each step.";
+    case "P21_POOL_EXHAUSTED":
+    case "P21_SESSIONS_UNAVAILABLE":
+      return "The server's API pool is busy: try again later or with fewer --sessions.";
+    case "P21_HTTP":
+    case "P21_PROTOCOL":
+      return "The address answers, but not like a P21 server: check --base-url (the base URL, not the UI server).";
+    default:
+      return undefined;
+  }
+}
+
+/** The exit code a thrown error ends the command with. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
+  }
+
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof P21Error) {
+    if (error.code === "P21_ABORTED") return ExitCode.interrupted;
+    if (usageCodes.has(error.code)) return ExitCode.usage;
+    if (connectionCodes.has(error.code)) return ExitCode.connection;
+    if (error.code.startsWith("P21_JOURNAL")) return ExitCode.failedRecords;
+    return ExitCode.connection;
+  }
+
+  return ExitCode.failedRecords;
+}
+
+/**
+ * Prints a failure for a person (stderr) and, with `--json`, as an object for a program
+ * (stdout); returns the exit code.
+ */
+export function reportError(error: unknown, output: CliOutput, json: boolean): number {
+  const exitCode = exitCodeFor(error);
+  if (error instanceof CommanderError) return exitCode;
+
+  const { styles } = output;
+  if (error instanceof InputInvalidError) {
+    for (const problem of error.problems) output.errorLine(formatProblem(problem));
+    if (error.omitted > 0) output.errorLine(`… and ${error.omitted} more problems`);
+  }
+
+  const message = error instanceof Error ? error.message : String(error);
+  const label =
+    error instanceof P21Error || error instanceof CliError ? "error" : "unexpected error";
+  output.errorLine(`${styles.red(`${label}:`)} ${message}`);
+
+  const hint =
+    error instanceof CliError ? error.hint : error instanceof P21Error ? hintFor(error) : undefined;
+  if (hint !== undefined) output.errorLine(styles.dim(hint));
+  if (!(error instanceof P21Error) && error instanceof Error && error.stack !== undefined) {
+    output.errorLine(styles.dim(error.stack));
+  }
+
+  if (json) {
+    output.json({
+      type: "error",
+      code: error instanceof P21Error ? error.code : "P21_UNEXPECTED",
+      message,
+      exitCode,
+      ...(error instanceof InputInvalidError
+        ? { problems: error.problems.map((problem) => ({ ...problem })) }
+        : {}),
+    });
+  }
+
+  return exitCode;
+}

@@ -1,0 +1,63 @@
+import type { SignalSource } from "./io.js";
+
+/**
+ * Turns SIGINT/SIGTERM into the engine's two stop signals: the first asks for a graceful stop
+ * (finish or abandon the record in hand, end the sessions), the second aborts at once.
+ */
+export class StopOnSignals implements Disposable {
+  private readonly gracefulController = new AbortController();
+  private readonly hardController = new AbortController();
+  private readonly source: SignalSource;
+  private readonly onFirstSignal: ((signal: string) => void) | undefined;
+  private readonly onSecondSignal: ((signal: string) => void) | undefined;
+  private received: string | undefined;
+
+  constructor(
+    source: SignalSource,
+    callbacks: {
+      onFirstSignal?: (signal: string) => void;
+      onSecondSignal?: (signal: string) => void;
+    } = {},
+  ) {
+    this.source = source;
+    this.onFirstSignal = callbacks.onFirstSignal;
+    this.onSecondSignal = callbacks.onSecondSignal;
+    source.on("SIGINT", this.onInterrupt);
+    source.on("SIGTERM", this.onTerminate);
+  }
+
+  /** Aborted on the first signal. */
+  get signal(): AbortSignal {
+    return this.gracefulController.signal;
+  }
+
+  /** Aborted on the second signal. */
+  get hardSignal(): AbortSignal {
+    return this.hardController.signal;
+  }
+
+  /** The first signal received, if any. */
+  get receivedSignal(): string | undefined {
+    return this.received;
+  }
+
+  private readonly onInterrupt = (): void => this.handle("SIGINT");
+  private readonly onTerminate = (): void => this.handle("SIGTERM");
+
+  private handle(signal: string): void {
+    if (this.received === undefined) {
+      this.received = signal;
+      this.onFirstSignal?.(signal);
+      this.gracefulController.abort(new Error(`stopped by ${signal}`));
+      return;
+    }
+
+    this.onSecondSignal?.(signal);
+    this.hardController.abort(new Error(`aborted by a second ${signal}`));
+  }
+
+  [Symbol.dispose](): void {
+    this.source.off("SIGINT", this.onInterrupt);
+    this.source.off("SIGTERM", this.onTerminate);
+  }
+}

@@ -1,0 +1,115 @@
+import { createWorkflowRun } from "../pricing/index.js";
+import type { WorkflowSpec } from "../pricing/index.js";
+import { createClient } from "./client-factory.js";
+import type { ConnectionSettings } from "./config/connection.js";
+import type { CommonFlags } from "./config/options.js";
+import type { CommandContext } from "./context.js";
+import { executeRun, printRunSummary, type ExecutionOutcome } from "./execute-run.js";
+import { openJournalForWriting } from "./journal-access.js";
+import type { CliLogger } from "./output/logger.js";
+import type { ProgressEvent } from "../batch/index.js";
+
+/** The options a run keeps in the journal, so that `resume` carries on the same way. */
+export interface StoredRunOptions {
+  sessions: number;
+  batchSize: number;
+  retries: number;
+  out: string | undefined;
+  inputFile: string | undefined;
+  changeMode: "tab" | "field" | undefined;
+  linkMode: "grouped" | "per-link" | undefined;
+  books: string[] | undefined;
+  expireDate: string | undefined;
+  company: string | undefined;
+  old: "auto" | "file" | undefined;
+}
+
+/** Reads the stored options back, tolerating runs written by other versions. */
+export function storedRunOptions(options: unknown): Partial<StoredRunOptions> {
+  return typeof options === "object" && options !== null
+    ? (options as Partial<StoredRunOptions>)
+    : {};
+}
+
+type RunFlags = Pick<
+  CommonFlags,
+  "sessions" | "batchSize" | "retries" | "journal" | "out" | "json" | "quiet"
+>;
+
+/**
+ * Turns a validated input into a run in the journal (checking the credentials first, so that a
+ * wrong password ends with exit 3 before anything is recorded), runs it, writes the result
+ * files and prints the summary. Returns the exit code.
+ */
+export async function startWorkflowRun(
+  context: CommandContext,
+  input: { spec: WorkflowSpec; digest: string; file?: string },
+  connection: ConnectionSettings,
+  flags: RunFlags,
+  logger: CliLogger,
+  extra: { parentRunId?: string; onProgress?: (event: ProgressEvent) => void } = {},
+): Promise<number> {
+  const outcome = await createAndExecute(context, input, connection, flags, logger, extra);
+  printRunSummary(context, outcome, { json: flags.json === true, quiet: flags.quiet === true });
+  return outcome.exitCode;
+}
+
+/** {@link startWorkflowRun} without the summary: for callers that print their own (the demo). */
+export async function createAndExecute(
+  context: CommandContext,
+  input: { spec: WorkflowSpec; digest: string; file?: string },
+  connection: ConnectionSettings,
+  flags: RunFlags,
+  logger: CliLogger,
+  extra: { parentRunId?: string; onProgress?: (event: ProgressEvent) => void } = {},
+): Promise<ExecutionOutcome> {
+  const { spec } = input;
+  const journal = openJournalForWriting(context.io, flags.journal);
+  try {
+    const lookupClient = createClient(connection, { logger });
+    let run;
+    try {
+      await lookupClient.authenticate();
+      const options: StoredRunOptions = {
+        sessions: flags.sessions,
+        batchSize: flags.batchSize,
+        retries: flags.retries,
+        out: flags.out,
+        inputFile: input.file ?? spec.inputFile,
+        changeMode: spec.changeMode,
+        linkMode: spec.linkMode,
+        books: spec.books,
+        expireDate: spec.expireDate,
+        company: spec.company,
+        old: spec.old === undefined ? undefined : spec.old === "auto" ? "auto" : "file",
+      };
+      run = await createWorkflowRun(journal, lookupClient, spec, {
+        baseUrl: connection.baseUrl,
+        ...(connection.username === undefined ? {} : { username: connection.username }),
+        options,
+        inputDigest: input.digest,
+        ...(extra.parentRunId === undefined ? {} : { parentRunId: extra.parentRunId }),
+      });
+    } finally {
+      await lookupClient.close();
+    }
+
+    if (!flags.json && !flags.quiet) {
+      context.output.errorLine(`Run ${run.id} (${spec.kind}) against ${connection.baseUrl}`);
+    }
+
+    return await executeRun(context, journal, run, {
+      connection,
+      sessions: flags.sessions,
+      batchSize: flags.batchSize,
+      retries: flags.retries,
+      out: flags.out,
+      json: flags.json === true,
+      quiet: flags.quiet === true,
+      logger,
+      ...(extra.onProgress === undefined ? {} : { onProgress: extra.onProgress }),
+    });
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,130 @@
+import type { P21Error, P21ErrorDetails } from "./errors.js";
+import {
+  DatawindowNotFoundError,
+  P21HttpError,
+  PoolExhaustedError,
+  ServerRefusedError,
+  SessionExistsError,
+  SessionExpiredError,
+  UnexpectedResponseWindowError,
+  WindowStateError,
+} from "./errors.js";
+import type { Redactor } from "./redact.js";
+import { property } from "./result.js";
+import type { IncomingAnswer } from "./transport.js";
+
+/** The server's own message in any of the error shapes P21 uses. @internal */
+export function serverMessageOf(answer: IncomingAnswer): string | undefined {
+  const body = answer.body;
+  if (typeof body === "string") return body === "" ? undefined : body.slice(0, 2_000);
+
+  const candidate =
+    property(body, "ErrorMessage") ??
+    property(body, "error_description") ??
+    property(body, "Description") ??
+    property(body, "Message") ??
+    property(body, "error") ??
+    property(body, "Error");
+
+  return typeof candidate === "string" ? candidate : undefined;
+}
+
+/** Whether a decoded body is an error envelope (`ErrorMessage` without `Status`). @internal */
+export function isErrorEnvelope(body: unknown): boolean {
+  return property(body, "ErrorMessage") !== undefined && property(body, "Status") === undefined;
+}
+
+/** What a failed request was doing. @internal */
+export interface AnswerContext {
+  method: string;
+  description: string;
+  windowId?: string | undefined;
+  field?: string | undefined;
+  write?: boolean | undefined;
+}
+
+const patterns = {
+  invalidSession: /invalid session|session (?:was )?not found|session (?:has )?expired/i,
+  sessionExists: /session already exists/i,
+  windowNotFound: /window (?:was )?not found|unknown window/i,
+  datawindowNotFound: /unable to find datawindow named\s*(\S*)/i,
+  unexpectedResponseWindow: /unexpected response window/i,
+  poolExhausted: /no api instance|pool/i,
+  disabledColumn: /column is disabled:\s*(\S+)/i,
+};
+
+/**
+ * Reads a non-2xx answer of the Interactive surface (and of the session endpoints) into the
+ * typed error it means. @internal
+ */
+export function errorFromAnswer(
+  answer: IncomingAnswer,
+  context: AnswerContext,
+  redactor: Redactor,
+): P21Error {
+  const rawMessage = serverMessageOf(answer);
+  const serverMessage = rawMessage === undefined ? undefined : redactor.redact(rawMessage);
+  const details: P21ErrorDetails = {
+    method: context.method,
+    path: answer.path,
+    status: answer.status,
+    serverMessage,
+    windowId: context.windowId,
+    field: context.field,
+  };
+  const said = serverMessage === undefined ? "" : `: ${serverMessage}`;
+  const base = `${context.description} failed with HTTP ${answer.status}${said}`;
+  const message = serverMessage ?? "";
+
+  if (answer.status === 409 || patterns.sessionExists.test(message)) {
+    return new SessionExistsError(base, details);
+  }
+
+  if (answer.status === 400 && patterns.invalidSession.test(message)) {
+    return new SessionExpiredError(`${base} (the session expired or was ended)`, details);
+  }
+
+  if (answer.status === 404 && patterns.windowNotFound.test(message)) {
+    return new WindowStateError("P21_WINDOW_NOT_FOUND", base, details);
+  }
+
+  if (answer.status === 503 && patterns.poolExhausted.test(message)) {
+    return new PoolExhaustedError(base, details);
+  }
+
+  const datawindow = patterns.datawindowNotFound.exec(message);
+  if (answer.status < 500 && datawindow !== null) {
+    return new DatawindowNotFoundError(
+      `${base} (the next request on this window may be swallowed by the server)`,
+      { ...details, datawindow: datawindow[1] },
+    );
+  }
+
+  if (answer.status < 500 && patterns.unexpectedResponseWindow.test(message)) {
+    return new UnexpectedResponseWindowError(
+      `${base} (create the session with responseWindowHandling: true to answer it)`,
+      details,
+    );
+  }
+
+  if (
+    answer.status >= 400 &&
+    answer.status < 500 &&
+    answer.status !== 408 &&
+    answer.status !== 429
+  ) {
+    if (isErrorEnvelope(answer.body) || serverMessage !== undefined) {
+      const column = patterns.disabledColumn.exec(message);
+
+      return new ServerRefusedError(base, { ...details, field: column?.[1] ?? context.field });
+    }
+  }
+
+  const lost = context.write === true && answer.status >= 500;
+
+  return new P21HttpError(lost ? `${base} (it may or may not have been applied)` : base, {
+    ...details,
+    status: answer.status,
+    ...(lost ? { retry: "ambiguous" as const } : {}),
+  });
+}

@@ -1,0 +1,268 @@
+import type { Token, TokenManager } from "./auth.js";
+import type { CallOptions, InteractiveChannel, InteractiveRequest } from "./channel.js";
+import { LifecycleError, P21Error, P21ProtocolError, SessionExpiredError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { Redactor } from "./redact.js";
+import { property } from "./result.js";
+import { errorFromAnswer } from "./server-answers.js";
+import type { IncomingAnswer, Transport } from "./transport.js";
+import { Window } from "./window.js";
+
+/** Lifecycle of a session. */
+export type SessionState = "opening" | "open" | "closing" | "closed" | "expired";
+
+/** What a session needs from its client. @internal */
+export interface SessionHost {
+  readonly transport: Transport;
+  readonly tokens: TokenManager;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+  readonly timeouts: { defaultMs: number; saveMs: number };
+  /** Called once the session is over (closed or expired). */
+  sessionEnded(session: Session): void;
+}
+
+/** Where a session lives and what the server said when it was created. @internal */
+export interface SessionOrigin {
+  readonly id: string;
+  readonly token: Token;
+  readonly uiServerUrl: string;
+  readonly build: string | undefined;
+  readonly raw: unknown;
+}
+
+/** Reads the session id (`Id` on 2026.1, `SessionId` on 25.2) of a create answer. @internal */
+export function sessionIdOf(body: unknown): string | undefined {
+  const id = property(body, "Id") ?? property(body, "SessionId");
+
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/** Finds the build (`fullversion`) anywhere in a session-create answer. @internal */
+export function buildOf(body: unknown, depth = 0): string | undefined {
+  if (depth > 6 || typeof body !== "object" || body === null) return undefined;
+
+  for (const [key, value] of Object.entries(body)) {
+    if (/^(fullversion|Version\/Application Version)$/i.test(key) && typeof value === "string") {
+      return value;
+    }
+  }
+
+  for (const value of Object.values(body)) {
+    const found = buildOf(value, depth + 1);
+    if (found !== undefined) return found;
+  }
+
+  return undefined;
+}
+
+function windowIdOf(body: unknown): string | undefined {
+  const id = property(body, "WindowId", "windowId", "Id");
+
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/**
+ * An Interactive session, owned by the token that created it. End it with `close()` or
+ * `await using`; a call after it closed or expired throws a typed error.
+ */
+export class Session implements AsyncDisposable {
+  #state: SessionState = "open";
+  #closing: Promise<void> | undefined;
+  readonly #host: SessionHost;
+  readonly #origin: SessionOrigin;
+  readonly #windows = new Map<string, Window>();
+  readonly #channel: InteractiveChannel;
+
+  /** @internal */
+  constructor(host: SessionHost, origin: SessionOrigin) {
+    this.#host = host;
+    this.#origin = origin;
+    this.#channel = {
+      sessionId: origin.id,
+      logger: host.logger,
+      call: (request) => this.#call(request),
+      assertOpen: (action) => this.#assertOpen(action),
+      forgetWindow: (windowId) => this.#windows.delete(windowId),
+    };
+  }
+
+  /** The session id the server gave. */
+  get id(): string {
+    return this.#origin.id;
+  }
+
+  /** `open`, `closing`, `closed` or `expired`. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The server build reported at creation (for example `26.1.5950.0`), when it reports one. */
+  get build(): string | undefined {
+    return this.#origin.build;
+  }
+
+  /** The decoded session-create answer. */
+  get raw(): unknown {
+    return this.#origin.raw;
+  }
+
+  /** The windows of this session that are not closed. */
+  get windows(): readonly Window[] {
+    return [...this.#windows.values()];
+  }
+
+  #assertOpen(action: string): void {
+    if (this.#state === "open") return;
+
+    if (this.#state === "expired") {
+      throw new SessionExpiredError(`cannot ${action}: session ${this.id} has expired`);
+    }
+
+    throw new LifecycleError(`cannot ${action}: session ${this.id} is ${this.#state}`);
+  }
+
+  #expire(reason: string): void {
+    if (this.#state !== "open") return;
+
+    this.#state = "expired";
+    for (const window of this.#windows.values()) window.markSessionEnded();
+    this.#windows.clear();
+    this.#host.logger.warn({ sessionId: this.id, reason }, "p21 session expired");
+    this.#host.sessionEnded(this);
+  }
+
+  async #call(request: InteractiveRequest): Promise<unknown> {
+    this.#assertOpen(request.description);
+    const url = new URL(`${this.#origin.uiServerUrl}/api/ui/interactive${request.route}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      url.searchParams.set(key, value);
+    }
+
+    const timeoutMs =
+      request.options?.timeoutMs ??
+      (request.timeoutKind === "save" ? this.#host.timeouts.saveMs : this.#host.timeouts.defaultMs);
+    const answer = await this.#host.transport.send({
+      method: request.method,
+      url: url.toString(),
+      operation: request.operation,
+      description: request.description,
+      headers: { authorization: `Bearer ${this.#origin.token.accessToken}` },
+      body: request.body,
+      timeoutMs,
+      signal: request.options?.signal,
+      write: request.write,
+      sessionId: this.id,
+      windowId: request.windowId,
+    });
+
+    if (answer.status >= 200 && answer.status < 300) return answer.body;
+
+    throw this.#failure(answer, request);
+  }
+
+  #failure(answer: IncomingAnswer, request: InteractiveRequest): P21Error {
+    if (answer.status === 401) {
+      this.#host.tokens.invalidate(this.#origin.token);
+      const error = new SessionExpiredError(
+        `${request.description} failed with HTTP 401: the token of session ${this.id} was ` +
+          `refused; the session belongs to that token and cannot be used any more`,
+        { method: request.method, path: answer.path, status: 401, windowId: request.windowId },
+      );
+      this.#expire("token refused");
+
+      return error;
+    }
+
+    const error = errorFromAnswer(answer, request, this.#host.redactor);
+    if (error instanceof SessionExpiredError) this.#expire("server reports the session invalid");
+
+    return error;
+  }
+
+  /** Opens a window by its service name (for example `SalesPricePage`). */
+  async openWindow(serviceName: string, options?: CallOptions): Promise<Window> {
+    const request: InteractiveRequest = {
+      method: "POST",
+      route: "/v2/window",
+      operation: "open-window",
+      description: `opening of window ${serviceName}`,
+      body: { ServiceName: serviceName },
+      options,
+    };
+    const body = await this.#call(request);
+    const windowId = windowIdOf(body);
+    if (windowId === undefined) {
+      throw new P21ProtocolError(`${request.description}: the answer carries no window id`, {
+        method: "POST",
+        path: "/v2/window",
+      });
+    }
+
+    const title = property(body, "Title");
+    const window = new Window(
+      this.#channel,
+      windowId,
+      serviceName,
+      typeof title === "string" ? title : undefined,
+    );
+    this.#windows.set(windowId, window);
+
+    return window;
+  }
+
+  /**
+   * Ends the session on the server (`DELETE /sessions` with the session's own token). Never
+   * throws: a failure is logged, and the server's cleanup then reaps the session. Idempotent.
+   * Not ended by the client's signal (cleanup must run when a batch stops); bounded by the
+   * default timeout.
+   */
+  close(): Promise<void> {
+    if (this.#state === "expired") return Promise.resolve();
+
+    this.#closing ??= this.#end();
+
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #end(): Promise<void> {
+    this.#state = "closing";
+    for (const window of this.#windows.values()) window.markSessionEnded();
+    this.#windows.clear();
+    try {
+      const answer = await this.#host.transport.send({
+        method: "DELETE",
+        url: `${this.#origin.uiServerUrl}/api/ui/interactive/sessions`,
+        operation: "end-session",
+        description: `end of session ${this.id}`,
+        headers: { authorization: `Bearer ${this.#origin.token.accessToken}` },
+        timeoutMs: this.#host.timeouts.defaultMs,
+        sessionId: this.id,
+        cleanup: true,
+      });
+      if (answer.status < 200 || answer.status >= 300) {
+        const error = errorFromAnswer(
+          answer,
+          { method: "DELETE", description: `end of session ${this.id}` },
+          this.#host.redactor,
+        );
+        this.#host.logger.warn(
+          { sessionId: this.id, error: error.toJSON() },
+          "p21 session end refused; the server's cleanup will reap it",
+        );
+      }
+    } catch (error) {
+      this.#host.logger.warn(
+        { sessionId: this.id, error: error instanceof P21Error ? error.toJSON() : String(error) },
+        "p21 session end failed; the server's cleanup will reap it",
+      );
+    } finally {
+      this.#state = "closed";
+      this.#host.sessionEnded(this);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+export { Journal } from "./journal.js";
+export { failedResetEventType, returnedToPendingEventType } from "./item-writes.js";
+export { JournalError } from "./errors.js";
+export type { JournalErrorCode, JournalErrorContext } from "./errors.js";
+export { canonicalJson, digestInput } from "./canonical-json.js";
+export { isSecretKey, redactSecrets, redactText, stripUrlCredentials } from "./redact.js";
+export { isSettled, isUnfinishedRun, runTransition, transition } from "./state-machine.js";
+export type { ItemEvent } from "./state-machine.js";
+export { currentSchemaVersion } from "./schema.js";
+export { itemStates, runStates, settledItemStates } from "./types.js";
+export type {
+  AttemptPlace,
+  ItemFilter,
+  ItemOutcome,
+  ItemRecord,
+  ItemState,
+  JournalEvent,
+  JournalOpenOptions,
+  NewEvent,
+  NewItem,
+  NewRun,
+  RunRecord,
+  RunState,
+  SettledItemState,
+  StorageSettings,
+} from "./types.js";

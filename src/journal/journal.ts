@@ -1,0 +1,312 @@
+import type { Database } from "better-sqlite3";
+
+import { JournalError } from "./errors.js";
+import type { JournalErrorContext } from "./errors.js";
+import {
+  insertItems,
+  resetFailedItems,
+  returnItemToPending,
+  settleItem,
+  startAttempt,
+} from "./item-writes.js";
+import { openDatabase } from "./open-database.js";
+import { toItemRecord, toJournalEvent, toRunRecord } from "./rows.js";
+import { changeRunState, insertRun } from "./run-writes.js";
+import { readSchemaVersion } from "./schema.js";
+import { prepareStatements } from "./statements.js";
+import type { Statements } from "./statements.js";
+import { toJournalError, translateStorageError } from "./storage-errors.js";
+import { itemStates } from "./types.js";
+import type {
+  AttemptPlace,
+  ItemFilter,
+  ItemOutcome,
+  ItemRecord,
+  ItemState,
+  JournalEvent,
+  JournalOpenOptions,
+  NewEvent,
+  NewItem,
+  NewRun,
+  RunRecord,
+  RunState,
+  StorageSettings,
+} from "./types.js";
+import { requireCount, requireItemStates } from "./validate.js";
+import { insertEvent, requireRun } from "./write-scope.js";
+import type { WriteScope } from "./write-scope.js";
+
+/**
+ * The durable record of runs and their items: one SQLite file (WAL, `synchronous=FULL`, mode
+ * 0600). Every write is one transaction, committed before the method returns, so that a process
+ * killed at any moment leaves every item as it was last written. Item states follow
+ * {@link transition}; run options and event data are stored without their secrets.
+ *
+ * All methods are synchronous. Several processes may share one file; a write waits up to the
+ * busy timeout for another's lock, then fails with `P21_JOURNAL_BUSY`.
+ *
+ * Known limit: SQLite's lock is not fair; a process writing without pause can keep another
+ * waiting until its busy timeout runs out.
+ */
+export class Journal {
+  /** The file this journal lives in (`:memory:` for a throwaway one). */
+  readonly path: string;
+  /** The schema version of the open file (the current one unless opened read-only). */
+  readonly schemaVersion: number;
+  readonly readonly: boolean;
+  #database: Database | undefined;
+  readonly #scope: WriteScope;
+
+  private constructor(path: string, database: Database, readonly: boolean, now: () => Date) {
+    this.path = path;
+    this.readonly = readonly;
+    this.#database = database;
+    this.#scope = { statements: prepareStatements(database), now, journalPath: path };
+    this.schemaVersion = readSchemaVersion(database);
+  }
+
+  /**
+   * Opens the journal at `path`, creating it (and its directory, mode 0700) unless read-only,
+   * and migrating an older schema. `":memory:"` gives a journal that lives only as long as the
+   * object, for tests.
+   */
+  static open(path: string, options: JournalOpenOptions = {}): Journal {
+    const readonly = options.readonly ?? false;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const database = openDatabase({ path, readonly, busyTimeoutMs });
+    try {
+      return new Journal(path, database, readonly, options.now ?? (() => new Date()));
+    } catch (error) {
+      database.close();
+
+      throw toJournalError(error, { operation: "open", journalPath: path });
+    }
+  }
+
+  /** Records a new run, in state `pending`. */
+  createRun(run: NewRun): RunRecord {
+    return this.#write("createRun", {}, (scope) => insertRun(scope, run));
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return this.#read("getRun", { runId }, (statements) => {
+      const row = statements.selectRun.get(runId);
+
+      return row === undefined ? undefined : toRunRecord(row);
+    });
+  }
+
+  /** Runs, newest first. */
+  listRuns(options: { limit?: number } = {}): RunRecord[] {
+    return this.#read("listRuns", {}, (statements) => {
+      const { limit } = options;
+      const rowLimit =
+        limit === undefined ? -1 : requireCount(limit, "limit", { operation: "listRuns" });
+
+      return statements.listRuns.all(rowLimit).map(toRunRecord);
+    });
+  }
+
+  /** The newest run still `pending`, `running` or `interrupted`: the one to resume. */
+  latestUnfinishedRun(): RunRecord | undefined {
+    return this.#read("latestUnfinishedRun", {}, (statements) => {
+      const row = statements.latestUnfinishedRun.get();
+
+      return row === undefined ? undefined : toRunRecord(row);
+    });
+  }
+
+  /**
+   * Moves a run to `state` (see {@link runTransition}: a completed run is final); `finishedAt`
+   * is set on `completed` and `failed`, and cleared when a failed run runs again.
+   */
+  setRunState(runId: string, state: RunState): void {
+    this.#write("setRunState", { runId }, (scope) => changeRunState(scope, runId, state));
+  }
+
+  /**
+   * Adds `pending` items to a run's phase, in one transaction: all or none. Sequences continue
+   * from the phase's last one. A natural key already in the phase (or given twice) fails the
+   * whole call with `P21_JOURNAL_DUPLICATE_KEY`.
+   */
+  addItems(runId: string, phase: string, items: readonly NewItem[]): ItemRecord[] {
+    return this.#write("addItems", { runId, phase }, (scope) =>
+      insertItems(scope, runId, phase, items),
+    );
+  }
+
+  /** A run's items, by phase (in the order phases were first added) and sequence. */
+  items(runId: string, filter: ItemFilter = {}): ItemRecord[] {
+    return this.#read("items", { runId }, (statements) => {
+      const context = { operation: "items", runId };
+      const states =
+        filter.states === undefined
+          ? null
+          : JSON.stringify(requireItemStates(filter.states, context));
+      const ids =
+        filter.ids === undefined
+          ? null
+          : JSON.stringify(filter.ids.map((id) => requireCount(id, "id", context)));
+      const phase = filter.phase ?? null;
+
+      return statements.selectItems.all({ run_id: runId, phase, states, ids }).map(toItemRecord);
+    });
+  }
+
+  item(itemId: number): ItemRecord | undefined {
+    return this.#read("item", { itemId }, (statements) => {
+      const row = statements.selectItem.get(itemId);
+
+      return row === undefined ? undefined : toItemRecord(row);
+    });
+  }
+
+  /** How many of a run's items (of one phase, if given) are in each state; zeros included. */
+  counts(runId: string, phase?: string): Record<ItemState, number> {
+    return this.#read("counts", { runId }, (statements) => {
+      const entries = itemStates.map((state) => [state, 0] as const);
+      const counts = Object.fromEntries(entries) as Record<ItemState, number>;
+      for (const row of statements.countItems.all({ run_id: runId, phase: phase ?? null })) {
+        counts[row.state] = row.count;
+      }
+
+      return counts;
+    });
+  }
+
+  /** A run's phases, in the order they were first added. */
+  phases(runId: string): string[] {
+    return this.#read("phases", { runId }, (statements) =>
+      statements.phases.all(runId).map((row) => row.phase),
+    );
+  }
+
+  /**
+   * Marks an item `in_flight` before its first write is sent: attempts + 1, a new `startedAt`,
+   * and where the attempt runs. Committed (fsynced) before returning.
+   */
+  markInFlight(itemId: number, at: AttemptPlace): ItemRecord {
+    return this.#write("markInFlight", { itemId }, (scope) => startAttempt(scope, itemId, at));
+  }
+
+  /**
+   * Settles an item, for good. Settling a settled item again fails with `P21_JOURNAL_STATE`,
+   * unless the outcome is the same one (state, result, error code and message): then nothing
+   * changes and the stored record is returned.
+   */
+  settle(itemId: number, outcome: ItemOutcome): ItemRecord {
+    return this.#write("settle", { itemId }, (scope) => settleItem(scope, itemId, outcome));
+  }
+
+  /**
+   * Takes an `in_flight` item back to `pending` when a reconciliation found that its write did
+   * not happen. Attempts are kept; `reason` goes to the event log in the same transaction.
+   */
+  returnToPending(itemId: number, reason: string): ItemRecord {
+    return this.#write("returnToPending", { itemId }, (scope) =>
+      returnItemToPending(scope, itemId, reason),
+    );
+  }
+
+  /** Takes every failed item of a run back to `pending`, clearing its outcome; returns how many. */
+  resetFailed(runId: string): number {
+    return this.#write("resetFailed", { runId }, (scope) => resetFailedItems(scope, runId));
+  }
+
+  /** Appends to a run's event log. `phase` defaults to the item's when `itemId` is given. */
+  appendEvent(runId: string, event: NewEvent): void {
+    this.#write("appendEvent", { runId }, (scope) => {
+      requireRun(scope, runId, { operation: "appendEvent", journalPath: this.path });
+      insertEvent(scope, runId, event);
+    });
+  }
+
+  /** A run's event log, oldest first, optionally only some types. */
+  events(runId: string, filter: { types?: readonly string[] } = {}): JournalEvent[] {
+    return this.#read("events", { runId }, (statements) => {
+      const types = filter.types === undefined ? null : JSON.stringify(filter.types);
+
+      return statements.selectEvents.all({ run_id: runId, types }).map(toJournalEvent);
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction (immediate, so that it holds the write lock from the start):
+   * every journal write inside commits together or not at all, and an error thrown by `work`
+   * comes out unchanged. `work` must be synchronous. Nested calls become savepoints.
+   */
+  transaction<T>(work: () => T): T {
+    const database = this.#open("transaction");
+    try {
+      const run = database.transaction(work);
+
+      return this.readonly ? run.deferred() : run.immediate();
+    } catch (error) {
+      throw translateStorageError(error, { operation: "transaction", journalPath: this.path });
+    }
+  }
+
+  /** How the file is configured on this connection, for diagnostics. */
+  storageSettings(): StorageSettings {
+    const database = this.#open("storageSettings");
+    const synchronousNames = ["off", "normal", "full", "extra"];
+    const synchronous = database.pragma("synchronous", { simple: true }) as number;
+
+    return {
+      journalMode: database.pragma("journal_mode", { simple: true }) as string,
+      synchronous: synchronousNames[synchronous] ?? "unknown",
+      foreignKeys: database.pragma("foreign_keys", { simple: true }) === 1,
+      busyTimeoutMs: database.pragma("busy_timeout", { simple: true }) as number,
+    };
+  }
+
+  /** Closes the file. Idempotent; any later use fails with `P21_JOURNAL_CLOSED`. */
+  close(): void {
+    const database = this.#database;
+    this.#database = undefined;
+    database?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #open(operation: string): Database {
+    if (this.#database !== undefined) return this.#database;
+
+    throw new JournalError("P21_JOURNAL_CLOSED", `${operation}: journal ${this.path} is closed`, {
+      operation,
+      journalPath: this.path,
+    });
+  }
+
+  #read<T>(
+    operation: string,
+    context: JournalErrorContext,
+    work: (statements: Statements) => T,
+  ): T {
+    this.#open(operation);
+    try {
+      return work(this.#scope.statements);
+    } catch (error) {
+      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
+    }
+  }
+
+  #write<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
+    const database = this.#open(operation);
+    if (this.readonly) {
+      throw new JournalError(
+        "P21_JOURNAL_READONLY",
+        `${operation}: journal ${this.path} is open read-only`,
+        { ...context, operation, journalPath: this.path },
+      );
+    }
+
+    try {
+      return database.transaction(() => work(this.#scope)).immediate();
+    } catch (error) {
+      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { JournalError } from "./errors.js";
+import type { JournalErrorContext } from "./errors.js";
+import { redactSecrets } from "./redact.js";
+import type { ItemRow, RunRow } from "./rows.js";
+import { isSettled, transition } from "./state-machine.js";
+import type { ItemEvent } from "./state-machine.js";
+import type { Statements } from "./statements.js";
+import type { ItemState, NewEvent } from "./types.js";
+import { optionalText, requireText, toJsonText } from "./validate.js";
+
+/** What every write needs: the statements, the clock, and the file for error messages. */
+export interface WriteScope {
+  statements: Statements;
+  now: () => Date;
+  journalPath: string;
+}
+
+export function requireRun(scope: WriteScope, runId: string, context: JournalErrorContext): RunRow {
+  const run = scope.statements.selectRun.get(runId);
+  if (run !== undefined) return run;
+
+  throw new JournalError("P21_JOURNAL_UNKNOWN_RUN", `run ${runId} is not in the journal`, {
+    ...context,
+    runId,
+  });
+}
+
+export function requireItem(
+  scope: WriteScope,
+  itemId: number,
+  context: JournalErrorContext,
+): ItemRow {
+  const item = scope.statements.selectItem.get(itemId);
+  if (item !== undefined) return item;
+
+  throw new JournalError("P21_JOURNAL_UNKNOWN_ITEM", `item ${itemId} is not in the journal`, {
+    ...context,
+    itemId,
+  });
+}
+
+/** The state `event` takes the item to, or the state machine's refusal, thrown with context. */
+export function nextItemState(
+  item: ItemRow,
+  event: ItemEvent,
+  context: JournalErrorContext,
+): ItemState {
+  const to = transition(item.state, event);
+  if (!(to instanceof JournalError)) return to;
+
+  const final = isSettled(item.state) ? " (settled items are final)" : "";
+  throw new JournalError(
+    to.code,
+    `item ${item.id} (${item.phase} ${JSON.stringify(item.natural_key)}): ${to.message}${final}`,
+    { ...context, runId: item.run_id, phase: item.phase, naturalKey: item.natural_key },
+  );
+}
+
+/** Appends to a run's event log, without secrets; `phase` defaults to the item's. */
+export function insertEvent(scope: WriteScope, runId: string, event: NewEvent): void {
+  const context = { operation: "appendEvent", journalPath: scope.journalPath, runId };
+  const type = requireText(event.type, "event type", context);
+  let phase = optionalText(event.phase, "phase", context);
+  if (event.itemId !== undefined) {
+    const item = requireItem(scope, event.itemId, context);
+    if (item.run_id !== runId) {
+      throw new JournalError(
+        "P21_JOURNAL_INPUT",
+        `item ${item.id} belongs to run ${item.run_id}, not ${runId}`,
+        { ...context, itemId: item.id },
+      );
+    }
+
+    phase ??= item.phase;
+  }
+
+  scope.statements.insertEvent.run({
+    run_id: runId,
+    at: scope.now().toISOString(),
+    type,
+    item_id: event.itemId ?? null,
+    phase,
+    data: toJsonText(redactSecrets(event.data ?? null), "event data", context),
+  });
+}

@@ -1,0 +1,214 @@
+import type { P21Client, Window } from "../../client/index.js";
+import { RecordRefusedError, VerificationError } from "../../batch/index.js";
+import type {
+  GroupOperation,
+  OperationContext,
+  RecordOperation,
+  ReconcileContext,
+} from "../../batch/index.js";
+import { linkNaturalKey } from "../natural-keys.js";
+import { linkedPagesOfBook } from "./lookups.js";
+import { readBackClient } from "./read-back.js";
+import { applyChanges, save, selectTab, settled } from "./window-steps.js";
+
+/** One page to add to one price book. */
+export interface LinkInput {
+  readonly row?: number | undefined;
+  readonly bookId: string;
+  readonly pricePageUid: number;
+}
+
+/** What a link yields: the pair, now on the server. */
+export interface LinkOutput {
+  readonly bookId: string;
+  readonly pricePageUid: number;
+}
+
+function describeLink(input: LinkInput): string {
+  return `link of price page ${input.pricePageUid} to price book ${input.bookId}`;
+}
+
+function describeGroup(bookId: string, inputs: readonly LinkInput[]): string {
+  return `${inputs.length} link(s) to price book ${bookId}`;
+}
+
+/** Loads a book into a SalesPriceBook window and selects its LIST tab. */
+async function loadBook(
+  window: Window,
+  bookId: string,
+  description: string,
+  context: OperationContext,
+): Promise<void> {
+  const load = await settled(
+    await window.change("FORM", "form", "price_book_id", bookId, { signal: context.signal }),
+    context,
+  );
+  if (!load.ok) {
+    throw new RecordRefusedError(`no such price book: ${description}`, load, {
+      field: "price_book_id",
+    });
+  }
+
+  await selectTab(window, "LIST", description, context);
+}
+
+/** Adds one row to `list_detail` and keys the page uid into it (the key goes last). */
+async function addLinkRow(
+  window: Window,
+  input: LinkInput,
+  context: OperationContext,
+): Promise<void> {
+  const description = describeLink(input);
+  const added = await settled(await window.addRow("list_detail", { signal: context.signal }), context);
+  if (!added.ok) {
+    throw new RecordRefusedError(`new list row refused for ${description}`, added);
+  }
+
+  await applyChanges(
+    window,
+    [
+      {
+        tab: "LIST",
+        datawindow: "list_detail",
+        field: "price_page_uid",
+        value: String(input.pricePageUid),
+      },
+    ],
+    true,
+    description,
+    context,
+  );
+}
+
+/**
+ * The uids the book holds after the save: through OData when the engine offers a client, else
+ * from the window's `list_detail` rows; undefined when neither can tell.
+ */
+async function readBackLinks(
+  window: Window,
+  bookId: string,
+  context: OperationContext,
+): Promise<Set<number> | undefined> {
+  const client = readBackClient(context);
+  if (client !== undefined) {
+    return linkedPagesOfBook(client, bookId, context.signal);
+  }
+
+  const list = (await window.data({ signal: context.signal })).find(
+    (datawindow) => datawindow.name === "list_detail",
+  );
+  if (list === undefined || !list.columns.includes("price_page_uid")) {
+    return undefined;
+  }
+
+  return new Set(list.rows.map((_, row) => Number(list.value("price_page_uid", row))));
+}
+
+async function verifyLinks(
+  window: Window,
+  bookId: string,
+  inputs: readonly LinkInput[],
+  context: OperationContext,
+): Promise<void> {
+  const linked = await readBackLinks(window, bookId, context);
+  const missing = inputs.filter((input) => linked !== undefined && !linked.has(input.pricePageUid));
+  if (missing.length > 0) {
+    throw new VerificationError(
+      `${describeGroup(bookId, inputs)}: after the save the book lacks page(s) ${missing
+        .map((input) => input.pricePageUid)
+        .join(", ")}`,
+      { windowId: window.id },
+    );
+  }
+}
+
+async function reconcileLinks(
+  client: P21Client,
+  inputs: readonly LinkInput[],
+  context: ReconcileContext,
+): Promise<(LinkOutput | undefined)[]> {
+  const books = new Map<string, Set<number>>();
+  for (const bookId of new Set(inputs.map((input) => input.bookId))) {
+    books.set(bookId, await linkedPagesOfBook(client, bookId, context.signal));
+  }
+
+  return inputs.map((input) =>
+    books.get(input.bookId)?.has(input.pricePageUid) === true
+      ? { bookId: input.bookId, pricePageUid: input.pricePageUid }
+      : undefined,
+  );
+}
+
+/**
+ * Links pages to price books, one group per book: load the book once, tab LIST, a
+ * `list_detail` row per page, one save, then a read-back of the book's pages. Reconciles by
+ * reading which links exist (`price_book_x_page`).
+ */
+export function linkPagesToBookOperation(): GroupOperation<LinkInput, LinkOutput> {
+  return {
+    kind: "group",
+    name: "price-book.link",
+    service: "SalesPriceBook",
+    naturalKey: linkNaturalKey,
+    describe: describeLink,
+    groupKey: (input) => input.bookId,
+
+    async runGroup(
+      window: Window,
+      inputs: LinkInput[],
+      context: OperationContext,
+    ): Promise<LinkOutput[]> {
+      const bookId = inputs[0]?.bookId;
+      if (bookId === undefined) {
+        return [];
+      }
+
+      const description = describeGroup(bookId, inputs);
+      await loadBook(window, bookId, description, context);
+      for (const input of inputs) {
+        await addLinkRow(window, input, context);
+      }
+
+      await save(window, description, context);
+      await verifyLinks(window, bookId, inputs, context);
+
+      return inputs.map((input) => ({ bookId: input.bookId, pricePageUid: input.pricePageUid }));
+    },
+
+    reconcile: (client, inputs, context) => reconcileLinks(client, inputs, context),
+  };
+}
+
+/**
+ * The reference pattern's link: one load of the book and one save per link (the engine still
+ * reuses the window within a batch). Kept for the benchmark against the grouped link.
+ */
+export function linkPageToBookOperation(): RecordOperation<LinkInput, LinkOutput> {
+  return {
+    kind: "record",
+    name: "price-book.link-one",
+    service: "SalesPriceBook",
+    naturalKey: linkNaturalKey,
+    describe: describeLink,
+
+    async run(window: Window, input: LinkInput, context: OperationContext): Promise<LinkOutput> {
+      const description = describeLink(input);
+      await loadBook(window, input.bookId, description, context);
+      await addLinkRow(window, input, context);
+      await save(window, description, context);
+      await verifyLinks(window, input.bookId, [input], context);
+
+      return { bookId: input.bookId, pricePageUid: input.pricePageUid };
+    },
+
+    async reconcile(client, input, context) {
+      const [output] = await reconcileLinks(client, [input], context);
+      return output;
+    },
+  };
+}
+
+/** {@link linkPagesToBookOperation}, ready to run. */
+export const linkPagesToBook = linkPagesToBookOperation();
+/** {@link linkPageToBookOperation}, ready to run. */
+export const linkPageToBook = linkPageToBookOperation();

@@ -1,0 +1,67 @@
+/**
+ * One thing wrong with an input file. `row` is the line on which the record starts (the header
+ * is line 1) for CSV, and the array index + 1 for JSON; `column` is the column name, absent for
+ * a problem with the file or the row as a whole.
+ */
+export interface InputProblem {
+  readonly file: string;
+  readonly row: number;
+  readonly column?: string | undefined;
+  readonly message: string;
+}
+
+/** `FILE:ROW:COLUMN: message`, or `FILE:ROW: message` when no column applies. */
+export function formatProblem(problem: InputProblem): string {
+  const place =
+    problem.column === undefined
+      ? `${problem.file}:${problem.row}`
+      : `${problem.file}:${problem.row}:${problem.column}`;
+  return `${place}: ${problem.message}`;
+}
+
+/** Problems in file order: by row, file-wide ones first within a row, then as found. */
+export function sortProblems(problems: readonly InputProblem[]): InputProblem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort(
+      (left, right) =>
+        left.problem.row - right.problem.row ||
+        Number(left.problem.column !== undefined) - Number(right.problem.column !== undefined) ||
+        left.index - right.index,
+    )
+    .map((entry) => entry.problem);
+}
+
+/**
+ * Collects problems for one file. Stops keeping them past `limit` (a broken file of 100,000
+ * rows would otherwise give a million lines) and counts the rest.
+ */
+export class ProblemList {
+  readonly problems: InputProblem[] = [];
+  omitted = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly limit = 1_000,
+  ) {}
+
+  add(row: number, column: string | undefined, message: string): void {
+    if (this.problems.length >= this.limit) {
+      this.omitted += 1;
+      return;
+    }
+
+    this.problems.push({ file: this.file, row, column, message });
+  }
+
+  get count(): number {
+    return this.problems.length + this.omitted;
+  }
+}
+
+/** A value quoted for a message, cut to 60 characters so that a runaway cell stays readable. */
+export function quoted(text: string): string {
+  const characters = [...text];
+  const shown = characters.length > 60 ? `${characters.slice(0, 57).join("")}…` : text;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { dateCell, MAX_BOOK_ID_LENGTH, MAX_WHOLE_NUMBER, parseCell, textCell, wholeNumberCell } from "./cells.js";
+import type { ColumnProblem } from "./page-row.js";
+import type { PageRecordContext, RecordCells } from "./page-record.js";
+
+/** An existing page to expire: its uid and the date it stops applying. */
+export const expirationRowSchema = z.object({
+  pricePageUid: z.number().int().min(1).max(MAX_WHOLE_NUMBER),
+  expirationDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+export type ExpirationRow = z.infer<typeof expirationRowSchema>;
+
+/** A page to add to a price book. */
+export const linkRowSchema = z.object({
+  bookId: z.string().min(1).max(MAX_BOOK_ID_LENGTH),
+  pricePageUid: z.number().int().min(1).max(MAX_WHOLE_NUMBER),
+});
+export type LinkRow = z.infer<typeof linkRowSchema>;
+
+/** Columns of an expiration file. */
+export const EXPIRATION_COLUMNS: readonly string[] = ["price_page_uid", "expiration_date"];
+/** Columns of a link file. */
+export const LINK_COLUMNS: readonly string[] = ["price_book_id", "price_page_uid"];
+
+/** What the expiration validator needs beyond the cells. */
+export interface ExpirationRecordContext extends Omit<PageRecordContext, "company"> {
+  /** `--expire-date`: used when a row has no `expiration_date`. */
+  readonly expireDate?: string | undefined;
+}
+
+function reader(cells: RecordCells, context: { columns: ReadonlySet<string>; failedColumns: ReadonlySet<string> }, problems: ColumnProblem[]) {
+  return <T>(column: string, schema: z.ZodType<T, string>, emptyMessage?: string): T | undefined => {
+    if (context.failedColumns.has(column)) {
+      return undefined;
+    }
+
+    const text = cells.get(column);
+    if (text === undefined) {
+      if (emptyMessage !== undefined && context.columns.has(column)) {
+        problems.push({ column, message: emptyMessage });
+      }
+
+      return undefined;
+    }
+
+    const parsed = parseCell(schema, text);
+    if (!parsed.ok) {
+      problems.push({ column, message: parsed.message });
+      return undefined;
+    }
+
+    return parsed.value;
+  };
+}
+
+const uidCell = wholeNumberCell();
+
+/** Validates one record of an expiration file. */
+export function validateExpirationRecord(
+  cells: RecordCells,
+  context: ExpirationRecordContext,
+): { row?: ExpirationRow; problems: ColumnProblem[] } {
+  const problems: ColumnProblem[] = [];
+  const read = reader(cells, context, problems);
+  const pricePageUid = read("price_page_uid", uidCell, "price_page_uid is empty");
+  const ownDate = read("expiration_date", dateCell);
+  const expirationDate =
+    ownDate ??
+    (cells.get("expiration_date") === undefined && !context.failedColumns.has("expiration_date")
+      ? context.expireDate
+      : undefined);
+  if (
+    expirationDate === undefined &&
+    cells.get("expiration_date") === undefined &&
+    context.columns.has("expiration_date") &&
+    !context.failedColumns.has("expiration_date")
+  ) {
+    problems.push({
+      column: "expiration_date",
+      message: "expiration_date is empty and no --expire-date was given",
+    });
+  }
+
+  if (problems.length > 0 || pricePageUid === undefined || expirationDate === undefined) {
+    return { problems };
+  }
+
+  return { row: { pricePageUid, expirationDate }, problems };
+}
+
+/** Validates one record of a link file. */
+export function validateLinkRecord(
+  cells: RecordCells,
+  context: Omit<PageRecordContext, "company">,
+): { row?: LinkRow; problems: ColumnProblem[] } {
+  const problems: ColumnProblem[] = [];
+  const read = reader(cells, context, problems);
+  const bookId = read(
+    "price_book_id",
+    textCell(MAX_BOOK_ID_LENGTH, "price_book_id"),
+    "price_book_id is empty",
+  );
+  const pricePageUid = read("price_page_uid", uidCell, "price_page_uid is empty");
+  if (problems.length > 0 || bookId === undefined || pricePageUid === undefined) {
+    return { problems };
+  }
+
+  return { row: { bookId, pricePageUid }, problems };
+}

@@ -1,0 +1,296 @@
+import type { P21Client } from "../../client/index.js";
+import { WorkflowSpecError } from "../errors.js";
+import { expirationNaturalKey, linkNaturalKey, pageNaturalKey } from "../natural-keys.js";
+import { isSamePage } from "../operations/create-page.js";
+import type { CreatePageInput } from "../operations/create-page.js";
+import type { ExpirePageInput } from "../operations/expire-page.js";
+import type { LinkInput } from "../operations/link-pages.js";
+import { activePagesOfSupplier, linkedPagesOfBook, pagesByUid } from "../operations/lookups.js";
+import type { ServerPage } from "../operations/lookups.js";
+import type { PricePageRow } from "../page-row.js";
+import type { PendingLink, PlannedItem, WorkflowSpec } from "./types.js";
+
+/** The items of each phase that can be known before anything is written. */
+export interface PhasePlan {
+  readonly expire: PlannedItem<ExpirePageInput>[];
+  readonly create: PlannedItem<CreatePageInput>[];
+  readonly link: PlannedItem<LinkInput>[];
+  readonly linkAfterCreate: PendingLink[];
+}
+
+/** `YYYY-MM-DD` of the day before. */
+export function dayBefore(date: string): string {
+  const instant = new Date(`${date}T00:00:00Z`);
+  instant.setUTCDate(instant.getUTCDate() - 1);
+  return instant.toISOString().slice(0, 10);
+}
+
+/** Supplier and group of a page, as one key: `10001|PG01` or `10001|discount:DG01`. */
+export function pairKey(page: {
+  supplierId: number;
+  productGroupId?: string | undefined;
+  discountGroupId?: string | undefined;
+}): string {
+  return `${page.supplierId}|${page.discountGroupId !== undefined ? `discount:${page.discountGroupId}` : (page.productGroupId ?? "")}`;
+}
+
+/** The books a page is linked to: its own `books`, else the run's. */
+export function booksOf(page: PricePageRow, books: readonly string[] | undefined): string[] {
+  return [...(page.books ?? books ?? [])];
+}
+
+/** Looks things up once each, however many rows ask. */
+class ServerView {
+  private readonly suppliers = new Map<number, Promise<ServerPage[]>>();
+  private readonly books = new Map<string, Promise<Set<number>>>();
+
+  constructor(
+    private readonly client: P21Client,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  activePages(supplierId: number): Promise<ServerPage[]> {
+    let pages = this.suppliers.get(supplierId);
+    if (pages === undefined) {
+      pages = activePagesOfSupplier(this.client, supplierId, this.signal);
+      this.suppliers.set(supplierId, pages);
+    }
+
+    return pages;
+  }
+
+  linkedPages(bookId: string): Promise<Set<number>> {
+    let uids = this.books.get(bookId);
+    if (uids === undefined) {
+      uids = linkedPagesOfBook(this.client, bookId, this.signal);
+      this.books.set(bookId, uids);
+    }
+
+    return uids;
+  }
+
+  pages(uids: readonly number[]): Promise<Map<number, ServerPage>> {
+    return pagesByUid(this.client, uids, this.signal);
+  }
+}
+
+/**
+ * Works out every item a workflow starts with, from the spec and read-only OData lookups (one
+ * per supplier, one per book, uids 40 at a time): which old pages a replace expires, which
+ * pages and links already exist (skipped), and which links wait for pages to be created.
+ */
+export async function planPhases(
+  client: P21Client,
+  spec: WorkflowSpec,
+  signal?: AbortSignal,
+): Promise<PhasePlan> {
+  const view = new ServerView(client, signal);
+  const pages = spec.kind === "create" || spec.kind === "replace" ? (spec.pages ?? []) : [];
+  const rowOf = (index: number): number | undefined => spec.inputRows?.[index];
+
+  for (const supplierId of new Set(pages.map((page) => page.supplierId))) {
+    await view.activePages(supplierId);
+  }
+
+  const create: PlannedItem<CreatePageInput>[] = [];
+  const newPagesByPair = new Map<string, PricePageRow[]>();
+  for (const [index, page] of pages.entries()) {
+    const serverPages = await view.activePages(page.supplierId);
+    const existing = serverPages.find((server) => isSamePage(server, page));
+    const input: CreatePageInput = { row: rowOf(index), page };
+    create.push(
+      existing === undefined
+        ? { action: "run", naturalKey: pageNaturalKey(page), input }
+        : {
+            action: "skip",
+            naturalKey: pageNaturalKey(page),
+            input,
+            reason: `page ${existing.pricePageUid} already exists`,
+            existing: { pricePageUid: existing.pricePageUid },
+          },
+    );
+    const pair = pairKey(page);
+    newPagesByPair.set(pair, [...(newPagesByPair.get(pair) ?? []), page]);
+  }
+
+  const expire = await planExpirations(spec, view, newPagesByPair, rowOf);
+  const { link, linkAfterCreate } = await planLinks(spec, view, create, rowOf);
+
+  return { expire, create, link, linkAfterCreate };
+}
+
+function expirationItem(
+  input: ExpirePageInput,
+  server: ServerPage | undefined,
+): PlannedItem<ExpirePageInput> {
+  const naturalKey = expirationNaturalKey(input);
+  if (server?.expirationDate !== undefined && server.expirationDate === input.expirationDate) {
+    return {
+      action: "skip",
+      naturalKey,
+      input,
+      reason: `page ${input.pricePageUid} already expires on ${input.expirationDate}`,
+      existing: { pricePageUid: input.pricePageUid },
+    };
+  }
+
+  return { action: "run", naturalKey, input };
+}
+
+/** The old page's pair, recorded with its expiration so that a failure can hold back its creates. */
+function pairOf(server: ServerPage | undefined): Partial<ExpirePageInput> {
+  if (server === undefined) {
+    return {};
+  }
+
+  return {
+    supplierId: server.supplierId,
+    ...(server.discountGroupId !== undefined
+      ? { discountGroupId: server.discountGroupId }
+      : { productGroupId: server.productGroupId }),
+  };
+}
+
+async function planExpirations(
+  spec: WorkflowSpec,
+  view: ServerView,
+  newPagesByPair: ReadonlyMap<string, readonly PricePageRow[]>,
+  rowOf: (index: number) => number | undefined,
+): Promise<PlannedItem<ExpirePageInput>[]> {
+  const items: PlannedItem<ExpirePageInput>[] = [];
+  const seen = new Set<number>();
+  const add = (item: PlannedItem<ExpirePageInput>): void => {
+    if (!seen.has(item.input.pricePageUid)) {
+      seen.add(item.input.pricePageUid);
+      items.push(item);
+    }
+  };
+
+  const earliestEffective = (pair: string): string | undefined =>
+    newPagesByPair
+      .get(pair)
+      ?.map((page) => page.effectiveDate)
+      .sort()[0];
+
+  if (spec.kind === "expire") {
+    const expirations = spec.expirations ?? [];
+    const servers = await view.pages(expirations.map((expiration) => expiration.pricePageUid));
+    expirations.forEach((expiration, index) => {
+      const server = servers.get(expiration.pricePageUid);
+      add(expirationItem({ row: rowOf(index), ...expiration, ...pairOf(server) }, server));
+    });
+    return items;
+  }
+
+  if (spec.kind !== "replace") {
+    return items;
+  }
+
+  if (spec.old === undefined || spec.old === "auto") {
+    for (const [pair, newPages] of newPagesByPair) {
+      const first = newPages[0];
+      const effective = earliestEffective(pair);
+      if (first === undefined || effective === undefined) {
+        continue;
+      }
+
+      const expirationDate = spec.expireDate ?? dayBefore(effective);
+      const serverPages = await view.activePages(first.supplierId);
+      for (const server of serverPages) {
+        const replaced =
+          pairKey({
+            supplierId: server.supplierId,
+            productGroupId: server.discountGroupId === undefined ? server.productGroupId : undefined,
+            discountGroupId: server.discountGroupId,
+          }) === pair &&
+          !newPages.some((page) => isSamePage(server, page)) &&
+          server.effectiveDate !== undefined &&
+          server.effectiveDate < effective &&
+          (server.expirationDate === undefined || server.expirationDate > expirationDate);
+        if (replaced) {
+          add({
+            action: "run",
+            naturalKey: expirationNaturalKey(server),
+            input: {
+              pricePageUid: server.pricePageUid,
+              expirationDate,
+              replacedBy: pageNaturalKey(first),
+              ...pairOf(server),
+            },
+            reason: `replaced by ${newPages.length} new page(s) of supplier ${first.supplierId}`,
+          });
+        }
+      }
+    }
+
+    return items;
+  }
+
+  const servers = await view.pages(spec.old.map((old) => old.pricePageUid));
+  for (const old of spec.old) {
+    const server = servers.get(old.pricePageUid);
+    const effective = server === undefined ? undefined : earliestEffective(pairKey(server));
+    const expirationDate =
+      old.expirationDate ??
+      spec.expireDate ??
+      (effective === undefined ? undefined : dayBefore(effective));
+    if (expirationDate === undefined) {
+      throw new WorkflowSpecError(
+        `old page ${old.pricePageUid} has no expiration date: give one, or --expire-date`,
+      );
+    }
+
+    add(
+      expirationItem({ pricePageUid: old.pricePageUid, expirationDate, ...pairOf(server) }, server),
+    );
+  }
+
+  return items;
+}
+
+async function planLinks(
+  spec: WorkflowSpec,
+  view: ServerView,
+  create: readonly PlannedItem<CreatePageInput>[],
+  rowOf: (index: number) => number | undefined,
+): Promise<{ link: PlannedItem<LinkInput>[]; linkAfterCreate: PendingLink[] }> {
+  const link: PlannedItem<LinkInput>[] = [];
+  const linkAfterCreate: PendingLink[] = [];
+  const seen = new Set<string>();
+  const add = async (input: LinkInput): Promise<void> => {
+    const naturalKey = linkNaturalKey(input);
+    if (seen.has(naturalKey)) {
+      return;
+    }
+
+    seen.add(naturalKey);
+    const linked = (await view.linkedPages(input.bookId)).has(input.pricePageUid);
+    link.push(
+      linked
+        ? {
+            action: "skip",
+            naturalKey,
+            input,
+            reason: `page ${input.pricePageUid} is already in book ${input.bookId}`,
+            existing: { pricePageUid: input.pricePageUid },
+          }
+        : { action: "run", naturalKey, input },
+    );
+  };
+
+  for (const [index, given] of (spec.links ?? []).entries()) {
+    await add({ row: spec.kind === "link" ? rowOf(index) : undefined, ...given });
+  }
+
+  for (const item of create) {
+    for (const bookId of booksOf(item.input.page, spec.books)) {
+      if (item.existing !== undefined) {
+        await add({ row: item.input.row, bookId, pricePageUid: item.existing.pricePageUid });
+      } else {
+        linkAfterCreate.push({ row: item.input.row, bookId, pageKey: item.naturalKey });
+      }
+    }
+  }
+
+  return { link, linkAfterCreate };
+}

@@ -1,0 +1,79 @@
+import { readCalendarDate } from "../dates.js";
+import { WorkflowSpecError } from "../errors.js";
+import { pricePageRowSchema } from "../page-row.js";
+import type { PricePageRow } from "../page-row.js";
+import { expirationRowSchema, linkRowSchema } from "../secondary-records.js";
+import type { WorkflowSpec } from "./types.js";
+
+/** Rows the input readers produced: already validated, not checked again. */
+const validatedRows = new WeakSet<object>();
+
+/** Marks rows as coming from a validating reader. @internal */
+export function markValidated(row: object): void {
+  validatedRows.add(row);
+}
+
+function checkPages(pages: readonly PricePageRow[]): void {
+  pages.forEach((page, index) => {
+    if (validatedRows.has(page)) {
+      return;
+    }
+
+    const parsed = pricePageRowSchema.safeParse(page);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join(".") ?? "";
+      throw new WorkflowSpecError(
+        `pages[${index}]${path === "" ? "" : `.${path}`}: ${issue?.message ?? "invalid page"}`,
+      );
+    }
+  });
+}
+
+/**
+ * Checks that a spec asks for something a workflow can do, and that records given directly
+ * (not through an input reader) are valid. Throws {@link WorkflowSpecError}.
+ */
+export function checkWorkflowSpec(spec: WorkflowSpec): void {
+  const pages = spec.pages ?? [];
+  const expirations = spec.expirations ?? [];
+  const links = spec.links ?? [];
+  if (spec.expireDate !== undefined && !readCalendarDate(spec.expireDate).ok) {
+    throw new WorkflowSpecError(`expireDate ${spec.expireDate} is not a YYYY-MM-DD calendar date`);
+  }
+
+  switch (spec.kind) {
+    case "create":
+    case "replace":
+      if (pages.length === 0 && links.length === 0 && (spec.kind === "create" || spec.old === "auto" || spec.old === undefined || spec.old.length === 0)) {
+        throw new WorkflowSpecError(`a ${spec.kind} needs pages`);
+      }
+
+      break;
+    case "expire":
+      if (expirations.length === 0) throw new WorkflowSpecError("an expire needs expirations");
+      break;
+    case "link":
+      if (links.length === 0) throw new WorkflowSpecError("a link needs links");
+      break;
+    default:
+      throw new WorkflowSpecError(`unknown workflow kind ${String(spec.kind as unknown)}`);
+  }
+
+  checkPages(pages);
+  expirations.forEach((expiration, index) => {
+    if (!expirationRowSchema.safeParse(expiration).success || !readCalendarDate(expiration.expirationDate).ok) {
+      throw new WorkflowSpecError(`expirations[${index}] is not { pricePageUid, expirationDate }`);
+    }
+  });
+  links.forEach((link, index) => {
+    if (!linkRowSchema.safeParse(link).success) {
+      throw new WorkflowSpecError(`links[${index}] is not { bookId, pricePageUid }`);
+    }
+  });
+  for (const book of spec.books ?? []) {
+    if (typeof book !== "string" || book.trim() === "") {
+      throw new WorkflowSpecError(`books holds an empty book id`);
+    }
+  }
+}

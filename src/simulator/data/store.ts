@@ -1,0 +1,265 @@
+import type { TableName } from "../types.js";
+import { RowStatus, blankRow, dayOf, timestampOf, type CellValue, type Row } from "./schema.js";
+
+/** Counters that hand out new keys. */
+export interface StoreCounters {
+  nextPricePageUid: number;
+  nextPriceBookXPageUid: number;
+}
+
+/** Everything the simulator persists. */
+export interface StoreContents {
+  companies: string[];
+  counters: StoreCounters;
+  tables: Record<TableName, Row[]>;
+}
+
+/** The first `price_page_uid` an empty store hands out. */
+export const FIRST_PRICE_PAGE_UID = 100_001;
+
+/**
+ * The simulator's tables, in memory. Lookups (company, supplier, product group) are checked
+ * against a table only when that table holds rows, so that `--data empty` accepts any value.
+ */
+export class SimulatorStore {
+  readonly companies: Set<string>;
+  private readonly counters: StoreCounters;
+  private readonly pricePages = new Map<number, Row>();
+  private readonly priceBooks = new Map<string, Row>();
+  private readonly bookLinks = new Map<string, Row>();
+  private readonly suppliers = new Map<number, Row>();
+  private readonly productGroups = new Map<string, Row>();
+  private changed = false;
+  private readonly clock: () => Date;
+
+  constructor(contents: StoreContents, clock: () => Date = () => new Date()) {
+    this.clock = clock;
+    this.companies = new Set(contents.companies.map((company) => company.toUpperCase()));
+    this.counters = { ...contents.counters };
+    for (const row of contents.tables.price_page) {
+      this.pricePages.set(Number(row.price_page_uid), { ...row });
+    }
+
+    for (const row of contents.tables.price_book) {
+      this.priceBooks.set(String(row.price_book_id).toUpperCase(), { ...row });
+    }
+
+    for (const row of contents.tables.price_book_x_page) {
+      this.bookLinks.set(linkKey(String(row.price_book_id), Number(row.price_page_uid)), { ...row });
+    }
+
+    for (const row of contents.tables.supplier) this.suppliers.set(Number(row.supplier_id), { ...row });
+    for (const row of contents.tables.product_group) {
+      this.productGroups.set(groupKey(String(row.company_id), String(row.product_group_id)), {
+        ...row,
+      });
+    }
+  }
+
+  /** True once anything changed since the last `markSaved()`. */
+  get hasUnsavedChanges(): boolean {
+    return this.changed;
+  }
+
+  markSaved(): void {
+    this.changed = false;
+  }
+
+  /** The live rows of a table (do not mutate; `rowsCopy` for snapshots). */
+  table(name: TableName): Iterable<Row> {
+    switch (name) {
+      case "price_page":
+        return this.pricePages.values();
+      case "price_book":
+        return this.priceBooks.values();
+      case "price_book_x_page":
+        return this.bookLinks.values();
+      case "supplier":
+        return this.suppliers.values();
+      case "product_group":
+        return this.productGroups.values();
+    }
+  }
+
+  rowsCopy(name: TableName): Row[] {
+    return Array.from(this.table(name), (row) => ({ ...row }));
+  }
+
+  contents(): StoreContents {
+    return {
+      companies: [...this.companies],
+      counters: { ...this.counters },
+      tables: {
+        price_page: this.rowsCopy("price_page"),
+        price_book: this.rowsCopy("price_book"),
+        price_book_x_page: this.rowsCopy("price_book_x_page"),
+        supplier: this.rowsCopy("supplier"),
+        product_group: this.rowsCopy("product_group"),
+      },
+    };
+  }
+
+  companyExists(companyId: string): boolean {
+    return this.companies.size === 0 || this.companies.has(companyId.toUpperCase());
+  }
+
+  supplierExists(supplierId: number): boolean {
+    return this.suppliers.size === 0 || this.suppliers.has(supplierId);
+  }
+
+  productGroupExists(companyId: string, productGroupId: string): boolean {
+    return this.productGroups.size === 0 || this.productGroups.has(groupKey(companyId, productGroupId));
+  }
+
+  pricePage(uid: number): Row | undefined {
+    return this.pricePages.get(uid);
+  }
+
+  priceBook(priceBookId: string): Row | undefined {
+    return this.priceBooks.get(priceBookId.toUpperCase());
+  }
+
+  /** Pages linked to a book, in link order. */
+  linksOfBook(priceBookId: string): Row[] {
+    const wanted = priceBookId.toUpperCase();
+    return [...this.bookLinks.values()].filter(
+      (link) => String(link.price_book_id).toUpperCase() === wanted,
+    );
+  }
+
+  linksOfPage(uid: number): Row[] {
+    return [...this.bookLinks.values()].filter((link) => link.price_page_uid === uid);
+  }
+
+  isLinked(priceBookId: string, uid: number): boolean {
+    const book = this.priceBook(priceBookId);
+    return book !== undefined && this.bookLinks.has(linkKey(String(book.price_book_id), uid));
+  }
+
+  /**
+   * Active pages (704) other than `exceptUid` for the same supplier and product group whose
+   * dates overlap `[effective, expiration]`.
+   */
+  overlappingActivePages(page: Row, exceptUid: number | null): Row[] {
+    const overlapping: Row[] = [];
+    for (const other of this.pricePages.values()) {
+      if (other.price_page_uid === exceptUid) continue;
+      if (other.row_status_flag !== RowStatus.Active) continue;
+      if (other.supplier_id !== page.supplier_id) continue;
+      if (!sameText(other.company_id, page.company_id)) continue;
+      if (!sameText(other.product_group_id, page.product_group_id)) continue;
+      if (!sameText(other.discount_group_id, page.discount_group_id)) continue;
+      if (!datesOverlap(other, page)) continue;
+      overlapping.push(other);
+    }
+
+    return overlapping;
+  }
+
+  /** Inserts a page with a new uid from the counter; returns the stored row. */
+  insertPricePage(fields: Row, username: string): Row {
+    const uid = this.counters.nextPricePageUid;
+    this.counters.nextPricePageUid += 1;
+
+    const now = timestampOf(this.clock());
+    const row: Row = { ...blankRow("price_page"), ...fields };
+    row.price_page_uid = uid;
+    row.date_created = now;
+    row.date_last_modified = now;
+    row.last_maintained_by = username;
+    row.row_status_flag = this.statusOf(row);
+    this.pricePages.set(uid, row);
+    this.changed = true;
+    return row;
+  }
+
+  updatePricePage(uid: number, fields: Row, username: string): Row {
+    const existing = this.pricePages.get(uid);
+    if (existing === undefined) throw new Error(`price page ${uid} does not exist`);
+
+    const row: Row = { ...existing, ...fields, price_page_uid: uid };
+    row.date_last_modified = timestampOf(this.clock());
+    row.last_maintained_by = username;
+    row.row_status_flag = this.statusOf(row);
+    this.pricePages.set(uid, row);
+    this.changed = true;
+    return row;
+  }
+
+  linkPageToBook(priceBookId: string, uid: number, username: string): Row {
+    const book = this.priceBook(priceBookId);
+    if (book === undefined) throw new Error(`price book ${priceBookId} does not exist`);
+
+    const storedBookId = String(book.price_book_id);
+    const link: Row = {
+      price_book_x_page_uid: this.counters.nextPriceBookXPageUid,
+      price_book_id: storedBookId,
+      price_page_uid: uid,
+      row_status_flag: RowStatus.Active,
+      date_created: timestampOf(this.clock()),
+      last_maintained_by: username,
+    };
+    this.counters.nextPriceBookXPageUid += 1;
+    this.bookLinks.set(linkKey(storedBookId, uid), link);
+    this.changed = true;
+    return link;
+  }
+
+  updatePriceBookDescription(priceBookId: string, description: string | null): void {
+    const book = this.priceBook(priceBookId);
+    if (book === undefined) throw new Error(`price book ${priceBookId} does not exist`);
+
+    book.description = description;
+    book.date_last_modified = timestampOf(this.clock());
+    this.changed = true;
+  }
+
+  /** 705 (inactive) once the expiration date is before today, otherwise 704 (active). */
+  statusOf(row: Row): number {
+    const expiration = row.expiration_date;
+    if (typeof expiration === "string" && expiration < dayOf(this.clock())) {
+      return RowStatus.Inactive;
+    }
+
+    return RowStatus.Active;
+  }
+}
+
+function linkKey(priceBookId: string, uid: number): string {
+  return `${priceBookId.toUpperCase()}|${uid}`;
+}
+
+function groupKey(companyId: string, productGroupId: string): string {
+  return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
+}
+
+function sameText(left: CellValue | undefined, right: CellValue | undefined): boolean {
+  if (left === null || left === undefined || right === null || right === undefined) {
+    return (left ?? null) === (right ?? null);
+  }
+
+  return String(left).toUpperCase() === String(right).toUpperCase();
+}
+
+function datesOverlap(left: Row, right: Row): boolean {
+  const leftStart = (left.effective_date as string | null) ?? "";
+  const rightStart = (right.effective_date as string | null) ?? "";
+  const leftEnd = (left.expiration_date as string | null) ?? "9999";
+  const rightEnd = (right.expiration_date as string | null) ?? "9999";
+  return leftStart <= rightEnd && rightStart <= leftEnd;
+}
+
+/** Contents of a store with no rows at all. */
+export function emptyContents(): StoreContents {
+  return {
+    companies: [],
+    counters: { nextPricePageUid: FIRST_PRICE_PAGE_UID, nextPriceBookXPageUid: 1 },
+    tables: {
+      price_page: [],
+      price_book: [],
+      price_book_x_page: [],
+      supplier: [],
+      product_group: [],
+    },
+  };
+}

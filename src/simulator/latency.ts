@@ -1,0 +1,118 @@
+import { SimulatorError } from "./errors.js";
+import type { LatencyTable } from "./types.js";
+
+/**
+ * The production timing table (authenticate 200 ms, start session 300, open window 500,
+ * change 100 per field, save 400, clear 200, close 200, end session 100). Operations the
+ * table does not list get a small cost: router, server info, window state, data read and tool
+ * list 50 ms; tab, row and tool run 100 ms; OData 100 ms. A change costs
+ * `changeRequest + changeField × fields`.
+ */
+export const SEED_LATENCY: Readonly<LatencyTable> = Object.freeze({
+  authenticate: 200,
+  router: 50,
+  serverInfo: 50,
+  startSession: 300,
+  listSessions: 50,
+  endSession: 100,
+  openWindow: 500,
+  windowState: 50,
+  changeRequest: 50,
+  changeField: 50,
+  selectTab: 100,
+  addRow: 100,
+  selectRow: 100,
+  save: 400,
+  getData: 50,
+  clear: 200,
+  listTools: 50,
+  runTool: 100,
+  close: 200,
+  odata: 100,
+});
+
+export const NO_LATENCY: Readonly<LatencyTable> = Object.freeze(
+  Object.fromEntries(Object.keys(SEED_LATENCY).map((key) => [key, 0])) as unknown as LatencyTable,
+);
+
+export type LatencyOperation = keyof LatencyTable;
+
+/**
+ * Resolves the latency option. A partial table takes the seed values for the operations it
+ * does not name; unknown keys and negative or non-finite numbers are refused.
+ */
+export function resolveLatency(latency: "none" | "seed" | Partial<LatencyTable> | undefined) {
+  if (latency === undefined || latency === "none") return { ...NO_LATENCY };
+  if (latency === "seed") return { ...SEED_LATENCY };
+  if (typeof latency !== "object" || latency === null || Array.isArray(latency)) {
+    throw new SimulatorError(
+      "P21_SIMULATOR_OPTIONS",
+      `latency must be "none", "seed" or a table of milliseconds, got ${JSON.stringify(latency)}`,
+    );
+  }
+
+  const table: LatencyTable = { ...SEED_LATENCY };
+  for (const [key, value] of Object.entries(latency)) {
+    if (!(key in SEED_LATENCY)) {
+      throw new SimulatorError(
+        "P21_SIMULATOR_OPTIONS",
+        `unknown latency operation "${key}"; known: ${Object.keys(SEED_LATENCY).join(", ")}`,
+      );
+    }
+
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new SimulatorError(
+        "P21_SIMULATOR_OPTIONS",
+        `latency of "${key}" must be a non-negative number of milliseconds, got ${JSON.stringify(value)}`,
+      );
+    }
+
+    table[key as LatencyOperation] = value;
+  }
+
+  return table;
+}
+
+/** Cost model: a resolved table times the time scale. */
+export class LatencyModel {
+  private readonly table: LatencyTable;
+  private readonly timeScale: number;
+
+  constructor(table: LatencyTable, timeScale: number) {
+    this.table = table;
+    this.timeScale = timeScale;
+  }
+
+  /** Milliseconds an operation costs, scaled. */
+  costMs(operation: LatencyOperation): number {
+    return this.table[operation] * this.timeScale;
+  }
+
+  /** Milliseconds a change carrying `fieldCount` fields costs, scaled. */
+  changeCostMs(fieldCount: number): number {
+    return (this.table.changeRequest + this.table.changeField * fieldCount) * this.timeScale;
+  }
+}
+
+/**
+ * Sleeps that all end when the simulator closes. Each sleep rejects with the close reason
+ * when its signal aborts; timers are `unref`'d and cleared on every path.
+ */
+export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  if (milliseconds <= 0) return Promise.resolve();
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    timer.unref();
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,41 @@
+import type { SimulatorStats } from "./types.js";
+
+/** Request, session and fault counters behind `GET /__simulator/stats`. */
+export class StatsRecorder {
+  private requests = new Map<string, number>();
+  private totalRequests = 0;
+  private faults = new Map<string, number>();
+  private sessionsPeak = 0;
+  private sessionsOpenNow = 0;
+
+  countRequest(routeKey: string): void {
+    this.totalRequests += 1;
+    this.requests.set(routeKey, (this.requests.get(routeKey) ?? 0) + 1);
+  }
+
+  countFault(kind: string): void {
+    this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
+  }
+
+  sessionsChanged(openNow: number): void {
+    this.sessionsOpenNow = openNow;
+    if (openNow > this.sessionsPeak) this.sessionsPeak = openNow;
+  }
+
+  snapshot(): SimulatorStats {
+    return {
+      requests: Object.fromEntries(this.requests),
+      totalRequests: this.totalRequests,
+      sessionsOpen: this.sessionsOpenNow,
+      sessionsPeak: this.sessionsPeak,
+      faultsInjected: Object.fromEntries(this.faults),
+    };
+  }
+
+  reset(): void {
+    this.requests.clear();
+    this.faults.clear();
+    this.totalRequests = 0;
+    this.sessionsPeak = this.sessionsOpenNow;
+  }
+}

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { BatchEngine } from "../../src/batch/index.js";
+import { DEMO } from "../../src/simulator/index.js";
+import type { Harness } from "./support/harness.js";
+import { startHarness } from "./support/harness.js";
+import type { TestLink } from "./support/link-operation.js";
+import { testLinkOperation } from "./support/link-operation.js";
+
+const linkPhase = "link";
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Active pages of a supplier that the demo data leaves out of the DEALER book. */
+function unlinkedPages(current: Harness, count: number): number[] {
+  const supplierId = DEMO.supplierIds[1];
+
+  return current.simulator
+    .rows("price_page")
+    .filter((row) => row.supplier_id === supplierId && row.row_status_flag === 704)
+    .map((row) => Number(row.price_page_uid))
+    .slice(0, count);
+}
+
+function linkRun(current: Harness, links: TestLink[]): string {
+  const run = current.journal.createRun({
+    kind: "test-link",
+    options: {},
+    inputDigest: "test",
+    baseUrl: current.simulator.url,
+  });
+  current.journal.addItems(
+    run.id,
+    linkPhase,
+    links.map((link) => ({ naturalKey: testLinkOperation.naturalKey(link), input: link })),
+  );
+
+  return run.id;
+}
+
+function dealerLinks(current: Harness): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const row of current.simulator.rows("price_book_x_page")) {
+    if (row.price_book_id !== "DEALER") continue;
+
+    const uid = Number(row.price_page_uid);
+    counts.set(uid, (counts.get(uid) ?? 0) + 1);
+  }
+
+  return counts;
+}
+
+function engineFor(current: Harness, batchSize = 10) {
+  return new BatchEngine({
+    journal: current.journal,
+    createClient: current.createClient,
+    batchSize,
+    backoff: { baseMs: 1, maxMs: 5 },
+  });
+}
+
+describe("group operations", () => {
+  it("links a group with one window load and one save per batch", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 12);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+
+    const summary = await engineFor(harness, 6).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 12, failed: 0, sessionsOpened: 2 });
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
+    const links = dealerLinks(harness);
+    for (const uid of uids) expect(links.get(uid)).toBe(1);
+  });
+
+  it("after a group save whose answer was lost, reconciles the whole group and re-sends nothing that landed", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 8);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    harness.simulator.injectFault({
+      kind: "reset",
+      route: "PUT /api/ui/interactive/v2/data",
+      phase: "after",
+    });
+
+    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 8, reconciled: 8, retries: 0 });
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(1);
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+
+  it("re-sends the group when reconciliation finds that the lost save never landed", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 5);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    harness.simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data" });
+
+    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 5, reconciled: 0, retries: 1 });
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+
+  it("isolates a refused link by splitting the group, and links the others", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 7);
+    const links = uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid }));
+    links.splice(3, 0, { bookId: "DEALER", pricePageUid: 987_654_321 });
+    const runId = linkRun(harness, links);
+
+    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 7, failed: 1 });
+    const failed = harness.journal.items(runId, { phase: linkPhase, states: ["failed"] });
+    expect(failed.map((item) => item.naturalKey)).toEqual(["DEALER:987654321"]);
+    expect(failed[0]?.errorMessage).toMatch(/987654321/);
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+});

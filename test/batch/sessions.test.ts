@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { BatchEngine } from "../../src/batch/index.js";
+import type { ProgressEvent } from "../../src/batch/index.js";
+import type { Harness } from "./support/harness.js";
+import {
+  createRunWithPages,
+  phase,
+  serverPageCounts,
+  startHarness,
+  testPages,
+} from "./support/harness.js";
+import { testPageOperation } from "./support/page-operation.js";
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function runOnSessions(current: Harness, count: number, sessions: number) {
+  const runId = createRunWithPages(
+    current.journal,
+    current.simulator.url,
+    testPages(count, "Many"),
+  );
+  const events: ProgressEvent[] = [];
+  const engine = new BatchEngine({
+    journal: current.journal,
+    createClient: current.createClient,
+    sessions,
+    batchSize: 5,
+    backoff: { baseMs: 1, maxMs: 20 },
+    onProgress: (event) => events.push(event),
+  });
+  const summary = await engine.runPhase(runId, phase, testPageOperation);
+
+  return { runId, summary, events };
+}
+
+describe("many sessions", () => {
+  it("with 5 sessions and a pool of 5, holds exactly 5 sessions at the peak and never more", async () => {
+    harness = await startHarness({ latency: "seed", timeScale: 0.02, poolSize: 5 });
+    const { summary, events } = await runOnSessions(harness, 100, 5);
+
+    expect(summary).toMatchObject({ succeeded: 100, failed: 0, sessionsOpened: 20 });
+    expect(harness.simulator.stats().sessionsPeak).toBe(5);
+    expect(harness.simulator.stats().sessionsOpen).toBe(0);
+    const workers = new Set(
+      events.flatMap((event) => ("workerIndex" in event ? [event.workerIndex] : [])),
+    );
+    expect(workers).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(events.some((event) => event.type === "workers-changed")).toBe(false);
+    expect(
+      [...serverPageCounts(harness.simulator, "Many").values()].every((count) => count === 1),
+    ).toBe(true);
+  });
+
+  it("with 5 sessions and a pool of 3, completes on 3 sessions after the pool refuses the others", async () => {
+    harness = await startHarness({
+      latency: "seed",
+      timeScale: 0.02,
+      poolSize: 3,
+      poolWaitMs: 150,
+    });
+    const { summary, events } = await runOnSessions(harness, 60, 5);
+
+    expect(summary).toMatchObject({ succeeded: 60, failed: 0, unsettled: 0 });
+    expect(harness.simulator.stats().sessionsPeak).toBe(3);
+    const changes = events.filter((event) => event.type === "workers-changed");
+    expect(changes[0]).toMatchObject({ from: 5, to: 3, reason: "pool-refused" });
+    expect(serverPageCounts(harness.simulator, "Many").size).toBe(60);
+  });
+
+  it("falls back to fewer sessions with a warning when each new token invalidates the others", async () => {
+    harness = await startHarness({ tokenPolicy: "latest-only" });
+    const { summary, events } = await runOnSessions(harness, 60, 3);
+
+    expect(summary).toMatchObject({ succeeded: 60, failed: 0, unsettled: 0 });
+    expect(events.filter((event) => event.type === "warning")).toContainEqual(
+      expect.objectContaining({ code: "P21_TOKEN_CONTENTION" }),
+    );
+    expect(events.filter((event) => event.type === "workers-changed").at(-1)).toMatchObject({
+      reason: "token-contention",
+    });
+    expect(
+      [...serverPageCounts(harness.simulator, "Many").values()].every((count) => count === 1),
+    ).toBe(true);
+  });
+});

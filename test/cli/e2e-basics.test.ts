@@ -1,0 +1,139 @@
+import { writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { runChild, runInProcess, temporaryDirectory } from "./helpers.js";
+
+const pagesCsv =
+  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1\r\n" +
+  "10010,ABRAS,ACME,Acme ABRAS basics,2031-01-01,0.61\r\n";
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address !== null ? address.port : 1;
+}
+
+describe("the command line itself", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    await writeFile(join(directory.path, "pages.csv"), pagesCsv);
+    simulator = await startSimulator({ data: "demo" });
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  it("prints help for every command and exits 0", async () => {
+    const top = await runChild(["--help"], { cwd: directory.path });
+    expect(top.exitCode).toBe(0);
+    for (const command of [
+      "price-pages",
+      "runs",
+      "resume",
+      "retry-failed",
+      "doctor",
+      "demo",
+      "simulator",
+    ]) {
+      expect(top.stdout).toContain(command);
+    }
+
+    const leaf = await runInProcess(["price-pages", "replace", "--help"], { cwd: directory.path });
+    expect(leaf.exitCode).toBe(0);
+    for (const flag of ["--books", "--expire-date", "--old", "--sessions", "--dry-run", "--json"]) {
+      expect(leaf.stdout).toContain(flag);
+    }
+  });
+
+  it("suggests the closest flag for a misspelt one and exits 2", async () => {
+    const outcome = await runInProcess(["price-pages", "create", "pages.csv", "--sesions", "2"], {
+      cwd: directory.path,
+    });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("unknown option '--sesions'");
+    expect(outcome.stderr).toContain("--sessions");
+  });
+
+  it("suggests the closest command for a misspelt one and exits 2", async () => {
+    const outcome = await runInProcess(["doctr"], { cwd: directory.path });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("doctor");
+  });
+
+  it("refuses an invalid flag value with exit 2", async () => {
+    const outcome = await runInProcess(
+      ["price-pages", "create", "pages.csv", "--sessions", "zero"],
+      {
+        cwd: directory.path,
+      },
+    );
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("must be a whole number");
+  });
+
+  it("asks for a server when none is configured (exit 2)", async () => {
+    const outcome = await runInProcess(["price-pages", "create", "pages.csv"], {
+      cwd: directory.path,
+    });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("no server given");
+    expect(outcome.stderr).toContain("P21_BASE_URL");
+  });
+
+  it("refuses to run without a password when nobody is at a terminal (exit 2)", async () => {
+    const outcome = await runInProcess(
+      ["price-pages", "create", "pages.csv", "--base-url", simulator.url, "-u", "api_user"],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("no password given for api_user");
+  });
+
+  it("reads the connection from a .env file, and exits 3 on a wrong password", async () => {
+    await writeFile(
+      join(directory.path, ".env"),
+      `P21_BASE_URL=${simulator.url}\nP21_USERNAME=api_user\nP21_PASSWORD=not-the-password\n`,
+    );
+    try {
+      const outcome = await runChild(["price-pages", "create", "pages.csv"], {
+        cwd: directory.path,
+      });
+      expect(outcome.exitCode).toBe(3);
+      expect(outcome.stderr).toContain("P21_PASSWORD");
+      expect(outcome.stderr).not.toContain("not-the-password");
+    } finally {
+      await writeFile(join(directory.path, ".env"), "");
+    }
+  });
+
+  it("exits 3 when the server cannot be reached", async () => {
+    const port = await closedPort();
+    const outcome = await runChild(
+      ["doctor", "--base-url", `http://127.0.0.1:${port}`, "-u", "api_user", "-p", "x"],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.stdout).toMatch(/fail\s+token/);
+  });
+
+  it("lists no runs before anything ran", async () => {
+    const outcome = await runInProcess(["runs"], { cwd: directory.path });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout).toContain("No runs yet");
+  });
+
+  it("says there is nothing to resume (exit 2)", async () => {
+    const outcome = await runInProcess(["resume", "-p", "x"], { cwd: directory.path });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("no runs yet");
+  });
+});

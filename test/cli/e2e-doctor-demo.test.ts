@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator } from "../../src/simulator/index.js";
+import { ndjson, runChild, temporaryDirectory } from "./helpers.js";
+
+describe("doctor", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+  });
+
+  afterAll(async () => {
+    await directory.remove();
+  });
+
+  it.each(["26.1.5950", "26.1.5910", "25.2"] as const)(
+    "checks a %s server read-only, one verdict per check",
+    async (profile) => {
+      const simulator = await startSimulator({ data: "demo", profile });
+      try {
+        simulator.resetStats();
+        const outcome = await runChild(
+          ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "api_password", "--json"],
+          { cwd: directory.path },
+        );
+        expect(outcome.exitCode).toBe(0);
+        const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
+        expect(checks.map((check) => check.check)).toEqual([
+          "token",
+          "router",
+          "build",
+          "session",
+          "SalesPricePage",
+          "SalesPriceBook",
+          "odata",
+          "quirks",
+        ]);
+        expect(checks.every((check) => check.verdict === "ok" || check.verdict === "warn")).toBe(
+          true,
+        );
+        const quirks = checks.at(-1) as { verdict: string; quirks: { number: number }[] };
+        const numbers = quirks.quirks.map((quirk) => quirk.number);
+        if (profile === "25.2") expect(numbers).toContain(25);
+        else expect(numbers).toContain(26);
+        if (profile === "26.1.5910") expect(quirks.verdict).toBe("warn");
+
+        const stats = simulator.stats();
+        expect(stats.requests["PUT /api/ui/interactive/v2/data"] ?? 0).toBe(0);
+        expect(stats.requests["PUT /api/ui/interactive/v2/change"] ?? 0).toBe(0);
+        expect(stats.sessionsOpen).toBe(0);
+
+        const human = await runChild(
+          ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "api_password"],
+          { cwd: directory.path },
+        );
+        expect(human.stdout).toMatch(/^ok\s+token/m);
+        expect(human.stdout).toMatch(/^ok\s+odata/m);
+      } finally {
+        await simulator.close();
+      }
+    },
+  );
+});
+
+describe("demo", () => {
+  it("replaces 100 pages on the in-process simulator and prints its summary, exit 0", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const outcome = await runChild(["demo", "--pages", "100", "--out", directory.path], {
+        cwd: directory.path,
+      });
+      expect(outcome.exitCode).toBe(0);
+      expect(outcome.stdout).toMatch(/expired\s+100/);
+      expect(outcome.stdout).toMatch(/created\s+100/);
+      expect(outcome.stdout).toMatch(/linked\s+300/);
+      expect(outcome.stdout).toMatch(/failed\s+0/);
+      for (const label of ["wall time", "production", "requests", "reference", "speed-up"]) {
+        expect(outcome.stdout).toContain(label);
+      }
+    } finally {
+      await directory.remove();
+    }
+  }, 60_000);
+});

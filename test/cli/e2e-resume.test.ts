@@ -1,0 +1,120 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { collect, ndjson, runChild, spawnCli, temporaryDirectory } from "./helpers.js";
+
+const header =
+  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1";
+const groups = [
+  "ABRAS",
+  "ADHES",
+  "BEARNG",
+  "BELTS",
+  "CHAIN",
+  "CUTTL",
+  "ELECT",
+  "FASTN",
+  "FILTR",
+  "FITNG",
+];
+
+function pagesFor(supplierId: number, tag: string): string {
+  const rows = groups.flatMap((group) =>
+    [2031, 2032, 2033].map(
+      (year) => `${supplierId},${group},ACME,${tag} ${group} ${year},${year}-01-01,0.6`,
+    ),
+  );
+  return [header, ...rows].join("\r\n") + "\r\n";
+}
+
+/** Waits until the child has printed `count` record-settled events on stdout. */
+function afterSettled(child: ReturnType<typeof spawnCli>, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    child.stdout?.on("data", (chunk: Buffer) => {
+      seen += (chunk.toString("utf8").match(/"type":"record-settled"/g) ?? []).length;
+      if (seen >= count) resolve();
+    });
+  });
+}
+
+describe("interrupted runs", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+  let connection: string[];
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    simulator = await startSimulator({ data: "demo", latency: "seed", timeScale: 0.02 });
+    connection = [
+      "--base-url",
+      simulator.url,
+      "--username",
+      "api_user",
+      "--password",
+      "api_password",
+    ];
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  it("resume after a SIGKILL finishes the run with every page exactly once", async () => {
+    await writeFile(join(directory.path, "killed.csv"), pagesFor(10070, "Granite killed"));
+    const child = spawnCli(["price-pages", "create", "killed.csv", "--json", ...connection], {
+      cwd: directory.path,
+    });
+    const outcome = collect(child);
+    await afterSettled(child, 6);
+    child.kill("SIGKILL");
+    expect((await outcome).signal).toBe("SIGKILL");
+
+    const runs = await runChild(["runs", "--json"], { cwd: directory.path });
+    const run = ndjson(runs.stdout)[0] as { id: string; state: string };
+    expect(run.state).not.toBe("completed");
+
+    const resumed = await runChild(["resume", "--password", "api_password", "--json"], {
+      cwd: directory.path,
+    });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.exitCode).toBe(0);
+    expect(ndjson(resumed.stdout).at(-1)).toMatchObject({
+      type: "summary",
+      runId: run.id,
+      failed: 0,
+    });
+
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).startsWith("Granite killed"));
+    const descriptions = pages.map((page) => String(page.description));
+    expect(new Set(descriptions).size).toBe(descriptions.length);
+    expect(descriptions).toHaveLength(30);
+  });
+
+  it("SIGINT stops gracefully with exit 130 and a hint; resume completes it", async () => {
+    await writeFile(join(directory.path, "stopped.csv"), pagesFor(10080, "Harbor stopped"));
+    const child = spawnCli(["price-pages", "create", "stopped.csv", "--json", ...connection], {
+      cwd: directory.path,
+    });
+    const outcome = collect(child);
+    await afterSettled(child, 4);
+    child.kill("SIGINT");
+    const stopped = await outcome;
+    expect(stopped.exitCode).toBe(130);
+    const summary = ndjson(stopped.stdout).at(-1) as { runId: string; interrupted: boolean };
+    expect(summary).toMatchObject({ type: "summary", interrupted: true });
+
+    const resumed = await runChild(["resume", summary.runId, "--password", "api_password"], {
+      cwd: directory.path,
+    });
+    expect(resumed.exitCode).toBe(0);
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).startsWith("Harbor stopped"));
+    expect(pages).toHaveLength(30);
+  });
+});

@@ -1,0 +1,260 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { ndjson, parseCsv, runChild, temporaryDirectory } from "./helpers.js";
+
+const header =
+  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1";
+
+function pagesCsv(rows: readonly string[]): string {
+  return [header, ...rows].join("\r\n") + "\r\n";
+}
+
+function writeRequests(stats: { requests: Record<string, number> }): number {
+  return Object.entries(stats.requests)
+    .filter(([route]) => /v2\/(change|data|row|tab|tools)$/.test(route) && !route.startsWith("GET"))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+function savedRequests(stats: { requests: Record<string, number> }): number {
+  return stats.requests["PUT /api/ui/interactive/v2/data"] ?? 0;
+}
+
+describe("price-pages runs end to end (child processes against the simulator)", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+  let connection: string[];
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    simulator = await startSimulator({ data: "demo" });
+    connection = [
+      "--base-url",
+      simulator.url,
+      "--username",
+      "api_user",
+      "--password",
+      "api_password",
+    ];
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  const cli = (args: string[]) => runChild([...args, ...connection], { cwd: directory.path });
+
+  it("a dry run validates, looks up and prints the plan, and sends no write", async () => {
+    await writeFile(
+      join(directory.path, "dry.csv"),
+      pagesCsv(["10020,ABRAS,ACME,Baldwin ABRAS dry,2031-01-01,0.6"]),
+    );
+    simulator.resetStats();
+    const outcome = await cli([
+      "price-pages",
+      "replace",
+      "dry.csv",
+      "--expire-date",
+      "2030-12-31",
+      "--books",
+      "RETAIL",
+      "--dry-run",
+    ]);
+    expect(outcome.stderr).toBe("");
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout.toLowerCase()).toContain("expire");
+    expect(outcome.stdout.toLowerCase()).toContain("create");
+    const stats = simulator.stats();
+    expect(stats.totalRequests).toBeGreaterThan(0);
+    expect(writeRequests(stats)).toBe(0);
+    expect(savedRequests(stats)).toBe(0);
+  });
+
+  it("create: pages land on the server, linked, with results.csv, errors.csv and summary.json", async () => {
+    await writeFile(
+      join(directory.path, "create.csv"),
+      pagesCsv([
+        "10030,ABRAS,ACME,Cardinal ABRAS e2e,2031-01-01,0.61",
+        "10030,ADHES,ACME,Cardinal ADHES e2e,2031-01-01,0.62",
+        "10030,BEARNG,ACME,Cardinal BEARNG e2e,2031-01-01,0.63",
+      ]),
+    );
+    const outcome = await cli([
+      "price-pages",
+      "create",
+      "create.csv",
+      "--books",
+      "RETAIL",
+      "--out",
+      "out-create",
+      "--json",
+    ]);
+    expect(outcome.exitCode).toBe(0);
+    const events = ndjson(outcome.stdout);
+    const summary = events.at(-1) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      type: "summary",
+      created: 3,
+      linked: 3,
+      failed: 0,
+      exitCode: 0,
+    });
+    expect(events.some((event) => event.type === "record-settled")).toBe(true);
+
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).endsWith(" e2e") && row.supplier_id === 10030);
+    expect(pages).toHaveLength(3);
+    const uids = new Set(pages.map((page) => page.price_page_uid));
+    const links = simulator
+      .rows("price_book_x_page")
+      .filter((link) => uids.has(link.price_page_uid) && link.price_book_id === "RETAIL");
+    expect(links).toHaveLength(3);
+
+    const results = parseCsv(
+      await readFile(join(directory.path, "out-create", "results.csv"), "utf8"),
+    );
+    expect(results[0]).toEqual([
+      "input_row",
+      "phase",
+      "natural_key",
+      "status",
+      "uid",
+      "attempts",
+      "error",
+    ]);
+    expect(results.slice(1).filter((row) => row[3] === "succeeded")).toHaveLength(6);
+    const errors = parseCsv(
+      await readFile(join(directory.path, "out-create", "errors.csv"), "utf8"),
+    );
+    expect(errors).toHaveLength(1);
+    const summaryFile = JSON.parse(
+      await readFile(join(directory.path, "out-create", "summary.json"), "utf8"),
+    ) as Record<string, unknown>;
+    expect(summaryFile).toMatchObject({ created: 3, linked: 3, failed: 0, exitCode: 0 });
+  });
+
+  it("running the same file again skips what exists and sends no save", async () => {
+    simulator.resetStats();
+    const outcome = await cli([
+      "price-pages",
+      "create",
+      "create.csv",
+      "--books",
+      "RETAIL",
+      "--json",
+    ]);
+    expect(outcome.exitCode).toBe(0);
+    expect(ndjson(outcome.stdout).at(-1)).toMatchObject({ created: 0, failed: 0 });
+    expect(savedRequests(simulator.stats())).toBe(0);
+  });
+
+  it("a refused record fails with the server's reason, exit 1; errors.csv is valid input again", async () => {
+    await writeFile(
+      join(directory.path, "refused.csv"),
+      pagesCsv([
+        "10040,ABRAS,ACME,Delta ABRAS refused,2031-01-01,0.7",
+        "10040,NOSUCH,ACME,Delta NOSUCH refused,2031-01-01,0.7",
+      ]),
+    );
+    const first = await cli(["price-pages", "create", "refused.csv", "--out", "out-refused"]);
+    expect(first.exitCode).toBe(1);
+    expect(first.stdout).toContain("1 failed");
+    expect(first.stderr).toContain("NOSUCH");
+
+    const errorsPath = join(directory.path, "out-refused", "errors.csv");
+    const errors = parseCsv(await readFile(errorsPath, "utf8"));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("error");
+    expect(errors[1]?.join(",")).toContain("NOSUCH");
+
+    const again = await cli(["price-pages", "create", errorsPath, "--out", "out-refused-again"]);
+    expect(again.exitCode).toBe(1);
+
+    await writeFile(errorsPath, (await readFile(errorsPath, "utf8")).replaceAll("NOSUCH", "CHAIN"));
+    const fixed = await cli(["price-pages", "create", errorsPath, "--out", "out-refused-fixed"]);
+    expect(fixed.stderr).not.toContain("failed ");
+    expect(fixed.exitCode).toBe(0);
+    const created = simulator
+      .rows("price_page")
+      .filter((row) => row.supplier_id === 10040 && row.product_group_id === "CHAIN");
+    expect(created).toHaveLength(1);
+  });
+
+  it("retry-failed runs only the failed records, as a new run", async () => {
+    await writeFile(
+      join(directory.path, "flaky.csv"),
+      pagesCsv([
+        "10050,ABRAS,ACME,Eastgate ABRAS flaky,2031-01-01,0.7",
+        "10050,ADHES,ACME,Eastgate ADHES flaky,2031-01-01,0.7",
+      ]),
+    );
+    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 2 });
+    const first = await cli(["price-pages", "create", "flaky.csv", "--retries", "0", "--json"]);
+    expect(first.exitCode).toBe(1);
+    const firstSummary = ndjson(first.stdout).at(-1) as { runId: string; failed: number };
+    expect(firstSummary.failed).toBeGreaterThan(0);
+
+    simulator.resetStats();
+    const retry = await cli(["retry-failed", firstSummary.runId, "--json"]);
+    expect(retry.exitCode).toBe(0);
+    const retrySummary = ndjson(retry.stdout).at(-1) as { runId: string; created: number };
+    expect(retrySummary.runId).not.toBe(firstSummary.runId);
+
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).endsWith(" flaky"));
+    expect(pages).toHaveLength(2);
+
+    const show = await runChild(["runs", "show", retrySummary.runId, "--json"], {
+      cwd: directory.path,
+    });
+    expect(show.exitCode).toBe(0);
+    expect(ndjson(show.stdout)[0]).toMatchObject({ parentRunId: firstSummary.runId });
+  });
+
+  it("expire and link from their own files", async () => {
+    const target = simulator
+      .rows("price_page")
+      .find((row) => row.supplier_id === 10060 && row.row_status_flag === 704);
+    expect(target).toBeDefined();
+    const uid = Number(target?.price_page_uid);
+    await writeFile(join(directory.path, "expire.csv"), `price_page_uid\r\n${uid}\r\n`);
+    const expired = await cli([
+      "price-pages",
+      "expire",
+      "expire.csv",
+      "--expire-date",
+      "2030-06-30",
+    ]);
+    expect(expired.exitCode).toBe(0);
+    const after = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
+    expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
+
+    await writeFile(
+      join(directory.path, "links.csv"),
+      `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\n`,
+    );
+    const linked = await cli(["price-pages", "link", "links.csv"]);
+    expect(linked.exitCode).toBe(0);
+    expect(
+      simulator
+        .rows("price_book_x_page")
+        .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
+    ).toHaveLength(1);
+  });
+
+  it("runs lists every run, newest first, and runs show describes one", async () => {
+    const list = await runChild(["runs"], { cwd: directory.path });
+    expect(list.exitCode).toBe(0);
+    expect(list.stdout).toContain("RUN");
+    expect(list.stdout).toContain("create");
+    expect(list.stdout).toContain("expire");
+    const show = await runChild(["runs", "show"], { cwd: directory.path });
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain("link");
+    expect(await readdir(join(directory.path, "p21kit-runs"))).not.toHaveLength(0);
+  });
+});

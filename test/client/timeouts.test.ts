@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  LifecycleError,
+  P21AbortError,
+  P21Client,
+  P21TimeoutError,
+} from "../../src/client/index.js";
+import type { StallServer } from "./stall-server.js";
+import { startStallServer } from "./stall-server.js";
+
+let server: StallServer;
+let client: P21Client;
+
+beforeEach(async () => {
+  server = await startStallServer();
+});
+
+afterEach(async () => {
+  await client?.close();
+  await server.close();
+});
+
+function newClient(
+  options: { defaultMs?: number; saveMs?: number; signal?: AbortSignal } = {},
+): P21Client {
+  client = new P21Client({
+    baseUrl: server.url,
+    username: "api_user",
+    password: "api_password",
+    uiServerUrl: `${server.url}/uiserver0`,
+    timeouts: { defaultMs: options.defaultMs ?? 30_000, saveMs: options.saveMs ?? 30_000 },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+
+  return client;
+}
+
+describe("timeouts and aborts over a real socket", () => {
+  it("surfaces a stalled answer as P21TimeoutError within the timeout plus one second", async () => {
+    newClient({ defaultMs: 400 });
+    const startedAt = performance.now();
+    const error = await client.serverInfo().catch((caught: unknown) => caught);
+    const elapsedMs = performance.now() - startedAt;
+
+    expect(error).toBeInstanceOf(P21TimeoutError);
+    expect(error).toMatchObject({ code: "P21_TIMEOUT", retry: "transient", timeoutMs: 400 });
+    expect(elapsedMs).toBeLessThan(400 + 1_000);
+  });
+
+  it("ends a stalled session create when the session options' signal aborts", async () => {
+    newClient();
+    const controller = new AbortController();
+    const create = client
+      .startSession({ signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    while (!server.received.some((line) => line.includes("/sessions"))) await server.nextRequest();
+    controller.abort();
+
+    expect(await create).toBeInstanceOf(P21AbortError);
+  });
+
+  it("ends a call at once when its signal aborts", async () => {
+    newClient();
+    const controller = new AbortController();
+    const call = client.serverInfo(controller.signal).catch((caught: unknown) => caught);
+    while (!server.received.some((line) => line.includes("serverinfo"))) await server.nextRequest();
+    controller.abort();
+
+    const error = await call;
+    expect(error).toBeInstanceOf(P21AbortError);
+    expect(error).toMatchObject({ code: "P21_ABORTED", retry: "permanent" });
+  });
+
+  it("sends nothing when the signal is already aborted", async () => {
+    newClient();
+    const error = await client.authenticate(AbortSignal.abort()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(P21AbortError);
+    await client.authenticate();
+    expect(server.received).toEqual(["POST /api/security/token/v2"]);
+  });
+
+  it("ends every call when the client's signal aborts", async () => {
+    const controller = new AbortController();
+    newClient({ signal: controller.signal });
+    const first = client.serverInfo().catch((caught: unknown) => caught);
+    const second = client.listSessions().catch((caught: unknown) => caught);
+    while (server.received.filter((line) => !line.includes("token")).length < 2) {
+      await server.nextRequest();
+    }
+
+    controller.abort();
+    expect(await first).toBeInstanceOf(P21AbortError);
+    expect(await second).toBeInstanceOf(P21AbortError);
+    const countBefore = server.received.length;
+    await expect(client.listSessions()).rejects.toBeInstanceOf(P21AbortError);
+    expect(server.received).toHaveLength(countBefore);
+  });
+
+  it("ends an in-flight call when the client closes", async () => {
+    newClient();
+    const call = client.serverInfo().catch((caught: unknown) => caught);
+    while (!server.received.some((line) => line.includes("serverinfo"))) await server.nextRequest();
+    await client.close();
+
+    expect(await call).toBeInstanceOf(LifecycleError);
+  });
+
+  it("leaves no timer or socket behind: a process that ran a stalled call exits by itself", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/client/stalled-call-child.ts", server.url],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+    );
+    clearTimeout(killer);
+
+    expect(stderr).toBe("");
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe("P21_TIMEOUT");
+  });
+});

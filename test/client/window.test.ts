@@ -1,0 +1,401 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DatawindowNotFoundError,
+  RequestSwallowedError,
+  ServerRefusedError,
+  UnexpectedResponseWindowError,
+  WindowStateError,
+} from "../../src/client/index.js";
+import type { Session, P21Client } from "../../src/client/index.js";
+import { MockP21 } from "./mock-p21.js";
+
+let mock: MockP21;
+let client: P21Client | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await mock?.close();
+});
+
+async function openSession(): Promise<Session> {
+  mock = new MockP21();
+  client = mock.client();
+
+  return client.startSession();
+}
+
+const success = { body: { Status: 1, Messages: [], Events: [] } };
+
+describe("window operations on the wire", () => {
+  it.each([
+    [{ WindowId: "w-upper" }, "w-upper"],
+    [{ windowId: "w-lower" }, "w-lower"],
+    [{ Id: "w-id" }, "w-id"],
+  ])("reads the window id from %j", async (body, expected) => {
+    const session = await openSession();
+    mock.interactive("POST", "/v2/window", { body });
+
+    const window = await session.openWindow("SalesPricePage");
+    expect(window.id).toBe(expected);
+    expect(mock.requestsTo("POST", "/v2/window")[0]?.body).toEqual({
+      ServiceName: "SalesPricePage",
+    });
+  });
+
+  it("sends each operation with the body and query parameter the server wants", async () => {
+    const session = await openSession();
+    for (const [method, route] of [
+      ["PUT", "/v2/change"],
+      ["PUT", "/v2/tab"],
+      ["POST", "/v2/row"],
+      ["PUT", "/v2/row"],
+      ["PUT", "/v2/data"],
+      ["DELETE", "/v2/data"],
+      ["POST", "/v2/tools"],
+    ] as const) {
+      mock.interactive(method, route, success);
+    }
+
+    mock.interactive("GET", "/v2/data", {
+      body: [
+        {
+          Name: "form",
+          FullName: "FORM.form",
+          ActiveRow: 0,
+          TotalRows: 1,
+          Columns: ["a", "b"],
+          Data: [["1", null]],
+        },
+      ],
+    });
+    mock.interactive("GET", "/v2/window", {
+      body: {
+        Data: {},
+        Definition: {
+          Id: "window-1",
+          Name: "w_price_page",
+          Title: "Sales Price Page",
+          TabPageList: [{ Name: "FORM", DisplayText: "Form", Enabled: true }],
+          Datawindows: {
+            form: {
+              Name: "form",
+              ParentPage: "FORM",
+              Style: "Form",
+              Fields: { a: { Name: "a", Label: "A", Enabled: true, DataType: "Char" } },
+            },
+          },
+        },
+      },
+    });
+    mock.interactive("GET", "/v2/tools", {
+      body: [{ ToolName: "cb_ok", Text: "&OK", DatawindowName: null }],
+    });
+    const window = await session.openWindow("SalesPricePage");
+
+    await window.change("FORM", "form", "description", "Example");
+    await window.change([
+      { tab: "FORM", datawindow: "form", field: "a", value: "1" },
+      { tab: null, datawindow: "_dw_hdr", field: "b", value: "2", valueType: "Data" },
+    ]);
+    await window.selectTab("VALUES");
+    await window.addRow("list_detail");
+    await window.selectRow("list_detail", 2);
+    await window.save();
+    await window.clear();
+    const data = await window.data();
+    const definition = await window.windowState();
+    const tools = await window.tools({ datawindow: "form" });
+    await window.runTool("cb_ok", { toolText: "OK" });
+
+    const sent = mock.requests.slice(4).map((request) => ({
+      call: `${request.method} ${request.path.replace("/uiserver0/api/ui/interactive", "")}`,
+      body: request.body,
+    }));
+    expect(sent).toEqual([
+      {
+        call: "PUT /v2/change",
+        body: {
+          WindowId: "window-1",
+          List: [
+            { TabName: "FORM", DatawindowName: "form", FieldName: "description", Value: "Example" },
+          ],
+        },
+      },
+      {
+        call: "PUT /v2/change",
+        body: {
+          WindowId: "window-1",
+          List: [
+            { TabName: "FORM", DatawindowName: "form", FieldName: "a", Value: "1" },
+            {
+              TabName: null,
+              DatawindowName: "_dw_hdr",
+              FieldName: "b",
+              Value: "2",
+              ValueType: "Data",
+            },
+          ],
+        },
+      },
+      { call: "PUT /v2/tab", body: { WindowId: "window-1", PageName: "VALUES" } },
+      { call: "POST /v2/row", body: { WindowId: "window-1", DatawindowName: "list_detail" } },
+      {
+        call: "PUT /v2/row",
+        body: { WindowId: "window-1", DatawindowName: "list_detail", Row: 2 },
+      },
+      { call: "PUT /v2/data", body: "window-1" },
+      { call: "DELETE /v2/data?id=window-1", body: undefined },
+      { call: "GET /v2/data?id=window-1", body: undefined },
+      { call: "GET /v2/window?id=window-1", body: undefined },
+      { call: "GET /v2/tools?windowId=window-1&dwName=form", body: undefined },
+      { call: "POST /v2/tools", body: { WindowId: "window-1", ToolName: "cb_ok", ToolText: "OK" } },
+    ]);
+    expect(mock.requestsTo("PUT", "/v2/data")[0]?.rawBody).toBe('"window-1"');
+    expect(data[0]?.value("a")).toBe("1");
+    expect(data[0]?.value("B")).toBeNull();
+    expect(data[0]?.record()).toEqual({ a: "1", b: null });
+    expect(definition.title).toBe("Sales Price Page");
+    expect(definition.tabPages).toEqual([{ name: "FORM", text: "Form", enabled: true }]);
+    expect(definition.datawindows[0]?.fields[0]).toEqual({
+      name: "a",
+      label: "A",
+      enabled: true,
+      dataType: "Char",
+    });
+    expect(tools).toMatchObject([{ name: "cb_ok", text: "&OK" }]);
+  });
+
+  it("answers a Failure result as a value, not an error", async () => {
+    const session = await openSession();
+    mock.interactive("PUT", "/v2/change", {
+      body: { Status: 2, Messages: [{ Text: "Invalid price_page_type_cd value: 214", Type: 2 }] },
+    });
+    const window = await session.openWindow("SalesPricePage");
+    const result = await window.change("FORM", "form", "price_page_type_cd", "214");
+
+    expect(result.ok).toBe(false);
+    expect(result.messages.join("; ")).toBe("Invalid price_page_type_cd value: 214");
+  });
+
+  it("reads a 400 error envelope as ServerRefusedError with the disabled column", async () => {
+    const session = await openSession();
+    mock.interactive("PUT", "/v2/change", {
+      status: 400,
+      body: { ErrorMessage: "Column is disabled: company_id", ErrorType: null },
+    });
+    const window = await session.openWindow("SalesPricePage");
+    const error = await window
+      .change("FORM", "form", "company_id", "1")
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ServerRefusedError);
+    expect(error).toMatchObject({
+      status: 400,
+      field: "company_id",
+      retry: "permanent",
+      windowId: "window-1",
+    });
+    expect((error as Error).message).toContain("change of form.company_id");
+  });
+
+  it("reads an Unexpected response window 400", async () => {
+    const session = await openSession();
+    mock.interactive("POST", "/v2/tools", {
+      status: 400,
+      body: {
+        ErrorMessage:
+          "Unexpected response window: Notepad Entry Window. Window class: w_notepad_response_lite",
+      },
+    });
+    const window = await session.openWindow("SalesPricePage");
+
+    await expect(window.runTool("notes")).rejects.toBeInstanceOf(UnexpectedResponseWindowError);
+  });
+
+  it("after a datawindow-not-found 400, reads the next empty 500 as a swallowed request", async () => {
+    const session = await openSession();
+    const window = await session.openWindow("SalesPricePage");
+    mock.interactiveOnce("PUT", "/v2/change", {
+      status: 400,
+      body: { ErrorMessage: "Unable to find datawindow named dw_1", ErrorType: null },
+    });
+    mock.interactiveOnce("PUT", "/v2/change", { status: 500, text: "" });
+    mock.interactive("PUT", "/v2/change", success);
+
+    const first = await window.change("FORM", "dw_1", "a", "1").catch((caught: unknown) => caught);
+    expect(first).toBeInstanceOf(DatawindowNotFoundError);
+    expect((first as Error).message).toContain("may be swallowed");
+
+    const second = await window.change("FORM", "form", "a", "1").catch((caught: unknown) => caught);
+    expect(second).toBeInstanceOf(RequestSwallowedError);
+    expect(second).toMatchObject({
+      code: "P21_REQUEST_SWALLOWED",
+      retry: "transient",
+      status: 500,
+    });
+    expect((second as Error).message).toContain("swallowed");
+
+    expect((await window.change("FORM", "form", "a", "1")).ok).toBe(true);
+    expect(mock.requestsTo("PUT", "/v2/change")).toHaveLength(3);
+  });
+
+  it("reads an empty 500 without a preceding datawindow error as a server error", async () => {
+    const session = await openSession();
+    const window = await session.openWindow("SalesPricePage");
+    mock.interactive("PUT", "/v2/change", { status: 500, text: "" });
+    mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
+
+    await expect(window.change("FORM", "form", "a", "1")).rejects.toMatchObject({
+      code: "P21_SERVER_ERROR",
+      retry: "transient",
+    });
+    await expect(window.save()).rejects.toMatchObject({
+      code: "P21_SERVER_ERROR",
+      retry: "ambiguous",
+    });
+    expect(mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
+  });
+
+  it("does not re-send a swallowed save", async () => {
+    const session = await openSession();
+    const window = await session.openWindow("SalesPricePage");
+    mock.interactiveOnce("PUT", "/v2/change", {
+      status: 400,
+      body: { ErrorMessage: "Unable to find datawindow named x" },
+    });
+    mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
+
+    await expect(window.change("FORM", "x", "a", "1")).rejects.toBeInstanceOf(
+      DatawindowNotFoundError,
+    );
+    await expect(window.save()).rejects.toBeInstanceOf(RequestSwallowedError);
+    expect(mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
+  });
+});
+
+describe("dialogs", () => {
+  const blocked = {
+    body: {
+      Status: 3,
+      ResponseWindowId: "",
+      Messages: [],
+      Events: [{ Name: "windowopened", Data: [{ Key: "windowid", Value: "popup-1" }] }],
+    },
+  };
+
+  it("brings a Blocked save back with a dialog that lists its own buttons and presses by text", async () => {
+    const session = await openSession();
+    mock.interactive("PUT", "/v2/data", blocked);
+    mock.interactive("GET", "/v2/window", {
+      body: {
+        Data: [],
+        Definition: { Name: "w_message", Title: "Price Page", Datawindows: {}, TabPageList: [] },
+      },
+    });
+    mock.interactive("GET", "/v2/tools", {
+      body: [
+        { ToolName: "Quick.Save", Text: "Save" },
+        { ToolName: "cb_1", Text: "&Yes" },
+        { ToolName: "cb_2", Text: "&No" },
+      ],
+    });
+    mock.interactive("POST", "/v2/tools", {
+      body: {
+        Status: 1,
+        Events: [{ Name: "keygenerated", Data: [{ Key: "price_page_uid", Value: "77" }] }],
+      },
+    });
+    const window = await session.openWindow("SalesPricePage");
+    const saved = await window.save();
+
+    expect(saved.blocked).toBe(true);
+    expect(window.state).toBe("blocked");
+    await expect(window.change("FORM", "form", "a", "1")).rejects.toMatchObject({
+      code: "P21_WINDOW_BLOCKED",
+    });
+
+    const dialog = saved.dialog!;
+    expect(dialog.windowId).toBe("popup-1");
+    expect(await dialog.title()).toBe("Price Page");
+    expect(await dialog.buttons()).toEqual([
+      { name: "cb_1", text: "Yes" },
+      { name: "cb_2", text: "No" },
+    ]);
+    const answered = await dialog.press("yes");
+
+    expect(answered.generatedKey).toBe(77);
+    expect(window.state).toBe("open");
+    expect(mock.requestsTo("GET", "/v2/tools")[0]?.path).toContain("?windowId=popup-1");
+    expect(mock.requestsTo("GET", "/v2/window")[0]?.path).toContain("?id=popup-1");
+    expect(mock.requestsTo("POST", "/v2/tools")[0]?.body).toEqual({
+      WindowId: "popup-1",
+      ToolName: "cb_1",
+    });
+  });
+
+  it("presses by tool name and refuses an unknown button without a request", async () => {
+    const session = await openSession();
+    mock.interactive("PUT", "/v2/data", blocked);
+    mock.interactive("GET", "/v2/tools", {
+      body: [
+        { ToolName: "cb_1", Text: "&Yes" },
+        { ToolName: "cb_2", Text: "&No" },
+      ],
+    });
+    mock.interactive("POST", "/v2/tools", {
+      body: { Status: 2, Messages: [{ Text: "Save cancelled.", Type: 2 }] },
+    });
+    const window = await session.openWindow("SalesPricePage");
+    const dialog = (await window.save()).dialog!;
+
+    await expect(dialog.press("Maybe")).rejects.toMatchObject({ code: "P21_INVALID_INPUT" });
+    expect(mock.requestsTo("POST", "/v2/tools")).toHaveLength(0);
+    const answered = await dialog.press("cb_2");
+    expect(answered.ok).toBe(false);
+    expect(mock.requestsTo("POST", "/v2/tools")[0]?.body).toMatchObject({ ToolName: "cb_2" });
+  });
+
+  it("closes a window with unsaved edits through the save-before-close dialog", async () => {
+    const session = await openSession();
+    mock.interactive("DELETE", "/v2/window", blocked);
+    mock.interactive("GET", "/v2/tools", {
+      body: [
+        { ToolName: "cb_1", Text: "Yes" },
+        { ToolName: "cb_2", Text: "No" },
+        { ToolName: "cb_3", Text: "Cancel" },
+      ],
+    });
+    mock.interactive("POST", "/v2/tools", success);
+    const window = await session.openWindow("SalesPricePage");
+    const closing = await window.close();
+
+    expect(closing?.blocked).toBe(true);
+    expect(window.state).toBe("blocked");
+    await closing!.dialog!.press("No");
+    expect(window.state).toBe("closed");
+    await expect(window.save()).rejects.toBeInstanceOf(WindowStateError);
+    expect(await window.close()).toBeUndefined();
+    expect(mock.requestsTo("DELETE", "/v2/window")[0]?.path).toContain("?id=window-1");
+  });
+
+  it("keeps the window open when the save-before-close dialog is cancelled", async () => {
+    const session = await openSession();
+    mock.interactive("DELETE", "/v2/window", blocked);
+    mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_3", Text: "Cancel" }] });
+    mock.interactive("POST", "/v2/tools", success);
+    const window = await session.openWindow("SalesPricePage");
+
+    await (await window.close())!.dialog!.press("Cancel");
+    expect(window.state).toBe("open");
+  });
+
+  it("closes a window with an empty answer", async () => {
+    const session = await openSession();
+    mock.interactive("DELETE", "/v2/window", { text: "" });
+    const window = await session.openWindow("SalesPricePage");
+
+    expect(await window.close()).toBeUndefined();
+    expect(window.state).toBe("closed");
+    expect(session.windows).toHaveLength(0);
+  });
+});
