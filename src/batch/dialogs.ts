@@ -4,6 +4,9 @@ import { UnknownDialogError } from "./errors.js";
 /**
  * A known dialog and the button that answers it. A rule matches when every pattern it gives
  * matches: a string is compared case-insensitively as a substring, a RegExp is tested as is.
+ * A rule that names a `text` matches only when the server exposes the dialog's text (the
+ * window state of a `w_message` often carries only its title), so that an unreadable dialog
+ * is never answered on a guess.
  */
 export interface DialogRule {
   title?: string | RegExp;

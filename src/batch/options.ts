@@ -39,6 +39,11 @@ export interface EngineOptions {
   slowSessionCreateMs?: number;
   /** Consecutive failures to open a session or window before a worker gives up. @default 6 */
   sessionAttempts?: number;
+  /**
+   * Gives up on a session create after this long and tries again (a create can hang when its
+   * answer is lost). Keep it above the server's pool wait. @default the client's own timeout
+   */
+  sessionCreateTimeoutMs?: number;
 }
 
 /** EngineOptions with every default applied. */
@@ -58,6 +63,7 @@ export interface ResolvedEngineOptions {
   random: () => number;
   slowSessionCreateMs: number;
   sessionAttempts: number;
+  sessionCreateTimeoutMs: number | undefined;
 }
 
 const knownKeys: readonly (keyof EngineOptions)[] = [
@@ -76,6 +82,7 @@ const knownKeys: readonly (keyof EngineOptions)[] = [
   "random",
   "slowSessionCreateMs",
   "sessionAttempts",
+  "sessionCreateTimeoutMs",
 ];
 
 const renamedKeys: Record<string, string> = {
@@ -165,5 +172,9 @@ export function resolveEngineOptions(options: EngineOptions): ResolvedEngineOpti
     random: options.random ?? Math.random,
     slowSessionCreateMs: wholeNumber("slowSessionCreateMs", options.slowSessionCreateMs, 10_000, 1),
     sessionAttempts: wholeNumber("sessionAttempts", options.sessionAttempts, 6, 1),
+    sessionCreateTimeoutMs:
+      options.sessionCreateTimeoutMs === undefined
+        ? undefined
+        : wholeNumber("sessionCreateTimeoutMs", options.sessionCreateTimeoutMs, 0, 1),
   };
 }

@@ -109,6 +109,21 @@ export class PhaseRuntime<Input, Output> {
     return client;
   }
 
+  /** Closes the worker's client (its sessions are abandoned) and creates a new one. */
+  async replaceClient(workerIndex: number): Promise<P21Client> {
+    const old = this.#clients.get(workerIndex);
+    this.#clients.delete(workerIndex);
+    if (old !== undefined) {
+      try {
+        await old.close();
+      } catch (error) {
+        this.logger.debug({ error: String(error) }, "closing a replaced client failed");
+      }
+    }
+
+    return this.clientFor(workerIndex);
+  }
+
   /** Closes every client the phase created; runs every step even when one fails. */
   async closeClients(): Promise<void> {
     const clients = [...this.#clients.values()];

@@ -1,9 +1,16 @@
-import type { P21Client, Session, Window } from "../client/index.js";
-import { P21Error } from "../client/index.js";
+import type { Session, Window } from "../client/index.js";
+import { P21Error, P21TimeoutError } from "../client/index.js";
 import { EngineError } from "./errors.js";
 import type { PhaseRuntime } from "./phase-runtime.js";
 import { backoffDelayMs, readFailure } from "./retry.js";
 import { sleep } from "./stop.js";
+
+/** Failures of a session create that a new token may cure. */
+const clientSpoiling: ReadonlySet<string> = new Set([
+  "P21_SESSION_EXISTS",
+  "P21_TOKEN_EXPIRED",
+  "P21_CLOSED",
+]);
 
 /** Time allowed to end a session after a hard stop. */
 const hardStopCloseMs = 1_000;
@@ -43,7 +50,6 @@ export class SessionLease<Input, Output> {
 
   constructor(
     private readonly runtime: PhaseRuntime<Input, Output>,
-    private readonly client: P21Client,
     private readonly workerIndex: number,
     private readonly batchSize: number,
   ) {}
@@ -139,14 +145,28 @@ export class SessionLease<Input, Output> {
   async #openSession(): Promise<Session> {
     const runtime = this.runtime;
     const startedAt = performance.now();
+    const limitMs = runtime.options.sessionCreateTimeoutMs;
+    const deadline = new AbortController();
+    const timer =
+      limitMs === undefined
+        ? undefined
+        : setTimeout(() => deadline.abort(new Error("session create timed out")), limitMs);
+    timer?.unref();
     let session: Session;
     try {
-      session = await this.client.startSession({
+      session = await this.runtime.clientFor(this.workerIndex).startSession({
         ...runtime.options.session,
         responseWindowHandling: true,
-        signal: runtime.stop.hard,
+        signal: AbortSignal.any([runtime.stop.hard, deadline.signal]),
       });
     } catch (error) {
+      if (deadline.signal.aborted && !runtime.stop.hard.aborted) {
+        throw new P21TimeoutError(
+          `creation of a session took longer than the engine's ${limitMs ?? 0} ms`,
+          { timeoutMs: limitMs ?? 0, cause: error },
+        );
+      }
+
       if (error instanceof P21Error && error.code === "P21_POOL_EXHAUSTED") {
         const before = runtime.workerCount.target;
         runtime.workerCount.sessionRefused(runtime.openSessions, "pool-refused");
@@ -159,6 +179,8 @@ export class SessionLease<Input, Output> {
       }
 
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
 
     const createMs = Math.round(performance.now() - startedAt);
@@ -185,10 +207,8 @@ export class SessionLease<Input, Output> {
   async #afterOpenFailure(error: unknown): Promise<void> {
     const reading = readFailure(error);
     this.#openFailures += 1;
-    if (
-      reading.retry === "permanent" ||
-      this.#openFailures >= this.runtime.options.sessionAttempts
-    ) {
+    const curable = reading.retry !== "permanent" || clientSpoiling.has(reading.code);
+    if (!curable || this.#openFailures >= this.runtime.options.sessionAttempts) {
       throw new EngineError(
         "P21_SESSIONS_UNAVAILABLE",
         `could not open a session and a ${this.runtime.operation.service} window after ` +
@@ -209,6 +229,11 @@ export class SessionLease<Input, Output> {
       fresh: reading.fresh,
     });
     if (reading.fresh === "session") await this.#endSession("replaced", true);
+    if (clientSpoiling.has(reading.code) || this.#openFailures >= 2) {
+      // The token itself may be what fails (a session the server keeps for it, a token it
+      // no longer honours): the next attempt starts with a new client and a new token.
+      await this.runtime.replaceClient(this.workerIndex);
+    }
 
     const delayMs = backoffDelayMs(
       this.#openFailures,

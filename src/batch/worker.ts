@@ -1,4 +1,3 @@
-import type { P21Client } from "../client/index.js";
 import type { BatchScope } from "./attempt-context.js";
 import type { BatchUnit } from "./batches.js";
 import { runGroup } from "./group-runner.js";
@@ -17,18 +16,19 @@ function pendingOf<Input, Output>(
 /** Runs one batch in its own session; resolves false when the pool sent it back to the queue. */
 async function runBatch<Input, Output>(
   runtime: PhaseRuntime<Input, Output>,
-  client: P21Client,
   workerIndex: number,
   batch: BatchUnit,
 ): Promise<boolean> {
   const itemIds = pendingOf(runtime, batch);
   if (itemIds.length === 0) return true;
 
-  const lease = new SessionLease(runtime, client, workerIndex, itemIds.length);
+  const lease = new SessionLease(runtime, workerIndex, itemIds.length);
   const scope: BatchScope<Input, Output> = {
     runtime,
     lease,
-    client,
+    get client() {
+      return runtime.clientFor(workerIndex);
+    },
     workerIndex,
     batch: batch.batch,
   };
@@ -103,8 +103,7 @@ export async function runWorker<Input, Output>(
 
     runtime.activeWorkers += 1;
     try {
-      const client = runtime.clientFor(workerIndex);
-      if (await runBatch(runtime, client, workerIndex, batch)) runtime.workerCount.batchSucceeded();
+      if (await runBatch(runtime, workerIndex, batch)) runtime.workerCount.batchSucceeded();
     } finally {
       runtime.activeWorkers -= 1;
       runtime.notify();

@@ -14,7 +14,7 @@ export interface CommandContext {
 /** Wraps an action so that its returned exit code lands in the context. */
 export function action<Arguments extends unknown[]>(
   context: CommandContext,
-  run: (...parameters: Arguments) => Promise<number>,
+  run: (...parameters: Arguments) => Promise<number> | number,
 ): (...parameters: Arguments) => Promise<void> {
   return async (...parameters) => {
     context.exitCode = await run(...parameters);

@@ -25,6 +25,19 @@ export function openJournalForWriting(io: CliIo, flag: string): Journal {
   return Journal.open(journalPath(io, flag));
 }
 
+/** Opens an existing journal to carry on its runs; a missing one is a usage error. */
+export function openExistingJournal(io: CliIo, flag: string): Journal {
+  const path = journalPath(io, flag);
+  if (!existsSync(path)) {
+    throw new UsageError(
+      `no runs yet (no journal at ${flag})`,
+      "Runs are recorded in --journal (./.p21kit/journal.db) of the directory they ran in.",
+    );
+  }
+
+  return Journal.open(path);
+}
+
 /**
  * The run a command names, or when none is named the latest (or the latest unfinished) run.
  * A missing run is a usage error that says which runs exist.

@@ -23,6 +23,7 @@ export function buildProgram(context: CommandContext): Command {
       writeErr: (text) => output.writeErr(text),
       outputError: (text, write) => write(output.styles.red(text)),
     })
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run with --help for usage)")
     .allowExcessArguments(false);

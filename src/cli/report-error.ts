@@ -26,6 +26,7 @@ const usageCodes = new Set([
   "P21_JOURNAL_NOT_A_JOURNAL",
   "P21_JOURNAL_SCHEMA_TOO_NEW",
   "P21_JOURNAL_INPUT",
+  "P21_WORKFLOW_SPEC",
 ]);
 
 const tlsCauseCodes = new Set([

@@ -8,27 +8,25 @@ import { executeRun, printRunSummary, type ExecutionOutcome } from "./execute-ru
 import { openJournalForWriting } from "./journal-access.js";
 import type { CliLogger } from "./output/logger.js";
 import type { ProgressEvent } from "../batch/index.js";
+import type { Journal } from "../journal/index.js";
 
-/** The options a run keeps in the journal, so that `resume` carries on the same way. */
+/**
+ * The command line's options a run keeps in the journal, so that `resume` carries on the same
+ * way (the workflow keeps its own settings beside them, under `workflow`).
+ */
 export interface StoredRunOptions {
   sessions: number;
   batchSize: number;
   retries: number;
   out: string | undefined;
   inputFile: string | undefined;
-  changeMode: "tab" | "field" | undefined;
-  linkMode: "grouped" | "per-link" | undefined;
-  books: string[] | undefined;
-  expireDate: string | undefined;
-  company: string | undefined;
   old: "auto" | "file" | undefined;
 }
 
 /** Reads the stored options back, tolerating runs written by other versions. */
 export function storedRunOptions(options: unknown): Partial<StoredRunOptions> {
-  return typeof options === "object" && options !== null
-    ? (options as Partial<StoredRunOptions>)
-    : {};
+  if (typeof options !== "object" || options === null) return {};
+  return options;
 }
 
 type RunFlags = Pick<
@@ -64,23 +62,19 @@ export async function createAndExecute(
   extra: { parentRunId?: string; onProgress?: (event: ProgressEvent) => void } = {},
 ): Promise<ExecutionOutcome> {
   const { spec } = input;
-  const journal = openJournalForWriting(context.io, flags.journal);
+  const lookupClient = createClient(connection, { logger });
+  let journal: Journal | undefined;
   try {
-    const lookupClient = createClient(connection, { logger });
     let run;
     try {
       await lookupClient.authenticate();
+      journal = openJournalForWriting(context.io, flags.journal);
       const options: StoredRunOptions = {
         sessions: flags.sessions,
         batchSize: flags.batchSize,
         retries: flags.retries,
         out: flags.out,
         inputFile: input.file ?? spec.inputFile,
-        changeMode: spec.changeMode,
-        linkMode: spec.linkMode,
-        books: spec.books,
-        expireDate: spec.expireDate,
-        company: spec.company,
         old: spec.old === undefined ? undefined : spec.old === "auto" ? "auto" : "file",
       };
       run = await createWorkflowRun(journal, lookupClient, spec, {
@@ -110,6 +104,6 @@ export async function createAndExecute(
       ...(extra.onProgress === undefined ? {} : { onProgress: extra.onProgress }),
     });
   } finally {
-    journal.close();
+    journal?.close();
   }
 }

@@ -102,6 +102,7 @@ export async function readWorkflowInput(
         kind,
         inputFile: path,
         expirations: reading.rows.map((row) => row.value),
+        inputRows: reading.rows.map((row) => row.row),
         ...common,
       },
       digest: reading.digest,
@@ -118,7 +119,13 @@ export async function readWorkflowInput(
     }
 
     return {
-      spec: { kind, inputFile: path, links: reading.rows.map((row) => row.value), ...common },
+      spec: {
+        kind,
+        inputFile: path,
+        links: reading.rows.map((row) => row.value),
+        inputRows: reading.rows.map((row) => row.row),
+        ...common,
+      },
       digest: reading.digest,
       records: reading.rows.length,
       file,
@@ -150,13 +157,17 @@ export async function readWorkflowInput(
       ? undefined
       : oldReading === undefined
         ? ("auto" as const)
-        : oldReading.rows.map((row) => ({ pricePageUid: row.value.pricePageUid }));
+        : oldReading.rows.map((row) => ({
+            pricePageUid: row.value.pricePageUid,
+            expirationDate: row.value.expirationDate,
+          }));
 
   return {
     spec: {
       kind,
       inputFile: path,
       pages: pageReading.rows.map((row) => row.value),
+      inputRows: pageReading.rows.map((row) => row.row),
       ...(old === undefined ? {} : { old }),
       ...common,
     },

@@ -1,7 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { Token } from "./auth.js";
 import { TokenManager } from "./auth.js";
-import type { P21Error } from "./errors.js";
 import {
   LifecycleError,
   P21ProtocolError,
@@ -17,7 +16,8 @@ import { Redactor } from "./redact.js";
 import { property } from "./result.js";
 import { errorFromAnswer } from "./server-answers.js";
 import type { SessionHost } from "./session.js";
-import { Session, buildOf, sessionIdOf } from "./session.js";
+import { Session } from "./session.js";
+import { createSession } from "./session-start.js";
 import type { IncomingAnswer, OutgoingRequest } from "./transport.js";
 import { Transport } from "./transport.js";
 import { waitFor } from "./wait.js";
@@ -66,6 +66,7 @@ export class P21Client {
   #discovery: Promise<string> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
+  #sessionStarting = false;
 
   /** @throws InvalidOptionsError for an unknown option, a bad value or missing credentials. */
   constructor(options: P21ClientOptions, internals: ClientInternals = {}) {
@@ -259,7 +260,7 @@ export class P21Client {
   async startSession(options?: SessionOptions): Promise<Session> {
     this.#assertOpen("start a session");
     const settings = resolveSessionOptions(options, this.#options.session);
-    if (this.#sessions.size > 0) {
+    if (this.#sessions.size > 0 || this.#sessionStarting) {
       throw new SessionExistsError(
         "cannot start a session: this client already has an open session, and P21 allows one " +
           "Interactive session per token (close it first, or use another P21Client)",
@@ -267,114 +268,40 @@ export class P21Client {
       );
     }
 
-    const signal = options?.signal;
-    const uiServerUrl = await this.uiServerUrl(signal);
-    const body: Record<string, unknown> = {
-      SessionType: settings.type,
-      SessionTimeout: settings.timeoutSeconds,
-      ResponseWindowHandlingEnabled: settings.responseWindowHandling,
-      ClientPlatformApp: settings.clientPlatformApp,
-      ...(settings.workstationId === undefined ? {} : { WorkstationID: settings.workstationId }),
-    };
-    const url = `${uiServerUrl}/api/ui/interactive/sessions`;
-    const description = `creation of a ${settings.type} session for ${this.username ?? "the consumer key"}`;
-    // The server may hold a create for up to 60 s while its pool is full.
-    const timeoutMs = this.#options.timeouts.defaultMs + 15_000;
-    let token = await this.#tokens.token(signal);
-    let refusedToken = false;
-    let endedLeakedSession = false;
-
-    for (;;) {
-      const answer = await this.#transport.send({
-        method: "POST",
-        url,
-        operation: "start-session",
-        description,
-        headers: { authorization: `Bearer ${token.accessToken}` },
-        body,
-        timeoutMs,
-        signal,
-      });
-
-      if (answer.status >= 200 && answer.status < 300) {
-        const id = sessionIdOf(answer.body);
-        if (id === undefined) {
-          throw new P21ProtocolError(
-            `${description}: the answer carries neither Id nor SessionId`,
-            {
-              method: "POST",
-              path: answer.path,
-              status: answer.status,
-            },
-          );
-        }
-
-        const session = new Session(this.#sessionHost, {
-          id,
-          token,
+    this.#sessionStarting = true;
+    try {
+      const signal = options?.signal;
+      const uiServerUrl = await this.uiServerUrl(signal);
+      const origin = await createSession(
+        {
+          transport: this.#transport,
+          tokens: this.#tokens,
+          redactor: this.#redactor,
+          logger: this.#options.logger,
+          defaultTimeoutMs: this.#options.timeouts.defaultMs,
+        },
+        {
           uiServerUrl,
-          build: buildOf(answer.body),
-          raw: answer.body,
-        });
-        this.#sessions.add(session);
-        this.#options.logger.info({ sessionId: id, build: session.build }, "p21 session started");
-
-        return session;
+          settings,
+          signal,
+          description: `creation of a ${settings.type} session for ${this.username ?? "the consumer key"}`,
+        },
+      );
+      const session = new Session(this.#sessionHost, origin);
+      this.#sessions.add(session);
+      this.#options.logger.info(
+        { sessionId: session.id, build: session.build },
+        "p21 session started",
+      );
+      if (this.#closed) {
+        await session.close();
+        throw new LifecycleError("the client closed while the session was being created");
       }
 
-      if (answer.status === 401 && !refusedToken) {
-        refusedToken = true;
-        this.#tokens.invalidate(token);
-        token = await this.#tokens.authenticate(signal);
-        continue;
-      }
-
-      if (answer.status === 401) {
-        throw new TokenExpiredError(
-          `${description} was refused with HTTP 401 even with a fresh token`,
-          {
-            method: "POST",
-            path: answer.path,
-            status: 401,
-          },
-        );
-      }
-
-      const error = errorFromAnswer(answer, { method: "POST", description }, this.#redactor);
-      if (error instanceof SessionExistsError && !endedLeakedSession) {
-        endedLeakedSession = true;
-        await this.#endLeakedSession(uiServerUrl, token, error, signal);
-        continue;
-      }
-
-      throw error;
+      return session;
+    } finally {
+      this.#sessionStarting = false;
     }
-  }
-
-  async #endLeakedSession(
-    uiServerUrl: string,
-    token: Token,
-    conflict: P21Error,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const description = "end of a leaked session of this token";
-    this.#options.logger.warn({ status: conflict.status }, "p21 session already exists; ending it");
-    const answer = await this.#transport.send({
-      method: "DELETE",
-      url: `${uiServerUrl}/api/ui/interactive/sessions`,
-      operation: "end-session",
-      description,
-      headers: { authorization: `Bearer ${token.accessToken}` },
-      timeoutMs: this.#options.timeouts.defaultMs,
-      signal,
-    });
-    if (answer.status >= 200 && answer.status < 300) return;
-
-    const refusal = errorFromAnswer(answer, { method: "DELETE", description }, this.#redactor);
-    throw new SessionExistsError(
-      `a session already exists for this token and could not be ended: ${refusal.message}`,
-      { method: "DELETE", path: answer.path, status: answer.status, cause: refusal },
-    );
   }
 
   /** The open sessions of this user, as the server lists them (the shape is not documented). */

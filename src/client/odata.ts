@@ -102,7 +102,11 @@ export class ODataClient {
     return rowsOf(body, table);
   }
 
-  /** Every matching row, paging through `$top`/`$skip` until a short page (or `top` rows). */
+  /**
+   * Every matching row, paging through `$top`/`$skip` until a short page (or `top` rows).
+   * Known limit: a server that caps pages below `pageSize` ends the paging after its first page;
+   * keep `pageSize` at or below the server's cap.
+   */
   async queryAll(table: string, options: ODataQueryAllOptions = {}): Promise<Row[]> {
     const pageSize = options.pageSize ?? 500;
     wholeNumber(pageSize, "pageSize");
@@ -123,7 +127,10 @@ export class ODataClient {
     return rows;
   }
 
-  /** The number of rows matching `filter`. */
+  /**
+   * The number of rows matching `filter`.
+   * Known limit: counted by reading the rows (no `$count`), so a large table costs pages.
+   */
   async count(
     table: string,
     filter?: ODataFilter,

@@ -8,7 +8,10 @@ import { errorFromAnswer } from "./server-answers.js";
 import type { IncomingAnswer, Transport } from "./transport.js";
 import { Window } from "./window.js";
 
-/** Lifecycle of a session. */
+/**
+ * Lifecycle of a session. `opening` lasts while `startSession` runs (a Session is handed out
+ * open); `expired` means the server no longer knows it (or refused its token).
+ */
 export type SessionState = "opening" | "open" | "closing" | "closed" | "expired";
 
 /** What a session needs from its client. @internal */

@@ -83,6 +83,7 @@ function causeCode(error: unknown): string | undefined {
  */
 export class Transport {
   readonly #agent: Agent;
+  readonly #dispatcher: Dispatcher;
   readonly #closing = new AbortController();
   readonly #logger: Logger;
   readonly #redactor: Redactor;
@@ -116,8 +117,6 @@ export class Transport {
     this.#clientSignal = options.signal;
     this.#emit = options.emit;
   }
-
-  readonly #dispatcher: Dispatcher;
 
   /** Sends a request; resolves with any HTTP answer; throws only for no answer at all. */
   async send(outgoing: OutgoingRequest): Promise<IncomingAnswer> {

@@ -11,37 +11,22 @@ import {
 import { Result, isResultEnvelope } from "./result.js";
 import type { Datawindow, Tool, WindowDefinition } from "./window-data.js";
 import { parseDatawindows, parseTools, parseWindowDefinition } from "./window-data.js";
+import type {
+  FieldChange,
+  RequestTarget,
+  RunToolOptions,
+  ToolScope,
+  ToolsOptions,
+} from "./window-requests.js";
+import { windowRequests } from "./window-requests.js";
 
-/** One field change of `PUT /v2/change`. */
-export interface FieldChange {
-  /** Tab page name (`FORM`, `VALUES`), or `null` for a dialog's fields. */
-  tab: string | null;
-  /** Interactive datawindow name (`form`, `values`, `list_detail`). */
-  datawindow: string;
-  field: string;
-  /** Always a string; send whole numbers as `"30"`. */
-  value: string;
-  /** `Display` (a label, the default) or `Data` (a raw key). */
-  valueType?: "Display" | "Data";
-}
+export type { FieldChange, RunToolOptions, ToolsOptions } from "./window-requests.js";
 
 /** Lifecycle of a window: `blocked` while a dialog it opened is unanswered. */
 export type WindowLifecycle = "open" | "blocked" | "closed";
 
-/** Options of {@link Window.runTool}. */
-export interface RunToolOptions extends CallOptions {
-  /** `ToolText`, for tools that need it. */
-  toolText?: string;
-  datawindow?: string;
-  field?: string;
-  row?: number;
-}
-
-/** Options of {@link Window.tools}. */
-export interface ToolsOptions extends CallOptions {
-  datawindow?: string;
-  field?: string;
-  row?: number;
+function isEmptyBody(body: unknown): boolean {
+  return body === undefined || body === null || body === "";
 }
 
 /**
@@ -50,11 +35,13 @@ export interface ToolsOptions extends CallOptions {
  */
 export class Window {
   #state: WindowLifecycle = "open";
+  /** The last answer on this window was "datawindow not found": the next may be swallowed. */
   #mayBeSwallowed = false;
-  /** A close is waiting for the answer of its save-before-close dialog. */
+  /** A close waits for the answer of its save-before-close dialog. */
   #closing = false;
   readonly #channel: InteractiveChannel;
   readonly #dialogHost: DialogHost;
+  readonly #target: RequestTarget;
 
   /** @internal */
   constructor(
@@ -67,10 +54,12 @@ export class Window {
     readonly title: string | undefined,
   ) {
     this.#channel = channel;
+    this.#target = { id, label: `window ${serviceName} (${id})` };
     this.#dialogHost = {
-      definitionOf: (windowId, options) => this.#definition(windowId, options),
-      toolsOf: (windowId, options) => this.#tools(windowId, {}, options),
-      pressOn: (windowId, tool, options) => this.#press(windowId, tool, options),
+      definitionOf: (windowId, options) => this.#definition(this.#dialogTarget(windowId), options),
+      toolsOf: (windowId, options) => this.#tools(this.#dialogTarget(windowId), {}, options),
+      pressOn: (windowId, tool, options) =>
+        this.#press(this.#dialogTarget(windowId), tool, options),
     };
   }
 
@@ -79,16 +68,16 @@ export class Window {
     return this.#state;
   }
 
-  #label(): string {
-    return `window ${this.serviceName} (${this.id})`;
+  #dialogTarget(windowId: string): RequestTarget {
+    return { id: windowId, label: `dialog ${windowId} of ${this.#target.label}` };
   }
 
   #assertUsable(action: string, allowBlocked: boolean): void {
-    this.#channel.assertOpen(`${action} on ${this.#label()}`);
+    this.#channel.assertOpen(`${action} on ${this.#target.label}`);
     if (this.#state === "closed") {
       throw new WindowStateError(
         "P21_WINDOW_CLOSED",
-        `cannot ${action}: ${this.#label()} is closed`,
+        `cannot ${action}: ${this.#target.label} is closed`,
         { windowId: this.id },
       );
     }
@@ -96,13 +85,13 @@ export class Window {
     if (this.#state === "blocked" && !allowBlocked) {
       throw new WindowStateError(
         "P21_WINDOW_BLOCKED",
-        `cannot ${action}: ${this.#label()} waits for an answer to a dialog (press one of its buttons first)`,
+        `cannot ${action}: ${this.#target.label} waits for an answer to a dialog (press one of its buttons first)`,
         { windowId: this.id },
       );
     }
   }
 
-  /** Sends a request on this window, with the swallowed-request and datawindow bookkeeping. */
+  /** Sends a request, keeping the bookkeeping of swallowed requests and vanished windows. */
   async #send(request: InteractiveRequest): Promise<unknown> {
     const onThisWindow = request.windowId === this.id;
     const mayBeSwallowed = onThisWindow && this.#mayBeSwallowed;
@@ -114,21 +103,17 @@ export class Window {
     } catch (error) {
       if (!onThisWindow || !(error instanceof P21Error)) throw error;
 
-      this.#mayBeSwallowed = false;
-      if (error instanceof DatawindowNotFoundError) {
-        this.#mayBeSwallowed = true;
-      } else if (error.code === "P21_WINDOW_NOT_FOUND") {
-        this.#state = "closed";
-        this.#channel.forgetWindow(this.id);
-      } else if (
+      this.#mayBeSwallowed = error instanceof DatawindowNotFoundError;
+      if (error.code === "P21_WINDOW_NOT_FOUND") this.#markClosed();
+      if (
         mayBeSwallowed &&
         error.code === "P21_SERVER_ERROR" &&
         error.status === 500 &&
-        (error.serverMessage === undefined || error.serverMessage === "")
+        !error.serverMessage
       ) {
         throw new RequestSwallowedError(
           `${request.description} was swallowed by the server (an empty 500 right after a ` +
-            `"datawindow not found" answer on ${this.#label()}): nothing was applied; send it again`,
+            `"datawindow not found" answer on this window): nothing was applied; send it again`,
           {
             method: request.method,
             path: error.path,
@@ -144,8 +129,8 @@ export class Window {
     }
   }
 
-  #result(body: unknown, request: InteractiveRequest): Result {
-    if (body !== undefined && body !== null && body !== "" && !isResultEnvelope(body)) {
+  #parse(body: unknown, request: InteractiveRequest): Result {
+    if (!isEmptyBody(body) && !isResultEnvelope(body)) {
       throw new P21ProtocolError(`${request.description}: the answer is not a result envelope`, {
         method: request.method,
         path: request.route,
@@ -153,22 +138,15 @@ export class Window {
       });
     }
 
-    const result = Result.parse(
-      body,
-      (dialogWindowId) => new Dialog(dialogWindowId, this.#dialogHost),
-    );
-    if (request.windowId === this.id && this.#state !== "closed") {
-      this.#state = result.blocked ? "blocked" : "open";
-    }
-
-    return result;
+    return Result.parse(body, (dialogWindowId) => new Dialog(dialogWindowId, this.#dialogHost));
   }
 
-  async #action(request: InteractiveRequest, allowBlocked = false): Promise<Result> {
-    this.#assertUsable(request.operation, allowBlocked);
-    const body = await this.#send(request);
+  async #action(request: InteractiveRequest): Promise<Result> {
+    this.#assertUsable(request.operation, false);
+    const result = this.#parse(await this.#send(request), request);
+    if (this.#state !== "closed") this.#state = result.blocked ? "blocked" : "open";
 
-    return this.#result(body, request);
+    return result;
   }
 
   /** Changes one field. */
@@ -188,217 +166,97 @@ export class Window {
     value?: string,
     options?: CallOptions,
   ): Promise<Result> {
-    const single = !Array.isArray(tabOrChanges);
-    const changes: readonly FieldChange[] = single
-      ? [
-          {
-            tab: tabOrChanges as string | null,
-            datawindow: datawindowOrOptions as string,
-            field: field ?? "",
-            value: value ?? "",
-          },
-        ]
-      : (tabOrChanges as readonly FieldChange[]);
-    const callOptions = single ? options : (datawindowOrOptions as CallOptions | undefined);
-    const names = changes.map((change) => `${change.datawindow}.${change.field}`).join(", ");
-    const shown = changes.length === 1 ? ` to "${changes[0]?.value ?? ""}"` : "";
+    if (Array.isArray(tabOrChanges)) {
+      const changes = tabOrChanges as readonly FieldChange[];
 
-    return this.#action({
-      method: "PUT",
-      route: "/v2/change",
-      operation: "change",
-      description: `change of ${names}${shown} on ${this.#label()}`,
-      windowId: this.id,
-      field: changes.length === 1 ? changes[0]?.field : undefined,
-      body: {
-        WindowId: this.id,
-        List: changes.map((change) => ({
-          TabName: change.tab,
-          DatawindowName: change.datawindow,
-          FieldName: change.field,
-          Value: change.value,
-          ...(change.valueType === undefined ? {} : { ValueType: change.valueType }),
-        })),
-      },
-      options: callOptions,
-    });
+      return this.#action(
+        windowRequests.change(
+          this.#target,
+          changes,
+          datawindowOrOptions as CallOptions | undefined,
+        ),
+      );
+    }
+
+    const change: FieldChange = {
+      tab: tabOrChanges as string | null,
+      datawindow: datawindowOrOptions as string,
+      field: field ?? "",
+      value: value ?? "",
+    };
+
+    return this.#action(windowRequests.change(this.#target, [change], options));
   }
 
   /** Selects a tab page by its name (`VALUES`, `TABPAGE_17`). */
   selectTab(pageName: string, options?: CallOptions): Promise<Result> {
-    return this.#action({
-      method: "PUT",
-      route: "/v2/tab",
-      operation: "tab",
-      description: `selection of tab ${pageName} on ${this.#label()}`,
-      windowId: this.id,
-      body: { WindowId: this.id, PageName: pageName },
-      options,
-    });
+    return this.#action(windowRequests.selectTab(this.#target, pageName, options));
   }
 
   /** Adds a row to a list datawindow (a `Status: 2` about the previous row still adds it). */
   addRow(datawindow: string, options?: CallOptions): Promise<Result> {
-    return this.#action({
-      method: "POST",
-      route: "/v2/row",
-      operation: "add-row",
-      description: `new row in ${datawindow} on ${this.#label()}`,
-      windowId: this.id,
-      body: { WindowId: this.id, DatawindowName: datawindow },
-      options,
-    });
+    return this.#action(windowRequests.addRow(this.#target, datawindow, options));
   }
 
   /** Selects a row (0-based) of a list datawindow. */
   selectRow(datawindow: string, row: number, options?: CallOptions): Promise<Result> {
-    return this.#action({
-      method: "PUT",
-      route: "/v2/row",
-      operation: "select-row",
-      description: `selection of row ${row} in ${datawindow} on ${this.#label()}`,
-      windowId: this.id,
-      body: { WindowId: this.id, DatawindowName: datawindow, Row: row },
-      options,
-    });
+    return this.#action(windowRequests.selectRow(this.#target, datawindow, row, options));
   }
 
   /**
    * Saves the window (the body is the bare window id). A lost answer is ambiguous: the record
-   * may exist; it is never re-sent by the client.
+   * may exist; the client never re-sends a save.
    */
   save(options?: CallOptions): Promise<Result> {
-    return this.#action({
-      method: "PUT",
-      route: "/v2/data",
-      operation: "save",
-      description: `save of ${this.#label()}`,
-      windowId: this.id,
-      write: true,
-      timeoutKind: "save",
-      body: this.id,
-      options,
-    });
+    return this.#action(windowRequests.save(this.#target, options));
   }
 
   /** Clears the window for the next record (`DELETE /v2/data`). */
   clear(options?: CallOptions): Promise<Result> {
-    return this.#action({
-      method: "DELETE",
-      route: "/v2/data",
-      operation: "clear",
-      description: `clear of ${this.#label()}`,
-      windowId: this.id,
-      query: { id: this.id },
-      options,
-    });
+    return this.#action(windowRequests.clear(this.#target, options));
+  }
+
+  /** Runs a tool of the window (posted as `ToolName`). May answer Blocked: see `result.dialog`. */
+  runTool(toolName: string, options?: RunToolOptions): Promise<Result> {
+    return this.#action(windowRequests.runTool(this.#target, toolName, options));
   }
 
   /** The window's datawindows with their rows (only a tab-dependent subset is returned). */
   async data(options?: CallOptions): Promise<Datawindow[]> {
     this.#assertUsable("read data", true);
-    const request: InteractiveRequest = {
-      method: "GET",
-      route: "/v2/data",
-      operation: "data",
-      description: `data of ${this.#label()}`,
-      windowId: this.id,
-      query: { id: this.id },
-      options,
-    };
-    const body = await this.#send(request);
+    const request = windowRequests.data(this.#target, options);
 
-    return parseDatawindows(body, { method: "GET", path: request.route });
+    return parseDatawindows(await this.#send(request), { method: "GET", path: request.route });
   }
 
   /** The window's definition (tab pages, the active tab's datawindows and fields). */
-  async windowState(options?: CallOptions): Promise<WindowDefinition> {
+  windowState(options?: CallOptions): Promise<WindowDefinition> {
     this.#assertUsable("read the window state", true);
 
-    return this.#definition(this.id, options);
-  }
-
-  async #definition(windowId: string, options?: CallOptions): Promise<WindowDefinition> {
-    const body = await this.#send({
-      method: "GET",
-      route: "/v2/window",
-      operation: "window",
-      description: `state of window ${windowId}`,
-      windowId,
-      query: { id: windowId },
-      options,
-    });
-
-    return parseWindowDefinition(body);
+    return this.#definition(this.#target, options);
   }
 
   /** The tools (buttons) of the window; the list mixes in ribbon tools. */
   tools(options?: ToolsOptions): Promise<Tool[]> {
     this.#assertUsable("list tools", true);
 
-    return this.#tools(this.id, options ?? {}, options);
+    return this.#tools(this.#target, options ?? {}, options);
   }
 
-  async #tools(
-    windowId: string,
-    scope: Omit<ToolsOptions, keyof CallOptions>,
-    options?: CallOptions,
-  ): Promise<Tool[]> {
-    const query: Record<string, string> = { windowId };
-    if (scope.datawindow !== undefined) query.dwName = scope.datawindow;
-    if (scope.field !== undefined) query.fieldName = scope.field;
-    if (scope.row !== undefined) query.row = String(scope.row);
+  async #definition(target: RequestTarget, options?: CallOptions): Promise<WindowDefinition> {
+    return parseWindowDefinition(await this.#send(windowRequests.definition(target, options)));
+  }
 
-    const body = await this.#send({
-      method: "GET",
-      route: "/v2/tools",
-      operation: "tools",
-      description: `tools of window ${windowId}`,
-      windowId,
-      query,
-      options,
-    });
+  async #tools(target: RequestTarget, scope: ToolScope, options?: CallOptions): Promise<Tool[]> {
+    const body = await this.#send(windowRequests.tools(target, scope, options));
 
     return parseTools(body, { method: "GET", path: "/v2/tools" });
   }
 
-  /** Runs a tool of the window (posted as `ToolName`). May answer Blocked: see `result.dialog`. */
-  runTool(toolName: string, options?: RunToolOptions): Promise<Result> {
-    return this.#action({
-      method: "POST",
-      route: "/v2/tools",
-      operation: "run-tool",
-      description: `tool ${toolName} on ${this.#label()}`,
-      windowId: this.id,
-      write: true,
-      timeoutKind: "save",
-      body: {
-        WindowId: this.id,
-        ToolName: toolName,
-        ...(options?.toolText === undefined ? {} : { ToolText: options.toolText }),
-        ...(options?.datawindow === undefined ? {} : { DatawindowName: options.datawindow }),
-        ...(options?.field === undefined ? {} : { FieldName: options.field }),
-        ...(options?.row === undefined ? {} : { Row: options.row }),
-      },
-      options,
-    });
-  }
-
-  async #press(dialogWindowId: string, tool: Tool, options?: CallOptions): Promise<Result> {
-    this.#channel.assertOpen(`answer a dialog of ${this.#label()}`);
-    const request: InteractiveRequest = {
-      method: "POST",
-      route: "/v2/tools",
-      operation: "press",
-      description: `press of ${tool.name} "${tool.text ?? ""}" on dialog ${dialogWindowId} of ${this.#label()}`,
-      windowId: dialogWindowId,
-      write: true,
-      timeoutKind: "save",
-      body: { WindowId: dialogWindowId, ToolName: tool.name },
-      options,
-    };
-    const body = await this.#send(request);
-    const result = this.#result(body, request);
+  async #press(dialog: RequestTarget, tool: Tool, options?: CallOptions): Promise<Result> {
+    this.#channel.assertOpen(`answer a dialog of ${this.#target.label}`);
+    const request = windowRequests.press(dialog, tool, options);
+    const result = this.#parse(await this.#send(request), request);
     if (this.#state === "blocked" && !result.blocked) {
       // Known limit: whether a save-before-close answer closed the window is read from the
       // answer and the button (Cancel, or a Yes whose save failed, keeps it open), not asked
@@ -418,22 +276,14 @@ export class Window {
 
   /**
    * Closes the window. Unsaved edits may raise "Save changes before closing?": the answer is
-   * then a Blocked result whose dialog decides (Yes saves, No discards), and the window closes
-   * once it is answered. A window the server no longer knows counts as closed.
+   * then a Blocked result whose dialog decides (Yes saves, No discards, Cancel keeps the window
+   * open). A window the server no longer knows counts as closed.
    */
   async close(options?: CallOptions): Promise<Result | undefined> {
     if (this.#state === "closed") return undefined;
 
     this.#assertUsable("close", true);
-    const request: InteractiveRequest = {
-      method: "DELETE",
-      route: "/v2/window",
-      operation: "close-window",
-      description: `close of ${this.#label()}`,
-      windowId: this.id,
-      query: { id: this.id },
-      options,
-    };
+    const request = windowRequests.close(this.#target, options);
     let body: unknown;
     try {
       body = await this.#send(request);
@@ -444,16 +294,13 @@ export class Window {
       throw error;
     }
 
-    if (body === undefined || body === null || body === "" || !isResultEnvelope(body)) {
+    if (isEmptyBody(body) || !isResultEnvelope(body)) {
       this.#markClosed();
 
       return undefined;
     }
 
-    const result = Result.parse(
-      body,
-      (dialogWindowId) => new Dialog(dialogWindowId, this.#dialogHost),
-    );
+    const result = this.#parse(body, request);
     if (result.blocked) {
       this.#state = "blocked";
       this.#closing = true;

@@ -17,7 +17,16 @@ export const MAX_DECIMAL_PLACES = 6;
 /** The largest id accepted for a supplier, a page uid and other numeric keys. */
 export const MAX_WHOLE_NUMBER = 2_147_483_647;
 
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+
+  return false;
+}
 
 const textCells = new Map<string, z.ZodType<string, string>>();
 
@@ -41,13 +50,21 @@ function buildTextCell(maxLength: number, what: string) {
         code: "custom",
         message: `${what} is ${length} characters long; at most ${maxLength} are allowed`,
       });
-    } else if (controlCharacters.test(text) || /[\r\n]/.test(text)) {
+    } else if (hasControlCharacter(text)) {
       context.addIssue({
         code: "custom",
         message: `${what} holds a line break or control character; write it on one line`,
       });
     }
   });
+}
+
+/**
+ * An id (company, group, unit, book): text of at most `maxLength` characters, upper-cased as
+ * P21 stores ids, so that `abras` and `ABRAS` are one group.
+ */
+export function idCell(maxLength: number, what: string): z.ZodType<string, string> {
+  return textCell(maxLength, what).transform((text) => text.toUpperCase());
 }
 
 /** A whole number from `min` to `max`. */
@@ -93,10 +110,13 @@ export function decimalCell(options: { min: number; max: number; minExclusive?: 
     const value = Number(text);
     const tooSmall = options.minExclusive === true ? value <= options.min : value < options.min;
     if (tooSmall || value > options.max) {
-      const lower = options.minExclusive === true ? `above ${options.min}` : `from ${options.min}`;
+      const range =
+        options.minExclusive === true
+          ? `greater than ${options.min} and at most ${options.max}`
+          : `from ${options.min} to ${options.max}`;
       context.addIssue({
         code: "custom",
-        message: `${text} is out of range: expected a number ${lower} to ${options.max}`,
+        message: `${text} is out of range: expected a number ${range}`,
       });
       return z.NEVER;
     }
@@ -144,7 +164,7 @@ function buildLabelCell(field: LabelField) {
 /** Separator of the `books` cell: `;` (a comma would end the CSV cell). */
 export const BOOK_SEPARATOR = ";";
 /** The longest price book id accepted. */
-export const MAX_BOOK_ID_LENGTH = 40;
+export const MAX_BOOK_ID_LENGTH = 8;
 
 const bookListCache = new Map<string, readonly string[]>();
 
@@ -155,7 +175,7 @@ export const bookListCell = z.string().transform((text, context) => {
     return [...cached];
   }
 
-  const books = text.split(BOOK_SEPARATOR).map((book) => book.trim());
+  const books = text.split(BOOK_SEPARATOR).map((book) => book.trim().toUpperCase());
   if (books.some((book) => book === "")) {
     context.addIssue({
       code: "custom",

@@ -19,7 +19,10 @@ export function readCalendarDate(value: string): DateReading {
   const month = Number(match[2]);
   const day = Number(match[3]);
   if (month < 1 || month > 12) {
-    return { ok: false, message: `${quoted(value)} is not a real date: there is no month ${month}` };
+    return {
+      ok: false,
+      message: `${quoted(value)} is not a real date: there is no month ${month}`,
+    };
   }
 
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -100,7 +100,11 @@ export const SUPPORTED_PAGE_TYPES = ["Supplier / Product Group", "Supplier / Dis
 export type LabelResolution = { ok: true; label: string } | { ok: false; message: string };
 
 function labelKey(value: string): string {
-  return value.trim().toLowerCase().replace(/\s+/g, " ").replace(/ ?\/ ?/g, "/");
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/ ?\/ ?/g, "/");
 }
 
 const lookups = new Map<LabelField, Map<string, string>>();

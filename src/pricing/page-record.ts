@@ -1,5 +1,6 @@
 import {
   bookListCell,
+  idCell,
   dateCell,
   decimalCell,
   labelCell,
@@ -61,6 +62,11 @@ export interface PageRecordContext {
 
 const valueCell = decimalCell({ min: -MAX_DECIMAL, max: MAX_DECIMAL });
 const supplierCell = wholeNumberCell();
+const companyCell = idCell(FIELD_LENGTHS.company_id, "company_id");
+const productGroupCell = idCell(FIELD_LENGTHS.product_group_id, "product_group_id");
+const discountGroupCell = idCell(FIELD_LENGTHS.discount_group_id, "discount_group_id");
+const descriptionCell = textCell(FIELD_LENGTHS.description, "the description");
+const uomCells = tierNumbers(MAX_TIERS - 1).map((tier) => idCell(FIELD_LENGTHS.uom, `uom${tier}`));
 const breakCell = decimalCell({ min: 0, max: MAX_DECIMAL, minExclusive: true });
 
 /**
@@ -115,20 +121,16 @@ export function validatePageRecord(
   }
 
   const companyId =
-    read("company_id", textCell(FIELD_LENGTHS.company_id, "company_id")) ??
-    (failed.has("company_id") ? undefined : context.company);
+    read("company_id", companyCell) ?? (failed.has("company_id") ? undefined : context.company);
   if (companyId === undefined && !failed.has("company_id") && context.columns.has("company_id")) {
-    problems.push({ column: "company_id", message: "company_id is empty and no --company was given" });
+    problems.push({
+      column: "company_id",
+      message: "company_id is empty and no --company was given",
+    });
   }
 
-  const productGroupId = read(
-    "product_group_id",
-    textCell(FIELD_LENGTHS.product_group_id, "product_group_id"),
-  );
-  const discountGroupId = read(
-    "discount_group_id",
-    textCell(FIELD_LENGTHS.discount_group_id, "discount_group_id"),
-  );
+  const productGroupId = read("product_group_id", productGroupCell);
+  const discountGroupId = read("discount_group_id", discountGroupCell);
   if (!failed.has("price_page_type_cd")) {
     const groupColumn =
       pageType === "Supplier / Discount Group" ? "discount_group_id" : "product_group_id";
@@ -142,11 +144,7 @@ export function validatePageRecord(
   }
 
   const supplierId = read("supplier_id", supplierCell, "supplier_id is empty");
-  const description = read(
-    "description",
-    textCell(FIELD_LENGTHS.description, "the description"),
-    "description is empty",
-  );
+  const description = read("description", descriptionCell, "description is empty");
   const pricingMethod =
     read("pricing_method_cd", labelCell("pricing_method_cd")) ?? PAGE_DEFAULTS.pricingMethod;
   const sourcePrice =
@@ -256,7 +254,7 @@ function readTiers(
     const uomColumn = `uom${tier - 1}`;
     const value = read(valueColumn, valueCell);
     const quantity = read(breakColumn, breakCell);
-    const uom = read(uomColumn, textCell(FIELD_LENGTHS.uom, uomColumn));
+    const uom = read(uomColumn, uomCells[tier - 2] ?? idCell(FIELD_LENGTHS.uom, uomColumn));
     const hasValue = cells.get(valueColumn) !== undefined;
     const hasBreak = cells.get(breakColumn) !== undefined;
     if (hasValue && !hasBreak) {
@@ -274,7 +272,10 @@ function readTiers(
     }
 
     if (cells.get(uomColumn) !== undefined && !hasBreak && !hasValue) {
-      problems.push({ column: uomColumn, message: `${uomColumn} is set but ${breakColumn} is empty` });
+      problems.push({
+        column: uomColumn,
+        message: `${uomColumn} is set but ${breakColumn} is empty`,
+      });
       failed.add(uomColumn);
     }
 
@@ -315,10 +316,16 @@ function checkPair(
   }
 
   if (firstValue !== undefined && secondValue === undefined) {
-    problems.push({ column: secondColumn, message: `${secondColumn} is empty but ${firstColumn} is set` });
+    problems.push({
+      column: secondColumn,
+      message: `${secondColumn} is empty but ${firstColumn} is set`,
+    });
     failed.add(secondColumn);
   } else if (secondValue !== undefined && firstValue === undefined) {
-    problems.push({ column: firstColumn, message: `${firstColumn} is empty but ${secondColumn} is set` });
+    problems.push({
+      column: firstColumn,
+      message: `${firstColumn} is empty but ${secondColumn} is set`,
+    });
     failed.add(firstColumn);
   }
 }

@@ -19,14 +19,24 @@ export function formatProblem(problem: InputProblem): string {
   return `${place}: ${problem.message}`;
 }
 
-/** Problems in file order: by row, file-wide ones first within a row, then as found. */
-export function sortProblems(problems: readonly InputProblem[]): InputProblem[] {
+/**
+ * Problems in file order: by row; within a row, the row's own problems first, then by the
+ * column's place in `columns` (left to right), then as found.
+ */
+export function sortProblems(
+  problems: readonly InputProblem[],
+  columns: readonly string[] = [],
+): InputProblem[] {
+  const place = new Map(columns.map((column, index) => [column, index]));
+  const columnPlace = (problem: InputProblem): number =>
+    problem.column === undefined ? -1 : (place.get(problem.column) ?? columns.length);
+
   return problems
     .map((problem, index) => ({ problem, index }))
     .sort(
       (left, right) =>
         left.problem.row - right.problem.row ||
-        Number(left.problem.column !== undefined) - Number(right.problem.column !== undefined) ||
+        columnPlace(left.problem) - columnPlace(right.problem) ||
         left.index - right.index,
     )
     .map((entry) => entry.problem);

@@ -134,7 +134,7 @@ async function readInput<T>(
   };
 
   const record = (tableRecord: TableRecord): void => {
-    const failedColumns = new Set<string>();
+    const failedColumns = new Set<string>(tableRecord.failedColumns);
     for (const [column, text] of tableRecord.cells) {
       if (known.has(column) && looksLikeFormula(text)) {
         problems.add(
@@ -153,6 +153,7 @@ async function readInput<T>(
     }
 
     if (result.row === undefined || failedColumns.size > 0) {
+      // A cell with a problem of its own (encoding, formula) fails the row too.
       return;
     }
 
@@ -194,7 +195,7 @@ async function readInput<T>(
     digest: summary.digest,
     columns: summary.columns,
     rows,
-    problems: sortProblems(problems.problems),
+    problems: sortProblems(problems.problems, summary.columns),
     omitted: problems.omitted,
     ok: problems.count === 0,
   };
@@ -218,7 +219,8 @@ export async function readPricePageFile(
   path: string,
   options: PricePageInputOptions = {},
 ): Promise<InputReading<PricePageRow>> {
-  const company = options.company?.trim() === "" ? undefined : options.company?.trim();
+  const company =
+    options.company?.trim() === "" ? undefined : options.company?.trim().toUpperCase();
   const kind: InputKind<PricePageRow> = {
     columns: PAGE_COLUMNS,
     headerProblems: (columns) => [
@@ -302,7 +304,8 @@ export async function readLinkFile(
     ],
     validate: validateLinkRecord,
     key: linkNaturalKey,
-    duplicate: (earlier) => `duplicate of row ${earlier}: the same price_book_id and price_page_uid`,
+    duplicate: (earlier) =>
+      `duplicate of row ${earlier}: the same price_book_id and price_page_uid`,
   };
 
   return readInput(path, kind, options);

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { dateCell, MAX_BOOK_ID_LENGTH, MAX_WHOLE_NUMBER, parseCell, textCell, wholeNumberCell } from "./cells.js";
+import {
+  dateCell,
+  MAX_BOOK_ID_LENGTH,
+  MAX_WHOLE_NUMBER,
+  parseCell,
+  idCell,
+  wholeNumberCell,
+} from "./cells.js";
 import type { ColumnProblem } from "./page-row.js";
 import type { PageRecordContext, RecordCells } from "./page-record.js";
 
@@ -28,8 +35,16 @@ export interface ExpirationRecordContext extends Omit<PageRecordContext, "compan
   readonly expireDate?: string | undefined;
 }
 
-function reader(cells: RecordCells, context: { columns: ReadonlySet<string>; failedColumns: ReadonlySet<string> }, problems: ColumnProblem[]) {
-  return <T>(column: string, schema: z.ZodType<T, string>, emptyMessage?: string): T | undefined => {
+function reader(
+  cells: RecordCells,
+  context: { columns: ReadonlySet<string>; failedColumns: ReadonlySet<string> },
+  problems: ColumnProblem[],
+) {
+  return <T>(
+    column: string,
+    schema: z.ZodType<T, string>,
+    emptyMessage?: string,
+  ): T | undefined => {
     if (context.failedColumns.has(column)) {
       return undefined;
     }
@@ -54,6 +69,7 @@ function reader(cells: RecordCells, context: { columns: ReadonlySet<string>; fai
 }
 
 const uidCell = wholeNumberCell();
+const bookIdCell = idCell(MAX_BOOK_ID_LENGTH, "price_book_id");
 
 /** Validates one record of an expiration file. */
 export function validateExpirationRecord(
@@ -95,11 +111,7 @@ export function validateLinkRecord(
 ): { row?: LinkRow; problems: ColumnProblem[] } {
   const problems: ColumnProblem[] = [];
   const read = reader(cells, context, problems);
-  const bookId = read(
-    "price_book_id",
-    textCell(MAX_BOOK_ID_LENGTH, "price_book_id"),
-    "price_book_id is empty",
-  );
+  const bookId = read("price_book_id", bookIdCell, "price_book_id is empty");
   const pricePageUid = read("price_page_uid", uidCell, "price_page_uid is empty");
   if (problems.length > 0 || bookId === undefined || pricePageUid === undefined) {
     return { problems };

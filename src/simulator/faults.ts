@@ -53,7 +53,10 @@ export function parseFaultRates(rates: FaultRates | string | undefined): Require
 
   const total = RATE_NAMES.reduce((sum, name) => sum + resolved[name], 0);
   if (total > 1) {
-    throw new SimulatorError("P21_SIMULATOR_OPTIONS", `fault rates add up to ${total}, more than 1`);
+    throw new SimulatorError(
+      "P21_SIMULATOR_OPTIONS",
+      `fault rates add up to ${total}, more than 1`,
+    );
   }
 
   return resolved;
@@ -103,7 +106,10 @@ export function checkScheduledFault(fault: unknown): ScheduledFault {
   const { kind, route, phase, skip, count, ...rest } = fault as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) {
-    throw new SimulatorError("P21_SIMULATOR_OPTIONS", `unknown fault keys: ${unknownKeys.join(", ")}`);
+    throw new SimulatorError(
+      "P21_SIMULATOR_OPTIONS",
+      `unknown fault keys: ${unknownKeys.join(", ")}`,
+    );
   }
 
   if (!FAULT_KINDS.includes(kind as FaultKind)) {
@@ -211,7 +217,8 @@ export class FaultScheduler {
     }
 
     threshold += corrupt;
-    if (draw < threshold) return candidate.window ? { kind: "corrupt", phase: "before" } : undefined;
+    if (draw < threshold)
+      return candidate.window ? { kind: "corrupt", phase: "before" } : undefined;
 
     threshold += expire;
     if (draw < threshold) {

@@ -2,7 +2,13 @@ import { randomInt } from "node:crypto";
 import { SimulatorError } from "./errors.js";
 import { parseFaultRates } from "./faults.js";
 import { resolveLatency } from "./latency.js";
-import type { BuildProfile, FaultRates, LatencyTable, SimulatorOptions, SimulatorUser } from "./types.js";
+import type {
+  BuildProfile,
+  FaultRates,
+  LatencyTable,
+  SimulatorOptions,
+  SimulatorUser,
+} from "./types.js";
 
 /** Options with every default applied, checked once at start. */
 export interface ResolvedOptions {
@@ -97,7 +103,8 @@ export function checkUsers(users: unknown): SimulatorUser[] {
       fail(`users[${index}].consumerKey must be a non-empty string`);
     }
 
-    if (seen.has(username.toLowerCase())) fail(`users[${index}].username "${username}" is repeated`);
+    if (seen.has(username.toLowerCase()))
+      fail(`users[${index}].username "${username}" is repeated`);
     seen.add(username.toLowerCase());
     return consumerKey === undefined ? { username, password } : { username, password, consumerKey };
   });
@@ -108,12 +115,15 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   for (const key of Object.keys(options)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       const hint = closestKey(key);
-      fail(`unknown simulator option "${key}"${hint === undefined ? "" : `; did you mean "${hint}"?`}`);
+      fail(
+        `unknown simulator option "${key}"${hint === undefined ? "" : `; did you mean "${hint}"?`}`,
+      );
     }
   }
 
   const profile = options.profile ?? "26.1.5950";
-  if (!PROFILES.includes(profile)) fail(`profile must be one of ${PROFILES.join(", ")}, got ${JSON.stringify(profile)}`);
+  if (!PROFILES.includes(profile))
+    fail(`profile must be one of ${PROFILES.join(", ")}, got ${JSON.stringify(profile)}`);
 
   const tokenPolicy = options.tokenPolicy ?? "independent";
   if (tokenPolicy !== "independent" && tokenPolicy !== "latest-only") {
@@ -121,7 +131,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   }
 
   const data = options.data ?? "empty";
-  if (data !== "empty" && data !== "demo") fail(`data must be "empty" or "demo", got ${JSON.stringify(data)}`);
+  if (data !== "empty" && data !== "demo")
+    fail(`data must be "empty" or "demo", got ${JSON.stringify(data)}`);
 
   const faults = options.faults ?? "";
   parseFaultRates(faults);
@@ -131,19 +142,35 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     fail("tls needs both cert and key");
   }
 
-  if (options.statePath !== undefined && (typeof options.statePath !== "string" || options.statePath === "")) {
+  if (
+    options.statePath !== undefined &&
+    (typeof options.statePath !== "string" || options.statePath === "")
+  ) {
     fail("statePath must be a non-empty string");
   }
 
-  const wholeAtLeast = (minimum: number) => (value: number) => Number.isInteger(value) && value >= minimum;
+  const wholeAtLeast = (minimum: number) => (value: number) =>
+    Number.isInteger(value) && value >= minimum;
   return {
     host: options.host ?? "127.0.0.1",
-    port: number("port", options.port, 0, (value) => wholeAtLeast(0)(value) && value <= 65_535, "a port number"),
+    port: number(
+      "port",
+      options.port,
+      0,
+      (value) => wholeAtLeast(0)(value) && value <= 65_535,
+      "a port number",
+    ),
     profile,
     latency: resolveLatency(options.latency),
     timeScale: number("timeScale", options.timeScale, 1, (value) => value >= 0, "a number ≥ 0"),
     poolSize: number("poolSize", options.poolSize, 5, wholeAtLeast(1), "a whole number ≥ 1"),
-    poolWaitMs: number("poolWaitMs", options.poolWaitMs, 60_000, (value) => value >= 0, "a number ≥ 0"),
+    poolWaitMs: number(
+      "poolWaitMs",
+      options.poolWaitMs,
+      60_000,
+      (value) => value >= 0,
+      "a number ≥ 0",
+    ),
     sessionTimeoutSeconds: number(
       "sessionTimeoutSeconds",
       options.sessionTimeoutSeconds,
@@ -160,7 +187,13 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     ),
     tokenPolicy,
     faults,
-    faultSeed: number("faultSeed", options.faultSeed, randomInt(2 ** 31), Number.isInteger, "a whole number"),
+    faultSeed: number(
+      "faultSeed",
+      options.faultSeed,
+      randomInt(2 ** 31),
+      Number.isInteger,
+      "a whole number",
+    ),
     data,
     statePath: options.statePath,
     users: options.users === undefined ? [{ ...DEFAULT_USER }] : checkUsers(options.users),

@@ -39,7 +39,12 @@ class RunningSimulator implements SimulatorHandle {
   private statePending: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
-  constructor(runtime: Runtime, app: FastifyInstance, closeController: AbortController, port: number) {
+  constructor(
+    runtime: Runtime,
+    app: FastifyInstance,
+    closeController: AbortController,
+    port: number,
+  ) {
     this.runtime = runtime;
     this.app = app;
     this.closeController = closeController;
@@ -85,7 +90,11 @@ class RunningSimulator implements SimulatorHandle {
   }
 
   rows(table: TableName): Record<string, unknown>[] {
-    if (!["price_page", "price_book", "price_book_x_page", "supplier", "product_group"].includes(table)) {
+    if (
+      !["price_page", "price_book", "price_book_x_page", "supplier", "product_group"].includes(
+        table,
+      )
+    ) {
       throw new SimulatorError("P21_SIMULATOR_OPTIONS", `unknown table "${String(table)}"`);
     }
 
@@ -100,7 +109,9 @@ class RunningSimulator implements SimulatorHandle {
   private async shutDown(): Promise<void> {
     const failures: unknown[] = [];
     if (this.stateTimer !== undefined) clearInterval(this.stateTimer);
-    this.closeController.abort(new SimulatorError("P21_SIMULATOR_CLOSED", "the simulator is closing"));
+    this.closeController.abort(
+      new SimulatorError("P21_SIMULATOR_CLOSED", "the simulator is closing"),
+    );
     this.runtime.sessions.closeAll();
     for (const socket of this.runtime.stalledSockets) socket.destroy();
     this.runtime.stalledSockets.clear();
@@ -146,7 +157,8 @@ function urlHost(host: string): string {
 }
 
 async function initialStore(options: ResolvedOptions): Promise<SimulatorStore> {
-  const saved = options.statePath === undefined ? undefined : await loadStateFile(options.statePath);
+  const saved =
+    options.statePath === undefined ? undefined : await loadStateFile(options.statePath);
   const contents = saved ?? (options.data === "demo" ? demoContents() : emptyContents());
   return new SimulatorStore(contents);
 }

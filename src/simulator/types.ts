@@ -38,7 +38,8 @@ export interface FaultRates {
   expire?: number;
 }
 
-export type FaultKind = "http500" | "reset" | "stall" | "corrupt" | "expire-session" | "expire-token";
+export type FaultKind =
+  "http500" | "reset" | "stall" | "corrupt" | "expire-session" | "expire-token";
 
 /** A deterministic fault, for tests. */
 export interface ScheduledFault {
@@ -98,11 +99,7 @@ export interface SimulatorOptions {
 }
 
 export type TableName =
-  | "price_page"
-  | "price_book"
-  | "price_book_x_page"
-  | "supplier"
-  | "product_group";
+  "price_page" | "price_book" | "price_book_x_page" | "supplier" | "product_group";
 
 export interface CommitInfo {
   table: string;

@@ -6,8 +6,8 @@ import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.
 import { runChild, runInProcess, temporaryDirectory } from "./helpers.js";
 
 const pagesCsv =
-  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1\r\n" +
-  "10010,ABRAS,ACME,Acme ABRAS basics,2031-01-01,0.61\r\n";
+  "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1\r\n" +
+  "10010,ABRAS,ACME,Acme ABRAS basics,2050-01-01,2050-12-31,0.61\r\n";
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -5,7 +5,7 @@ import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.
 import { collect, ndjson, runChild, spawnCli, temporaryDirectory } from "./helpers.js";
 
 const header =
-  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1";
+  "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
 const groups = [
   "ABRAS",
   "ADHES",
@@ -21,8 +21,9 @@ const groups = [
 
 function pagesFor(supplierId: number, tag: string): string {
   const rows = groups.flatMap((group) =>
-    [2031, 2032, 2033].map(
-      (year) => `${supplierId},${group},ACME,${tag} ${group} ${year},${year}-01-01,0.6`,
+    [2051, 2052, 2053].map(
+      (year) =>
+        `${supplierId},${group},ACME,${tag} ${group} ${year},${year}-01-01,${year}-12-31,0.6`,
     ),
   );
   return [header, ...rows].join("\r\n") + "\r\n";

@@ -5,7 +5,7 @@ import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.
 import { ndjson, parseCsv, runChild, temporaryDirectory } from "./helpers.js";
 
 const header =
-  "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1";
+  "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
 
 function pagesCsv(rows: readonly string[]): string {
   return [header, ...rows].join("\r\n") + "\r\n";
@@ -49,7 +49,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   it("a dry run validates, looks up and prints the plan, and sends no write", async () => {
     await writeFile(
       join(directory.path, "dry.csv"),
-      pagesCsv(["10020,ABRAS,ACME,Baldwin ABRAS dry,2031-01-01,0.6"]),
+      pagesCsv(["10020,ABRAS,ACME,Baldwin ABRAS dry,2050-01-01,2050-12-31,0.6"]),
     );
     simulator.resetStats();
     const outcome = await cli([
@@ -76,9 +76,9 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     await writeFile(
       join(directory.path, "create.csv"),
       pagesCsv([
-        "10030,ABRAS,ACME,Cardinal ABRAS e2e,2031-01-01,0.61",
-        "10030,ADHES,ACME,Cardinal ADHES e2e,2031-01-01,0.62",
-        "10030,BEARNG,ACME,Cardinal BEARNG e2e,2031-01-01,0.63",
+        "10030,ABRAS,ACME,Cardinal ABRAS e2e,2050-01-01,2050-12-31,0.61",
+        "10030,ADHES,ACME,Cardinal ADHES e2e,2050-01-01,2050-12-31,0.62",
+        "10030,BEARNG,ACME,Cardinal BEARNG e2e,2050-01-01,2050-12-31,0.63",
       ]),
     );
     const outcome = await cli([
@@ -155,8 +155,8 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     await writeFile(
       join(directory.path, "refused.csv"),
       pagesCsv([
-        "10040,ABRAS,ACME,Delta ABRAS refused,2031-01-01,0.7",
-        "10040,NOSUCH,ACME,Delta NOSUCH refused,2031-01-01,0.7",
+        "10040,ABRAS,ACME,Delta ABRAS refused,2050-01-01,2050-12-31,0.7",
+        "10040,NOSUCH,ACME,Delta NOSUCH refused,2050-01-01,2050-12-31,0.7",
       ]),
     );
     const first = await cli(["price-pages", "create", "refused.csv", "--out", "out-refused"]);
@@ -179,7 +179,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(fixed.exitCode).toBe(0);
     const created = simulator
       .rows("price_page")
-      .filter((row) => row.supplier_id === 10040 && row.product_group_id === "CHAIN");
+      .filter((row) => row.description === "Delta CHAIN refused");
     expect(created).toHaveLength(1);
   });
 
@@ -187,8 +187,8 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     await writeFile(
       join(directory.path, "flaky.csv"),
       pagesCsv([
-        "10050,ABRAS,ACME,Eastgate ABRAS flaky,2031-01-01,0.7",
-        "10050,ADHES,ACME,Eastgate ADHES flaky,2031-01-01,0.7",
+        "10050,ABRAS,ACME,Eastgate ABRAS flaky,2050-01-01,2050-12-31,0.7",
+        "10050,ADHES,ACME,Eastgate ADHES flaky,2050-01-01,2050-12-31,0.7",
       ]),
     );
     simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 2 });

@@ -30,9 +30,9 @@ describe("the password given to the CLI", () => {
   it("never appears in output at the most verbose level, in the journal, or in result files", async () => {
     await writeFile(
       join(directory.path, "pages.csv"),
-      "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1\r\n" +
-        "10090,ABRAS,ACME,Ironwood ABRAS secret,2031-01-01,0.6\r\n" +
-        "10090,NOSUCH,ACME,Ironwood NOSUCH secret,2031-01-01,0.6\r\n",
+      "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1\r\n" +
+        "10090,ABRAS,ACME,Ironwood ABRAS secret,2050-01-01,2050-12-31,0.6\r\n" +
+        "10090,NOSUCH,ACME,Ironwood NOSUCH secret,2050-01-01,2050-12-31,0.6\r\n",
     );
     const common = ["--base-url", simulator.url, "--username", "api_user", "--log-level", "trace"];
     const run = await runChild(

@@ -217,7 +217,7 @@ describe("signals", () => {
   it("the first signal stops gracefully, the second aborts at once", () => {
     const source = new EventEmitter();
     const seen: string[] = [];
-    const stop = new StopOnSignals(source as never, {
+    const stop = new StopOnSignals(source, {
       onFirstSignal: (signal) => seen.push(`first ${signal}`),
       onSecondSignal: (signal) => seen.push(`second ${signal}`),
     });

@@ -108,26 +108,48 @@ describe("timeouts and aborts over a real socket", () => {
   });
 
   it("leaves no timer or socket behind: a process that ran a stalled call exits by itself", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "test/client/stalled-call-child.ts", server.url],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
-    );
-    clearTimeout(killer);
+    const { code, signal, stdout, stderr } = await runChild(server.url, {});
 
     expect(stderr).toBe("");
     expect(signal).toBeNull();
     expect(code).toBe(0);
     expect(stdout.trim()).toBe("P21_TIMEOUT");
   });
+
+  it("writes its debug lines to stderr with NODE_DEBUG=p21kit, without secrets", async () => {
+    const { code, stdout, stderr } = await runChild(server.url, { NODE_DEBUG: "p21kit" });
+
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe("P21_TIMEOUT");
+    expect(stderr).toMatch(/P21KIT \d+: debug p21 token POST \/api\/security\/token\/v2/);
+    expect(stderr).toMatch(/P21KIT \d+: debug p21 serverinfo GET/);
+    expect(stderr).not.toContain("api_password");
+    expect(stderr).not.toContain("stall-token");
+  });
 });
+
+function runChild(
+  url: string,
+  environment: Record<string, string>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/client/stalled-call-child.ts", url],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_DEBUG: "", ...environment },
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+
+  return new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+}

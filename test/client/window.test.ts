@@ -389,6 +389,23 @@ describe("dialogs", () => {
     expect(window.state).toBe("open");
   });
 
+  it("keeps the window open when Yes on the save-before-close dialog fails to save", async () => {
+    const session = await openSession();
+    mock.interactive("DELETE", "/v2/window", blocked);
+    mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_1", Text: "Yes" }] });
+    mock.interactive("POST", "/v2/tools", {
+      body: {
+        Status: 2,
+        Messages: [{ Text: "Required value missing for Expiration Date.", Type: 2 }],
+      },
+    });
+    const window = await session.openWindow("SalesPricePage");
+    const answered = await (await window.close())!.dialog!.press("Yes");
+
+    expect(answered.ok).toBe(false);
+    expect(window.state).toBe("open");
+  });
+
   it("closes a window with an empty answer", async () => {
     const session = await openSession();
     mock.interactive("DELETE", "/v2/window", { text: "" });

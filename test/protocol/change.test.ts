@@ -203,22 +203,6 @@ describe("change rules", () => {
     await closeWindow(who, windowId);
   });
 
-  it("quirk 28: a key field commits the cursor and later fields of the list are ignored", async () => {
-    const pricePageUid = await someActivePageUid(who);
-    const stored = await pageByUid(who, pricePageUid);
-    const windowId = await openWindow(who, "SalesPricePage");
-
-    const answer = await change(who, windowId, [
-      { tab: "FORM", datawindow: "form", field: "price_page_uid", value: String(pricePageUid) },
-      { tab: "FORM", datawindow: "form", field: "description", value: "silently ignored" },
-    ]);
-
-    expect(answer.status).toBe(200);
-    expect(answer.json<ResultEnvelope>().Status).toBe(1);
-    expect(await fieldValue(who, windowId, "form", "description")).toBe(stored?.["description"]);
-    await closeWindow(who, windowId);
-  });
-
   it("quirk 24: the Transaction datawindow name is not an Interactive one", async () => {
     const { windowId } = await loadedWindow(who);
 
@@ -257,17 +241,6 @@ describe("change rules", () => {
     expect(result.Status).toBe(2);
     expect(result.Messages.some((message) => message.Type === 2)).toBe(true);
     expect(await fieldValue(who, windowId, "form", "description")).not.toBe("x".repeat(1000));
-    await closeWindow(who, windowId);
-  });
-
-  it("quirk 36: an invalid uom answers 422 Invalid uom value", async () => {
-    const windowId = await openWindow(who, "SalesPricePage");
-    await keyNewPage(who, windowId, samplePage(DEMO));
-
-    const answer = await changeOne(who, windowId, "VALUES", "uom1", "NOT-A-UOM");
-
-    expect(answer.status).toBe(422);
-    expect(answer.text).toContain("Invalid uom value");
     await closeWindow(who, windowId);
   });
 

@@ -79,18 +79,6 @@ async function press(who: Party, popupId: string, text: string): Promise<Answer>
   });
 }
 
-/** Presses Yes on every popup that follows, until an answer is not Blocked. */
-async function pressYesUntilDone(who: Party, first: Answer): Promise<ResultEnvelope> {
-  let answer = first;
-  for (let popups = 0; popups < 5; popups += 1) {
-    const result = answer.json<ResultEnvelope>();
-    if (result.Status !== 3) return result;
-    answer = await press(who, popupOf(answer), "Yes");
-  }
-
-  throw new Error("popups kept opening");
-}
-
 /** Saves a page through the auto-answering session, so that another can overlap it. */
 async function existingPage(overrides: Partial<NewPage> = {}): Promise<NewPage & { uid: number }> {
   const page = samplePage(DEMO, overrides);
@@ -132,7 +120,9 @@ describe("dialogs with ResponseWindowHandlingEnabled true", () => {
         expect.objectContaining({ ToolName: "cb_2", Text: "No" }),
       ]),
     );
-    expect(popupTools.map((tool) => tool.ToolName)).toContain(parentTools[0]?.ToolName);
+    const parentNames = parentTools.map((tool) => tool.ToolName);
+    const ribbon = popupTools.filter((tool) => parentNames.includes(tool.ToolName));
+    expect(ribbon.length, "the popup's list mixes in the parent's ribbon").toBeGreaterThan(0);
 
     const answered = await press(handling, popupId, "Yes");
 
@@ -212,14 +202,19 @@ describe("dialogs with ResponseWindowHandlingEnabled true", () => {
   });
 
   it("quirk 34: Yes saves before closing", async () => {
-    const page = await existingPage();
+    // Dates no other page of this file uses, so that the save raises no overlap warning.
+    const page = await existingPage({ effectiveDate: "2091-01-01", expirationDate: "2091-01-31" });
     const windowId = await openWindow(handling, "SalesPricePage");
     requireSuccess(await loadPage(handling, windowId, page.uid), "load");
-    const edited = `${page.description} (saved on close)`;
+    const edited = `saved on close ${page.uid}`;
     requireSuccess(await changeOne(handling, windowId, "FORM", "description", edited), "edit");
     const popupId = popupOf(await closeWindow(handling, windowId));
 
-    await pressYesUntilDone(handling, await press(handling, popupId, "Yes"));
+    const answered = await press(handling, popupId, "Yes");
+
+    const result = answered.json<ResultEnvelope>();
+    expect(result.Status).toBe(1);
+    expect(findEvent(result, "savesucceeded")).toBeDefined();
 
     expect((await pageByUid(handling, page.uid))?.["description"]).toBe(edited);
     expect((await interactive(handling, "GET", `/v2/window?id=${windowId}`)).status).toBe(404);

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../src/simulator/index.js";
 import type { Party, ResultEnvelope } from "./http.js";
 import {
+  change,
   changeOne,
   clear,
   closeWindow,
   createSession,
   endSession,
+  fieldValue,
   filter,
   findEvent,
   generatedKey,
@@ -128,6 +130,32 @@ describe("SalesPriceBook links", () => {
     const linked = await links(priceBookId);
     expect(linked).toHaveLength(linkedBefore);
     expect(linked.map((row) => Number(row["price_page_uid"]))).not.toContain(987654321);
+    await closeWindow(who, windowId);
+  });
+
+  it("quirk 28: a grid row's key field commits the cursor; later fields of the list are ignored", async () => {
+    const [pricePageUid = 0] = await createPages(1);
+    const windowId = await openBookList(DEMO.bookIds[0] ?? "");
+    await addRow(windowId);
+
+    const answer = await change(who, windowId, [
+      {
+        tab: "LIST",
+        datawindow: "list_detail",
+        field: "price_page_uid",
+        value: String(pricePageUid),
+      },
+      { tab: "LIST", datawindow: "list_detail", field: "description", value: "silently ignored" },
+    ]);
+
+    expect(answer.status).toBe(200);
+    expect(answer.json<ResultEnvelope>().Status).toBe(1);
+    expect(await fieldValue(who, windowId, "list_detail", "price_page_uid")).toBe(
+      String(pricePageUid),
+    );
+    expect(await fieldValue(who, windowId, "list_detail", "description")).not.toBe(
+      "silently ignored",
+    );
     await closeWindow(who, windowId);
   });
 

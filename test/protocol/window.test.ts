@@ -97,9 +97,8 @@ describe("window state", () => {
     const state = answer.json<WindowState>();
     expect(state).toHaveProperty("Data");
     expect(Array.isArray(state.Definition.TabPageList)).toBe(true);
-    expect(state.Definition.TabPageList.map((tab) => tab.Name)).toEqual(
-      expect.arrayContaining(SALES_PRICE_PAGE_TABS),
-    );
+    const tabTexts = state.Definition.TabPageList.map((tab) => tab.DisplayText ?? tab.Text);
+    expect(tabTexts).toEqual(expect.arrayContaining(SALES_PRICE_PAGE_TABS));
     for (const tab of state.Definition.TabPageList) {
       expect(typeof tab.Enabled).toBe("boolean");
       expect(typeof (tab.DisplayText ?? tab.Text)).toBe("string");
@@ -109,7 +108,8 @@ describe("window state", () => {
     const form = state.Definition.Datawindows["form"];
     expect(form?.Name).toBe("form");
     expect(form?.Style).toBe("Form");
-    expect(form?.ParentPage).toBe("FORM");
+    const formPage = state.Definition.TabPageList.find((tab) => tab.Name === form?.ParentPage);
+    expect(formPage?.DisplayText ?? formPage?.Text).toBe("FORM");
     const uidField = form?.Fields["price_page_uid"];
     expect(uidField).toMatchObject({ Name: "price_page_uid", Enabled: true });
     expect(uidField).toHaveProperty("Label");

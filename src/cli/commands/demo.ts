@@ -8,7 +8,6 @@ import { addOutputOptions, wholeNumber, type OutputFlags } from "../config/optio
 import { action, type CommandContext } from "../context.js";
 import { demoDates, writeDemoInput } from "../demo/demo-input.js";
 import { estimateReferencePattern } from "../demo/production-estimate.js";
-import { ExitCode } from "../io.js";
 import { formatDuration } from "../output/format.js";
 import { createCliLogger } from "../output/logger.js";
 import { createAndExecute } from "../start-run.js";
@@ -66,12 +65,12 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
       });
 
       try {
-        const { effectiveDate, expireDate } = demoDates(new Date());
+        const dates = demoDates(new Date());
         const written = await writeDemoInput(
           directory,
           simulator.rows("price_page"),
           flags.pages,
-          effectiveDate,
+          dates,
         );
         const human = !flags.json && !flags.quiet;
         if (human) {
@@ -89,7 +88,7 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
           written.file,
           {
             books: DEMO.bookIds.join(","),
-            expireDate,
+            expireDate: dates.expireDate,
             changeMode: "tab",
             linkMode: "grouped",
           },
@@ -125,7 +124,8 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
           expired: summary.expired,
           created: written.pages,
           links: written.pages * DEMO.bookIds.length,
-          formFieldsPerPage: 8,
+          // type, company, group, supplier, description, pricing method, source price, both dates
+          formFieldsPerPage: 9,
           valuesFieldsPerPage: 2,
         });
         const requestsPerPage = written.pages > 0 ? requests / written.pages : 0;

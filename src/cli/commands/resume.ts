@@ -12,7 +12,7 @@ import {
 import { action, type CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { executeRun, printRunSummary } from "../execute-run.js";
-import { findRun, openJournalForWriting } from "../journal-access.js";
+import { findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
 import { startWorkflowRun, storedRunOptions } from "../start-run.js";
@@ -53,7 +53,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
   resume.action(
     action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
       context.json = flags.json === true;
-      const journal = openJournalForWriting(context.io, flags.journal);
+      const journal = openExistingJournal(context.io, flags.journal);
       try {
         const run = findRun(journal, runId, "latest-unfinished");
         if (run.state === "completed" || run.state === "failed") {
@@ -121,7 +121,7 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
   retry.action(
     action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
       context.json = flags.json === true;
-      const journal = openJournalForWriting(context.io, flags.journal);
+      const journal = openExistingJournal(context.io, flags.journal);
       let parent: RunRecord;
       let spec: WorkflowSpec;
       try {

@@ -175,10 +175,11 @@ export function registerRunsCommand(program: Command, context: CommandContext): 
   const runs = program
     .command("runs")
     .description("list the runs in the journal")
+    .enablePositionalOptions()
     .option("--journal <file>", "journal of every run (SQLite)", defaultJournalPath)
     .option("--limit <n>", "how many runs, newest first", wholeNumber(1, 10_000), 20);
   addOutputOptions(runs).action(
-    action(context, async (flags: RunsFlags) => {
+    action(context, (flags: RunsFlags) => {
       context.json = flags.json === true;
       const journal = openJournalForReading(context.io, flags.journal);
       try {
@@ -195,7 +196,7 @@ export function registerRunsCommand(program: Command, context: CommandContext): 
     .argument("[run]", "run id (or a unique prefix of it)")
     .option("--journal <file>", "journal of every run (SQLite)", defaultJournalPath);
   addOutputOptions(show).action(
-    action(context, async (runId: string | undefined, flags: RunsFlags) => {
+    action(context, (runId: string | undefined, flags: RunsFlags) => {
       context.json = flags.json === true;
       const journal = openJournalForReading(context.io, flags.journal);
       try {

@@ -31,25 +31,33 @@ function activePages(rows: readonly Record<string, unknown>[]): ActivePage[] {
   );
 }
 
-/** The dates of the demo's price update: the new pages start next January 1st. */
-export function demoDates(today: Date): { effectiveDate: string; expireDate: string } {
+/** The dates of the demo's price update: next year's price list, and the old one ends today's year. */
+export function demoDates(today: Date): {
+  effectiveDate: string;
+  expirationDate: string;
+  expireDate: string;
+} {
   const year = today.getUTCFullYear();
-  return { effectiveDate: `${year + 1}-01-01`, expireDate: `${year}-12-31` };
+  return {
+    effectiveDate: `${year + 1}-01-01`,
+    expirationDate: `${year + 1}-12-31`,
+    expireDate: `${year}-12-31`,
+  };
 }
 
 /**
  * Writes the replace input of the demo: one new page for each active supplier/product group
- * page (the first `pages` of them), with a 3 % higher multiplier, effective next January 1st.
+ * page (the first `pages` of them), with a 3 % higher multiplier, for next year.
  * Returns the file and how many suppliers it covers.
  */
 export async function writeDemoInput(
   directory: string,
   pricePageRows: readonly Record<string, unknown>[],
   pages: number,
-  effectiveDate: string,
+  dates: { effectiveDate: string; expirationDate: string },
 ): Promise<{ file: string; pages: number; suppliers: number }> {
   const chosen = activePages(pricePageRows).slice(0, pages);
-  const year = effectiveDate.slice(0, 4);
+  const year = dates.effectiveDate.slice(0, 4);
   const lines = [
     csvLine([
       "company_id",
@@ -57,6 +65,7 @@ export async function writeDemoInput(
       "product_group_id",
       "description",
       "effective_date",
+      "expiration_date",
       "calculation_value1",
     ]),
   ];
@@ -70,7 +79,8 @@ export async function writeDemoInput(
         page.supplierId,
         page.productGroupId,
         description,
-        effectiveDate,
+        dates.effectiveDate,
+        dates.expirationDate,
         String(Math.round(page.multiplier * 1.03 * 10_000) / 10_000),
       ]),
     );

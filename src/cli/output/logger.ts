@@ -54,10 +54,14 @@ export function createCliLogger(
         typeof objectOrMessage === "object" && objectOrMessage !== null
           ? { ...bindings, ...(objectOrMessage as Record<string, unknown>) }
           : bindings;
-      const text =
+      const parts =
         typeof objectOrMessage === "string"
-          ? [objectOrMessage, message, ...rest].filter((part) => part !== undefined).join(" ")
-          : [message, ...rest].filter((part) => part !== undefined).join(" ");
+          ? [objectOrMessage, message, ...rest]
+          : [message, ...rest];
+      const text = parts
+        .filter((part) => part !== undefined)
+        .map((part) => (typeof part === "string" ? part : describeValue(part)))
+        .join(" ");
       const fieldText = Object.keys(fields).length > 0 ? ` ${describeValue(fields)}` : "";
       output.errorLine(`${output.styles.dim(name)} ${text}${fieldText}`);
     };

@@ -42,12 +42,15 @@ export class CsvParser {
   private carriageReturnEndedRecord = false;
   private carriageReturnInCell = false;
   private head: number[] | undefined = [];
+  private unreadable = false;
+  /** Bytes of the file after any byte order mark. */
+  contentBytes = 0;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
   private readonly lenientDecoder = new TextDecoder("utf-8");
 
   constructor(private readonly handlers: CsvParserHandlers) {}
 
-  /** Feeds the next chunk of the file. */
+  /** Feeds the next chunk of the file. A UTF-16 file is reported once and not read further. */
   push(chunk: Uint8Array): void {
     let start = 0;
     if (this.head !== undefined) {
@@ -63,15 +66,29 @@ export class CsvParser {
       this.flushHead();
     }
 
+    if (this.unreadable) {
+      return;
+    }
+
+    this.contentBytes += chunk.length - start;
     for (let index = start; index < chunk.length; index += 1) {
       this.step(chunk[index] as number);
     }
+  }
+
+  /** True when the file cannot be read as UTF-8 text at all (it is UTF-16). */
+  get unreadableFile(): boolean {
+    return this.unreadable;
   }
 
   /** Ends the file: finishes the last record and reports an unclosed quoted cell. */
   end(): void {
     if (this.head !== undefined) {
       this.flushHead();
+    }
+
+    if (this.unreadable) {
+      return;
     }
 
     if (this.state === "quoted") {
@@ -99,8 +116,11 @@ export class CsvParser {
         row: 1,
         message: "the file is UTF-16; save it as CSV UTF-8 (comma delimited)",
       });
+      this.unreadable = true;
+      return;
     }
 
+    this.contentBytes += head.length - start;
     for (let index = start; index < head.length; index += 1) {
       this.step(head[index] as number);
     }

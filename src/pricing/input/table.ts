@@ -11,6 +11,8 @@ export interface TableRecord {
   readonly row: number;
   /** Column name (lower case) → trimmed text; empty cells are absent. */
   readonly cells: ReadonlyMap<string, string>;
+  /** Columns whose cell already has a problem (bad encoding, wrong JSON type). */
+  readonly failedColumns: ReadonlySet<string>;
 }
 
 /** Receives a table as it is read: the header once (CSV only), then each record. */
@@ -74,7 +76,7 @@ async function readCsvTable(
   let columns: string[] | undefined;
   let stopped = false;
   let records = 0;
-  let bytes = 0;
+  let failedCells: { row: number; cells: Set<number> } | undefined;
 
   const cellColumn = (cell: number | undefined, row: number): string | undefined => {
     if (cell === undefined || columns === undefined || row === 1) {
@@ -106,13 +108,26 @@ async function readCsvTable(
 
     records += 1;
     if (record.cells.length !== columns.length) {
+      const cells = record.cells.length === 1 ? "1 cell" : `${record.cells.length} cells`;
       problems.add(
         record.row,
         undefined,
-        `the row has ${record.cells.length} cells but the header has ${columns.length} columns`,
+        `the row has ${cells} but the header has ${columns.length} columns`,
       );
       return;
     }
+
+    const failedColumns = new Set<string>();
+    if (failedCells !== undefined && failedCells.row === record.row) {
+      for (const cell of failedCells.cells) {
+        const column = columns[cell];
+        if (column !== undefined) {
+          failedColumns.add(column);
+        }
+      }
+    }
+
+    failedCells = undefined;
 
     const cells = new Map<string, string>();
     record.cells.forEach((cell, index) => {
@@ -122,12 +137,20 @@ async function readCsvTable(
         cells.set(column, interner.intern(text));
       }
     });
-    sink.record({ row: record.row, cells });
+    sink.record({ row: record.row, cells, failedColumns });
   };
 
   const parser = new CsvParser({
     record: onRecord,
     problem: (problem) => {
+      if (problem.cell !== undefined) {
+        if (failedCells?.row !== problem.row) {
+          failedCells = { row: problem.row, cells: new Set() };
+        }
+
+        failedCells.cells.add(problem.cell);
+      }
+
       const column = cellColumn(problem.cell, problem.row);
       const where =
         problem.row === 1 && problem.cell !== undefined ? `header cell ${problem.cell + 1}: ` : "";
@@ -138,16 +161,15 @@ async function readCsvTable(
   const stream = createReadStream(path, { highWaterMark: 256 * 1024, signal });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
-    bytes += chunk.length;
     parser.push(chunk);
   }
 
   parser.end();
-  if (columns === undefined && !stopped) {
+  if (columns === undefined && !stopped && !parser.unreadableFile) {
     problems.add(
       1,
       undefined,
-      bytes === 0
+      parser.contentBytes === 0
         ? "the file is empty: expected a header line with the column names"
         : "the file holds no header line with the column names",
     );
@@ -255,11 +277,13 @@ async function readJsonTable(
     }
 
     const cells = new Map<string, string>();
+    const failedColumns = new Set<string>();
     for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
       const column = key.trim().toLowerCase();
       const cellText = jsonCellText(value);
       if (cellText === undefined) {
         problems.add(row, column, `expected text or a number, not ${describeJsonValue(value)}`);
+        failedColumns.add(column);
         continue;
       }
 
@@ -268,7 +292,7 @@ async function readJsonTable(
       }
     }
 
-    sink.record({ row, cells });
+    sink.record({ row, cells, failedColumns });
   });
 
   return summary(columns, document.length);

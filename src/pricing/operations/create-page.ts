@@ -34,6 +34,10 @@ export interface CreatePageOptions {
   changeMode?: ChangeMode;
 }
 
+function sameId(left: string | undefined, right: string | undefined): boolean {
+  return left?.toUpperCase() === right?.toUpperCase();
+}
+
 /** Whether a page on the server is the page an input describes (its natural key). */
 export function isSamePage(server: ServerPage, page: PricePageRow): boolean {
   return (
@@ -41,8 +45,8 @@ export function isSamePage(server: ServerPage, page: PricePageRow): boolean {
     server.description === page.description &&
     server.effectiveDate === page.effectiveDate &&
     (page.discountGroupId !== undefined
-      ? server.discountGroupId === page.discountGroupId
-      : server.productGroupId === page.productGroupId)
+      ? sameId(server.discountGroupId, page.discountGroupId)
+      : sameId(server.productGroupId, page.productGroupId))
   );
 }
 

@@ -87,7 +87,14 @@ export function expirePricePageOperation(): RecordOperation<ExpirePageInput, Exp
 
       await applyChanges(
         window,
-        [{ tab: "FORM", datawindow: "form", field: "expiration_date", value: input.expirationDate }],
+        [
+          {
+            tab: "FORM",
+            datawindow: "form",
+            field: "expiration_date",
+            value: input.expirationDate,
+          },
+        ],
         true,
         description,
         context,

@@ -59,7 +59,10 @@ async function addLinkRow(
   context: OperationContext,
 ): Promise<void> {
   const description = describeLink(input);
-  const added = await settled(await window.addRow("list_detail", { signal: context.signal }), context);
+  const added = await settled(
+    await window.addRow("list_detail", { signal: context.signal }),
+    context,
+  );
   if (!added.ok) {
     throw new RecordRefusedError(`new list row refused for ${description}`, added);
   }

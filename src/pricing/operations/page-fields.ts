@@ -1,4 +1,5 @@
 import type { FieldChange } from "../../client/index.js";
+import { PAGE_DEFAULTS } from "../page-row.js";
 import type { PricePageRow } from "../page-row.js";
 
 /**
@@ -28,7 +29,7 @@ function field(tab: TabChanges["tab"], name: string, value: string): FieldChange
 /**
  * Every field of a new page, tab by tab, in the server's order: type (it decides which fields
  * exist), company (before the group), group, supplier, description, pricing method, source
- * price, effective then expiration date; then VALUES: calculation method, then each tier's
+ * price, effective then expiration date (by default 2049-12-31); then VALUES: calculation method, then each tier's
  * value, break and unit; then COSTS when the page has a commission cost.
  */
 export function pageFieldChanges(page: PricePageRow): TabChanges[] {
@@ -43,14 +44,10 @@ export function pageFieldChanges(page: PricePageRow): TabChanges[] {
     field("FORM", "pricing_method_cd", page.pricingMethod),
     field("FORM", "source_price_cd", page.sourcePrice),
     field("FORM", "effective_date", page.effectiveDate),
+    field("FORM", "expiration_date", page.expirationDate ?? PAGE_DEFAULTS.expirationDate),
   ];
-  if (page.expirationDate !== undefined) {
-    form.push(field("FORM", "expiration_date", page.expirationDate));
-  }
 
-  const values: FieldChange[] = [
-    field("VALUES", "calculation_method_cd", page.calculationMethod),
-  ];
+  const values: FieldChange[] = [field("VALUES", "calculation_method_cd", page.calculationMethod)];
   page.calculationValues.forEach((value, index) => {
     if (index > 0) {
       const priceBreak = page.breaks[index - 1];

@@ -49,7 +49,10 @@ export async function selectTab(
   description: string,
   context: OperationContext,
 ): Promise<void> {
-  const result = await settled(await window.selectTab(pageName, { signal: context.signal }), context);
+  const result = await settled(
+    await window.selectTab(pageName, { signal: context.signal }),
+    context,
+  );
   if (!result.ok) {
     throw new RecordRefusedError(`tab ${pageName} refused for ${description}`, result);
   }

@@ -200,7 +200,8 @@ async function planExpirations(
         const replaced =
           pairKey({
             supplierId: server.supplierId,
-            productGroupId: server.discountGroupId === undefined ? server.productGroupId : undefined,
+            productGroupId:
+              server.discountGroupId === undefined ? server.productGroupId : undefined,
             discountGroupId: server.discountGroupId,
           }) === pair &&
           !newPages.some((page) => isSamePage(server, page)) &&

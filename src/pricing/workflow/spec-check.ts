@@ -45,7 +45,14 @@ export function checkWorkflowSpec(spec: WorkflowSpec): void {
   switch (spec.kind) {
     case "create":
     case "replace":
-      if (pages.length === 0 && links.length === 0 && (spec.kind === "create" || spec.old === "auto" || spec.old === undefined || spec.old.length === 0)) {
+      if (
+        pages.length === 0 &&
+        links.length === 0 &&
+        (spec.kind === "create" ||
+          spec.old === "auto" ||
+          spec.old === undefined ||
+          spec.old.length === 0)
+      ) {
         throw new WorkflowSpecError(`a ${spec.kind} needs pages`);
       }
 
@@ -57,12 +64,15 @@ export function checkWorkflowSpec(spec: WorkflowSpec): void {
       if (links.length === 0) throw new WorkflowSpecError("a link needs links");
       break;
     default:
-      throw new WorkflowSpecError(`unknown workflow kind ${String(spec.kind as unknown)}`);
+      throw new WorkflowSpecError(`unknown workflow kind ${String(spec.kind)}`);
   }
 
   checkPages(pages);
   expirations.forEach((expiration, index) => {
-    if (!expirationRowSchema.safeParse(expiration).success || !readCalendarDate(expiration.expirationDate).ok) {
+    if (
+      !expirationRowSchema.safeParse(expiration).success ||
+      !readCalendarDate(expiration.expirationDate).ok
+    ) {
       throw new WorkflowSpecError(`expirations[${index}] is not { pricePageUid, expirationDate }`);
     }
   });

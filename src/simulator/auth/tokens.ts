@@ -48,7 +48,8 @@ export class TokenStore {
   /** The configured user with these credentials, if any. */
   userWithPassword(username: string, password: string): SimulatorUser | undefined {
     return this.options.users.find(
-      (user) => user.username.toLowerCase() === username.toLowerCase() && user.password === password,
+      (user) =>
+        user.username.toLowerCase() === username.toLowerCase() && user.password === password,
     );
   }
 

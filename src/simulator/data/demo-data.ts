@@ -111,7 +111,14 @@ export function demoContents(): StoreContents {
     const supplierIndex = Math.floor(index / 4);
     const groupIndex = index % 4;
     pricePages.push(
-      demoPage(uid, supplierIndex, groupIndex, "2024", "2024-01-01T00:00:00", "2024-12-31T00:00:00"),
+      demoPage(
+        uid,
+        supplierIndex,
+        groupIndex,
+        "2024",
+        "2024-01-01T00:00:00",
+        "2024-12-31T00:00:00",
+      ),
     );
     uid += 1;
   }
@@ -120,7 +127,14 @@ export function demoContents(): StoreContents {
   for (let supplierIndex = 0; supplierIndex < SUPPLIER_NAMES.length; supplierIndex += 1) {
     for (let groupIndex = 0; groupIndex < PRODUCT_GROUPS.length; groupIndex += 1) {
       pricePages.push(
-        demoPage(uid, supplierIndex, groupIndex, "2026", "2026-01-01T00:00:00", "2049-12-31T00:00:00"),
+        demoPage(
+          uid,
+          supplierIndex,
+          groupIndex,
+          "2026",
+          "2026-01-01T00:00:00",
+          "2049-12-31T00:00:00",
+        ),
       );
       activeUidsBySupplier[supplierIndex]?.push(uid);
       uid += 1;

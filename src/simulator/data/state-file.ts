@@ -51,7 +51,8 @@ function checkState(parsed: unknown, path: string): StoreContents {
 
   const state = parsed as Partial<StateFile>;
   if (state.format !== FORMAT) throw fail(`is not a ${FORMAT} file`);
-  if (state.version !== VERSION) throw fail(`has version ${String(state.version)}, expected ${VERSION}`);
+  if (state.version !== VERSION)
+    throw fail(`has version ${String(state.version)}, expected ${VERSION}`);
 
   const counters = state.counters;
   if (

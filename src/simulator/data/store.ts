@@ -45,10 +45,13 @@ export class SimulatorStore {
     }
 
     for (const row of contents.tables.price_book_x_page) {
-      this.bookLinks.set(linkKey(String(row.price_book_id), Number(row.price_page_uid)), { ...row });
+      this.bookLinks.set(linkKey(String(row.price_book_id), Number(row.price_page_uid)), {
+        ...row,
+      });
     }
 
-    for (const row of contents.tables.supplier) this.suppliers.set(Number(row.supplier_id), { ...row });
+    for (const row of contents.tables.supplier)
+      this.suppliers.set(Number(row.supplier_id), { ...row });
     for (const row of contents.tables.product_group) {
       this.productGroups.set(groupKey(String(row.company_id), String(row.product_group_id)), {
         ...row,
@@ -108,7 +111,9 @@ export class SimulatorStore {
   }
 
   productGroupExists(companyId: string, productGroupId: string): boolean {
-    return this.productGroups.size === 0 || this.productGroups.has(groupKey(companyId, productGroupId));
+    return (
+      this.productGroups.size === 0 || this.productGroups.has(groupKey(companyId, productGroupId))
+    );
   }
 
   pricePage(uid: number): Row | undefined {

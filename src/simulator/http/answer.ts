@@ -72,5 +72,9 @@ export const refusals = {
   windowIdMissing: () => refuse(422, "Window ID was not provided"),
   unauthorized: () => refuse(401, "Authorization has been denied for this request."),
   corruptedWindow: () =>
-    refuse(500, "Object reference not set to an instance of an object.", "System.NullReferenceException"),
+    refuse(
+      500,
+      "Object reference not set to an instance of an object.",
+      "System.NullReferenceException",
+    ),
 };

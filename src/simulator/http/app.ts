@@ -64,7 +64,9 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const statusCode =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
     const message =
       error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
         ? `The request body is larger than the limit of ${bodyLimitBytes} bytes.`
@@ -79,7 +81,13 @@ export function buildApp(runtime: Runtime): FastifyInstance {
     reply
       .code(404)
       .type("application/json; charset=utf-8")
-      .send(JSON.stringify(errorEnvelope(`No HTTP resource was found that matches the request URI '${request.url}'.`))),
+      .send(
+        JSON.stringify(
+          errorEnvelope(
+            `No HTTP resource was found that matches the request URI '${request.url}'.`,
+          ),
+        ),
+      ),
   );
 
   const unmatched = new Set<string>();

@@ -50,7 +50,11 @@ export function authenticate(runtime: Runtime, request: FastifyRequest): TokenRe
  * Registers a route behind the simulator's common steps: faults (before or after the work),
  * authentication, the build's `Accept` rules, and serialisation of the answer.
  */
-export function addRoute(app: FastifyInstance, runtime: Runtime, specification: RouteSpecification) {
+export function addRoute(
+  app: FastifyInstance,
+  runtime: Runtime,
+  specification: RouteSpecification,
+) {
   const key = routeKey(specification.method, specification.url);
   app.route({
     method: specification.method,
@@ -63,7 +67,10 @@ export function addRoute(app: FastifyInstance, runtime: Runtime, specification: 
         window: specification.window === true,
       });
       if (decision !== undefined) runtime.stats.countFault(faultStatsKey(decision.kind));
-      if (decision?.phase === "before" && strikeConnection(runtime, decision, key, request, reply)) {
+      if (
+        decision?.phase === "before" &&
+        strikeConnection(runtime, decision, key, request, reply)
+      ) {
         return reply;
       }
 
@@ -156,7 +163,11 @@ function strikeConnection(
 }
 
 /** Ends the caller's session early, or invalidates its token (its session is orphaned). */
-function expireEarly(runtime: Runtime, kind: "expire-session" | "expire-token", request: FastifyRequest) {
+function expireEarly(
+  runtime: Runtime,
+  kind: "expire-session" | "expire-token",
+  request: FastifyRequest,
+) {
   const accessToken = bearerTokenOf(request.headers.authorization);
   const token = accessToken === undefined ? undefined : runtime.tokens.find(accessToken);
   if (token === undefined) return;
@@ -183,13 +194,15 @@ export function send(reply: FastifyReply, answer: Answer, asXml: boolean): Fasti
   if (answer.headers !== undefined) void reply.headers(answer.headers);
   if (answer.body === undefined) return reply.send();
   if (answer.rawContentType !== undefined) {
-    return reply.type(answer.rawContentType).send(answer.body as string);
+    return reply.type(answer.rawContentType).send(answer.body);
   }
 
   if (asXml) {
     const root = answer.xmlRoot ?? (isErrorBody(answer.body) ? "Error" : "Result");
     const contract = root === "Session" ? XmlContracts.request : XmlContracts.interactive;
-    return reply.type("application/xml; charset=utf-8").send(toDataContractXml(root, answer.body, contract));
+    return reply
+      .type("application/xml; charset=utf-8")
+      .send(toDataContractXml(root, answer.body, contract));
   }
 
   return reply.type("application/json; charset=utf-8").send(JSON.stringify(answer.body));

@@ -42,7 +42,7 @@ function inner(value: unknown, itemName: string): string {
       .join("");
   }
 
-  return escapeText(String(value));
+  return escapeText(typeof value === "string" ? value : JSON.stringify(value));
 }
 
 function escapeText(text: string): string {

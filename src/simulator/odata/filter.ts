@@ -19,7 +19,12 @@ export type FilterExpression =
   | { kind: "and" | "or"; left: FilterExpression; right: FilterExpression }
   | { kind: "not"; operand: FilterExpression }
   | { kind: "compare"; operator: ComparisonOperator; left: Operand; right: Operand }
-  | { kind: "function"; name: "contains" | "startswith" | "endswith"; column: string; text: string };
+  | {
+      kind: "function";
+      name: "contains" | "startswith" | "endswith";
+      column: string;
+      text: string;
+    };
 
 export class FilterSyntaxError extends Error {
   constructor(message: string) {
@@ -65,7 +70,10 @@ function tokenize(source: string): Token[] {
     }
 
     if (character === "(" || character === ")" || character === ",") {
-      tokens.push({ kind: character === "(" ? "open" : character === ")" ? "close" : "comma", position });
+      tokens.push({
+        kind: character === "(" ? "open" : character === ")" ? "close" : "comma",
+        position,
+      });
       position += 1;
       continue;
     }
@@ -80,7 +88,10 @@ function tokenize(source: string): Token[] {
     const dateMatch = DATE_TIME.exec(rest);
     if (dateMatch !== null && /^\d{4}-/.test(rest)) {
       const value = canonicalDateTime(dateMatch[0]);
-      if (value === undefined) throw new FilterSyntaxError(`Invalid date literal '${dateMatch[0]}' at position ${position}.`);
+      if (value === undefined)
+        throw new FilterSyntaxError(
+          `Invalid date literal '${dateMatch[0]}' at position ${position}.`,
+        );
       tokens.push({ kind: "literal", literal: { kind: "date", value }, position });
       position += dateMatch[0].length;
       continue;
@@ -101,7 +112,8 @@ function tokenize(source: string): Token[] {
       if ((word === "datetime" || word === "datetimeoffset") && source[after] === "'") {
         const { value: quoted, end } = readQuoted(source, after);
         const value = canonicalDateTime(quoted);
-        if (value === undefined) throw new FilterSyntaxError(`Invalid date literal '${quoted}' at position ${position}.`);
+        if (value === undefined)
+          throw new FilterSyntaxError(`Invalid date literal '${quoted}' at position ${position}.`);
         tokens.push({ kind: "literal", literal: { kind: "date", value }, position });
         position = end;
         continue;
@@ -109,13 +121,19 @@ function tokenize(source: string): Token[] {
 
       if (word === "null") tokens.push({ kind: "literal", literal: { kind: "null" }, position });
       else if (word === "true" || word === "false") {
-        tokens.push({ kind: "literal", literal: { kind: "boolean", value: word === "true" }, position });
+        tokens.push({
+          kind: "literal",
+          literal: { kind: "boolean", value: word === "true" },
+          position,
+        });
       } else tokens.push({ kind: "word", text: word, position });
       position = after;
       continue;
     }
 
-    throw new FilterSyntaxError(`Syntax error: character '${character ?? ""}' is not valid at position ${position}.`);
+    throw new FilterSyntaxError(
+      `Syntax error: character '${character ?? ""}' is not valid at position ${position}.`,
+    );
   }
 
   return tokens;
@@ -155,7 +173,8 @@ export function parseFilter(source: string): FilterExpression {
   };
   const fail = (expected: string): never => {
     const token = peek();
-    const where = token === undefined ? "at the end of the expression" : `at position ${token.position}`;
+    const where =
+      token === undefined ? "at the end of the expression" : `at position ${token.position}`;
     throw new FilterSyntaxError(`Syntax error: ${expected} expected ${where}.`);
   };
 
@@ -194,7 +213,11 @@ export function parseFilter(source: string): FilterExpression {
       return inner;
     }
 
-    if (token?.kind === "word" && FUNCTIONS.has(token.text.toLowerCase()) && tokens[index + 1]?.kind === "open") {
+    if (
+      token?.kind === "word" &&
+      FUNCTIONS.has(token.text.toLowerCase()) &&
+      tokens[index + 1]?.kind === "open"
+    ) {
       return parseFunction(token.text.toLowerCase() as "contains" | "startswith" | "endswith");
     }
 
@@ -214,14 +237,17 @@ export function parseFilter(source: string): FilterExpression {
     if (peek()?.kind !== "close") fail("')'");
     index += 1;
     const columnName = (column as { text: string }).text;
-    const value = ((text as { literal: { value: string } }).literal).value;
+    const value = (text as { literal: { value: string } }).literal.value;
     return { kind: "function", name, column: columnName, text: value };
   };
 
   const parseOperand = (): Operand => {
     const token = peek();
     if (token?.kind === "word") {
-      if (COMPARISONS.has(token.text.toLowerCase()) || ["and", "or", "not"].includes(token.text.toLowerCase())) {
+      if (
+        COMPARISONS.has(token.text.toLowerCase()) ||
+        ["and", "or", "not"].includes(token.text.toLowerCase())
+      ) {
         fail("a property name or literal");
       }
 

@@ -54,7 +54,8 @@ export function runQuery(
 ): ODataResult {
   const columnType = (name: string): ColumnType => {
     const type = schema.get(name);
-    if (type === undefined) throw new ODataQueryError(`Could not find a property named '${name}' on type '${table}'.`);
+    if (type === undefined)
+      throw new ODataQueryError(`Could not find a property named '${name}' on type '${table}'.`);
     return type;
   };
 
@@ -114,13 +115,18 @@ export function runQuery(
 
 function parseList(text: string | undefined): string[] {
   if (text === undefined || text.trim() === "") return [];
-  return text.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  return text
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
 }
 
 function parseCount(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim())) {
-    throw new ODataQueryError(`Invalid value '${text}' for ${name} query option: a non-negative integer is expected.`);
+    throw new ODataQueryError(
+      `Invalid value '${text}' for ${name} query option: a non-negative integer is expected.`,
+    );
   }
 
   return Number(text.trim());
@@ -131,7 +137,9 @@ function parseBoolean(name: string, text: string | undefined): boolean {
   const lower = text.trim().toLowerCase();
   if (lower === "true") return true;
   if (lower === "false") return false;
-  throw new ODataQueryError(`Invalid value '${text}' for ${name} query option: 'true' or 'false' is expected.`);
+  throw new ODataQueryError(
+    `Invalid value '${text}' for ${name} query option: 'true' or 'false' is expected.`,
+  );
 }
 
 function compile(expression: FilterExpression, columnType: (name: string) => ColumnType): Compiled {
@@ -155,7 +163,9 @@ function compile(expression: FilterExpression, columnType: (name: string) => Col
 
     case "function": {
       if (columnType(expression.column) !== "string") {
-        throw new ODataQueryError(`No function signature for the function with name '${expression.name}' matches the property '${expression.column}'.`);
+        throw new ODataQueryError(
+          `No function signature for the function with name '${expression.name}' matches the property '${expression.column}'.`,
+        );
       }
 
       const wanted = expression.text.toLowerCase();
@@ -173,15 +183,31 @@ function compile(expression: FilterExpression, columnType: (name: string) => Col
     }
 
     case "compare": {
-      const left = operandReader(expression.left, expression.right, columnType, expression.operator);
-      const right = operandReader(expression.right, expression.left, columnType, expression.operator);
+      const left = operandReader(
+        expression.left,
+        expression.right,
+        columnType,
+        expression.operator,
+      );
+      const right = operandReader(
+        expression.right,
+        expression.left,
+        columnType,
+        expression.operator,
+      );
       const operator = expression.operator;
       return (row) => {
         const compared = compareValues(left(row), right(row));
         const leftValue = left(row);
         const rightValue = right(row);
-        if (operator === "eq") return leftValue === null || rightValue === null ? leftValue === rightValue : compared === 0;
-        if (operator === "ne") return leftValue === null || rightValue === null ? leftValue !== rightValue : compared !== 0;
+        if (operator === "eq")
+          return leftValue === null || rightValue === null
+            ? leftValue === rightValue
+            : compared === 0;
+        if (operator === "ne")
+          return leftValue === null || rightValue === null
+            ? leftValue !== rightValue
+            : compared !== 0;
         if (leftValue === null || rightValue === null) return false;
         if (operator === "gt") return compared > 0;
         if (operator === "ge") return compared >= 0;
@@ -192,7 +218,10 @@ function compile(expression: FilterExpression, columnType: (name: string) => Col
   }
 }
 
-function typeOfOperand(operand: Operand, columnType: (name: string) => ColumnType): ColumnType | Literal["kind"] {
+function typeOfOperand(
+  operand: Operand,
+  columnType: (name: string) => ColumnType,
+): ColumnType | Literal["kind"] {
   return operand.kind === "column" ? columnType(operand.name) : operand.literal.kind;
 }
 
@@ -231,7 +260,8 @@ function operandReader(
     case "string":
       if (otherType === "date") {
         const canonical = canonicalDateTime(literal.value);
-        if (canonical === undefined) throw new ODataQueryError(`The string '${literal.value}' is not a valid date.`);
+        if (canonical === undefined)
+          throw new ODataQueryError(`The string '${literal.value}' is not a valid date.`);
         value = canonical;
       } else {
         value = literal.value;

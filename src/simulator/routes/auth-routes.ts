@@ -37,7 +37,12 @@ function passwordAnswer(runtime: Runtime, token: TokenRecord, asXml: boolean): A
 function tokenXml(token: TokenRecord, expiresInSeconds: number, refreshToken: string): Answer {
   const body = toDataContractXml(
     "TokenResponse",
-    { AccessToken: token.accessToken, TokenType: "Bearer", ExpiresIn: expiresInSeconds, RefreshToken: refreshToken },
+    {
+      AccessToken: token.accessToken,
+      TokenType: "Bearer",
+      ExpiresIn: expiresInSeconds,
+      RefreshToken: refreshToken,
+    },
     XmlContracts.security,
   );
   return { statusCode: 200, body, rawContentType: "application/xml; charset=utf-8" };
@@ -68,14 +73,21 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
       await sleep(runtime.latency.costMs("authenticate"), runtime.closing);
       const body = call.body;
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw refuse(400, "The request body must be a JSON object with username and password, or ClientSecret and GrantType.");
+        throw refuse(
+          400,
+          "The request body must be a JSON object with username and password, or ClientSecret and GrantType.",
+        );
       }
 
       const fields = body as Record<string, unknown>;
       const asXml = prefersXml(call.request.headers.accept);
       const clientSecret = field(fields, "ClientSecret");
       if (clientSecret === undefined) {
-        const token = issueForPassword(runtime, field(fields, "username"), field(fields, "password"));
+        const token = issueForPassword(
+          runtime,
+          field(fields, "username"),
+          field(fields, "password"),
+        );
         return passwordAnswer(runtime, token, asXml);
       }
 
@@ -90,7 +102,10 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
       const user = runtime.tokens.userWithConsumerKey(clientSecret);
       if (user === undefined) {
         throw new WireError(500, {
-          ...errorEnvelope("Unable to generate client token.", "P21.Business.Common.TokenException"),
+          ...errorEnvelope(
+            "Unable to generate client token.",
+            "P21.Business.Common.TokenException",
+          ),
           InnerException: `P21.Business.Common.NotFoundException: No resources found for query string "Consumer Key: ${clientSecret}"`,
         });
       }

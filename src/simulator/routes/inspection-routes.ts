@@ -22,7 +22,10 @@ export function registerInspectionRoutes(app: FastifyInstance, runtime: Runtime)
     run: (call) => {
       const body = call.body;
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw refuse(400, 'Send {"faults": "http500=0.02,...", "seed": n} or a scheduled fault {"kind": ...}.');
+        throw refuse(
+          400,
+          'Send {"faults": "http500=0.02,...", "seed": n} or a scheduled fault {"kind": ...}.',
+        );
       }
 
       try {
@@ -32,14 +35,17 @@ export function registerInspectionRoutes(app: FastifyInstance, runtime: Runtime)
         } else {
           const { faults, seed } = fields;
           if (typeof faults !== "string" && (typeof faults !== "object" || faults === null)) {
-            throw new SimulatorError("P21_SIMULATOR_OPTIONS", '"faults" must be a string or an object of rates');
+            throw new SimulatorError(
+              "P21_SIMULATOR_OPTIONS",
+              '"faults" must be a string or an object of rates',
+            );
           }
 
           if (seed !== undefined && !Number.isInteger(seed)) {
             throw new SimulatorError("P21_SIMULATOR_OPTIONS", '"seed" must be a whole number');
           }
 
-          runtime.faults.setRates(faults as string, seed as number | undefined);
+          runtime.faults.setRates(faults, seed as number | undefined);
         }
       } catch (error) {
         if (error instanceof SimulatorError) throw refuse(400, error.message);

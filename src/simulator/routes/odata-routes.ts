@@ -7,7 +7,15 @@ import { ODataQueryError, runQuery } from "../odata/query.js";
 import type { Runtime } from "../runtime.js";
 import type { TableName } from "../types.js";
 
-const SUPPORTED_OPTIONS = new Set(["$filter", "$select", "$orderby", "$top", "$skip", "$count", "$format"]);
+const SUPPORTED_OPTIONS = new Set([
+  "$filter",
+  "$select",
+  "$orderby",
+  "$top",
+  "$skip",
+  "$count",
+  "$format",
+]);
 
 /** Read-only OData at `{base}/odataservice/odata/table/{name}`, Bearer auth. */
 export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): void {
@@ -25,8 +33,10 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
       const query: Record<string, string> = {};
       for (const [key, value] of Object.entries(call.query)) {
         if (!key.startsWith("$")) continue;
-        if (!SUPPORTED_OPTIONS.has(key)) throw refuse(400, `The query parameter '${key}' is not supported.`);
-        if (typeof value !== "string") throw refuse(400, `The query parameter '${key}' is given more than once.`);
+        if (!SUPPORTED_OPTIONS.has(key))
+          throw refuse(400, `The query parameter '${key}' is not supported.`);
+        if (typeof value !== "string")
+          throw refuse(400, `The query parameter '${key}' is given more than once.`);
         query[key] = value;
       }
 
@@ -46,7 +56,8 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
         body.value = answer.rows;
         return { statusCode: 200, body };
       } catch (error) {
-        if (error instanceof ODataQueryError) throw refuse(400, error.message, "Microsoft.OData.ODataException");
+        if (error instanceof ODataQueryError)
+          throw refuse(400, error.message, "Microsoft.OData.ODataException");
         throw error;
       }
     },

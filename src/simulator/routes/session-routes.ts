@@ -26,15 +26,28 @@ export function sessionParameters(body: unknown, defaultTimeoutSeconds: number):
   }
 
   const fields = body as Record<string, unknown>;
-  const { SessionType: type, SessionTimeout, ResponseWindowHandlingEnabled, ClientPlatformApp, WorkstationID } = fields;
+  const {
+    SessionType: type,
+    SessionTimeout,
+    ResponseWindowHandlingEnabled,
+    ClientPlatformApp,
+    WorkstationID,
+  } = fields;
   if (type !== undefined && type !== null) {
-    const match = SESSION_TYPES.find((candidate) => typeof type === "string" && candidate.toLowerCase() === type.toLowerCase());
-    if (match === undefined) throw refuse(400, `SessionType must be one of ${SESSION_TYPES.join(", ")}.`);
+    const match = SESSION_TYPES.find(
+      (candidate) => typeof type === "string" && candidate.toLowerCase() === type.toLowerCase(),
+    );
+    if (match === undefined)
+      throw refuse(400, `SessionType must be one of ${SESSION_TYPES.join(", ")}.`);
     parameters.sessionType = match;
   }
 
   if (SessionTimeout !== undefined && SessionTimeout !== null) {
-    if (typeof SessionTimeout !== "number" || !Number.isInteger(SessionTimeout) || SessionTimeout <= 0) {
+    if (
+      typeof SessionTimeout !== "number" ||
+      !Number.isInteger(SessionTimeout) ||
+      SessionTimeout <= 0
+    ) {
       throw refuse(400, "SessionTimeout must be a whole number of seconds greater than 0.");
     }
 
@@ -78,7 +91,11 @@ function assertRealUser(runtime: Runtime, token: TokenRecord): void {
 
 function createdAnswer(runtime: Runtime, session: InteractiveSession): Answer {
   if (runtime.options.profile === "25.2") {
-    return { statusCode: 200, xmlRoot: "Session", body: { SessionId: session.id, Status: "Active" } };
+    return {
+      statusCode: 200,
+      xmlRoot: "Session",
+      body: { SessionId: session.id, Status: "Active" },
+    };
   }
 
   const version = PROFILE_VERSIONS[runtime.options.profile];
@@ -174,7 +191,11 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
       run: async (call) => {
         await sleep(runtime.latency.costMs("listSessions"), runtime.closing);
         const sessions = runtime.sessions.listForUser(call.token.username);
-        return { statusCode: 200, xmlRoot: "ArrayOfSession", body: sessions.map((session) => describe(runtime, session)) };
+        return {
+          statusCode: 200,
+          xmlRoot: "ArrayOfSession",
+          body: sessions.map((session) => describe(runtime, session)),
+        };
       },
     });
 
@@ -191,7 +212,11 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
           await sleep(runtime.latency.costMs("endSession"), runtime.closing);
           runtime.sessions.end(session);
           const idKey = runtime.options.profile === "25.2" ? "SessionId" : "Id";
-          return { statusCode: 200, xmlRoot: "Session", body: { [idKey]: session.id, Status: "Ended" } };
+          return {
+            statusCode: 200,
+            xmlRoot: "Session",
+            body: { [idKey]: session.id, Status: "Ended" },
+          };
         }, runtime.clock);
       },
     });

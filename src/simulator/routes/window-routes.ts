@@ -50,10 +50,12 @@ export function changeItems(body: Record<string, unknown>): ChangeItem[] {
   return list.map((entry: unknown, index): ChangeItem => {
     const path = `$.List[${index}]`;
     const item = asObject(entry);
-    if (item === undefined) throw refuse(400, `The JSON value could not be converted to a change. Path: ${path}`);
+    if (item === undefined)
+      throw refuse(400, `The JSON value could not be converted to a change. Path: ${path}`);
 
     const fieldName = optionalString(item.FieldName, `${path}.FieldName`);
-    if (fieldName === null || fieldName === "") throw refuse(400, `The FieldName field is required. Path: ${path}`);
+    if (fieldName === null || fieldName === "")
+      throw refuse(400, `The FieldName field is required. Path: ${path}`);
 
     const valueType = optionalString(item.ValueType, `${path}.ValueType`);
     if (valueType !== null && !["display", "data"].includes(valueType.toLowerCase())) {
@@ -136,10 +138,20 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
         const serviceName = body.ServiceName;
         const user = session.username.toUpperCase();
         const window =
-          typeof serviceName === "string" ? openService(serviceName, windowContext(runtime, session)) : undefined;
+          typeof serviceName === "string"
+            ? openService(serviceName, windowContext(runtime, session))
+            : undefined;
         if (window === undefined) {
-          const named = typeof body.Name === "string" ? body.Name : typeof body.MenuId === "number" ? String(body.MenuId) : "";
-          throw refuse(400, `Cannot open window ${named} because is not available or user ${user} does not have permission.`);
+          const named =
+            typeof body.Name === "string"
+              ? body.Name
+              : typeof body.MenuId === "number"
+                ? String(body.MenuId)
+                : "";
+          throw refuse(
+            400,
+            `Cannot open window ${named} because is not available or user ${user} does not have permission.`,
+          );
         }
 
         session.windows.set(window.id, window);
@@ -160,11 +172,18 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     window: true,
     xmlWithoutJson: true,
     run: (call) =>
-      onWindow(runtime, call, () => windowIdOfQuery(call), "windowState", "other", (window) => ({
-        statusCode: 200,
-        xmlRoot: "WindowState",
-        body: window.state(),
-      })),
+      onWindow(
+        runtime,
+        call,
+        () => windowIdOfQuery(call),
+        "windowState",
+        "other",
+        (window) => ({
+          statusCode: 200,
+          xmlRoot: "WindowState",
+          body: window.state(),
+        }),
+      ),
   });
 
   addRoute(app, runtime, {
@@ -174,8 +193,13 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     window: true,
     xmlWithoutJson: true,
     run: (call) =>
-      onWindow(runtime, call, () => windowIdOfQuery(call), "close", "close", (window) =>
-        resultAnswer(closeWindow(window)),
+      onWindow(
+        runtime,
+        call,
+        () => windowIdOfQuery(call),
+        "close",
+        "close",
+        (window) => resultAnswer(closeWindow(window)),
       ),
   });
 
@@ -190,8 +214,13 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
       const body = asObject(call.body);
       const windowId = windowIdOfBody(body);
       const items = changeItems(body ?? {});
-      return onWindow(runtime, call, () => windowId, runtime.latency.changeCostMs(items.length), "other", (window) =>
-        resultAnswer(window.change(items)),
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        runtime.latency.changeCostMs(items.length),
+        "other",
+        (window) => resultAnswer(window.change(items)),
       );
     },
   });
@@ -205,18 +234,27 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     run: (call) => {
       const body = asObject(call.body) ?? {};
       const windowId = windowIdOfBody(body);
-      return onWindow(runtime, call, () => windowId, "selectTab", "other", (window) => {
-        const pageName = body.PageName;
-        if (typeof pageName === "string" && pageName !== "") return resultAnswer(window.selectTab(pageName));
-        if (pageName === undefined && body.PagePath !== undefined) throw refusals.corruptedWindow();
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        "selectTab",
+        "other",
+        (window) => {
+          const pageName = body.PageName;
+          if (typeof pageName === "string" && pageName !== "")
+            return resultAnswer(window.selectTab(pageName));
+          if (pageName === undefined && body.PagePath !== undefined)
+            throw refusals.corruptedWindow();
 
-        const tabName = body.TabName;
-        if (runtime.options.profile === "25.2" && typeof tabName === "string" && tabName !== "") {
-          return resultAnswer(window.selectTab(tabName));
-        }
+          const tabName = body.TabName;
+          if (runtime.options.profile === "25.2" && typeof tabName === "string" && tabName !== "") {
+            return resultAnswer(window.selectTab(tabName));
+          }
 
-        throw refuse(400, "Tab with name or display text of  does not exist.");
-      });
+          throw refuse(400, "Tab with name or display text of  does not exist.");
+        },
+      );
     },
   });
 
@@ -230,8 +268,13 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
       const body = asObject(call.body) ?? {};
       const windowId = windowIdOfBody(body);
       const datawindowName = optionalString(body.DatawindowName, "$.DatawindowName") ?? "";
-      return onWindow(runtime, call, () => windowId, "addRow", "other", (window) =>
-        resultAnswer(window.addRow(datawindowName)),
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        "addRow",
+        "other",
+        (window) => resultAnswer(window.addRow(datawindowName)),
       );
     },
   });
@@ -251,8 +294,13 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
         throw refuse(400, "The Row field must be a whole number of 0 or more.");
       }
 
-      return onWindow(runtime, call, () => windowId, "selectRow", "other", (window) =>
-        resultAnswer(window.selectRow(datawindowName, row)),
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        "selectRow",
+        "other",
+        (window) => resultAnswer(window.selectRow(datawindowName, row)),
       );
     },
   });
@@ -267,7 +315,14 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     run: (call) => {
       const windowId = call.body;
       if (typeof windowId !== "string" || windowId === "") throw refusals.windowIdMissing();
-      return onWindow(runtime, call, () => windowId, "save", "other", (window) => resultAnswer(window.save()));
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        "save",
+        "other",
+        (window) => resultAnswer(window.save()),
+      );
     },
   });
 
@@ -278,11 +333,18 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     window: true,
     xmlWithoutJson: true,
     run: (call) =>
-      onWindow(runtime, call, () => windowIdOfQuery(call), "getData", "other", (window) => ({
-        statusCode: 200,
-        xmlRoot: "ArrayOfDataWindow",
-        body: window.dataElements(),
-      })),
+      onWindow(
+        runtime,
+        call,
+        () => windowIdOfQuery(call),
+        "getData",
+        "other",
+        (window) => ({
+          statusCode: 200,
+          xmlRoot: "ArrayOfDataWindow",
+          body: window.dataElements(),
+        }),
+      ),
   });
 
   addRoute(app, runtime, {
@@ -292,10 +354,17 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     window: true,
     xmlWithoutJson: true,
     run: (call) =>
-      onWindow(runtime, call, () => windowIdOfQuery(call), "clear", "other", (window) => {
-        window.clear();
-        return resultAnswer(result(ResultStatus.Success));
-      }),
+      onWindow(
+        runtime,
+        call,
+        () => windowIdOfQuery(call),
+        "clear",
+        "other",
+        (window) => {
+          window.clear();
+          return resultAnswer(result(ResultStatus.Success));
+        },
+      ),
   });
 
   addRoute(app, runtime, {
@@ -307,7 +376,8 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     run: (call) => {
       const windowId = () => {
         const id = call.query.windowId;
-        if (typeof id !== "string" || id === "") throw refuse(400, "The windowId field is required.");
+        if (typeof id !== "string" || id === "")
+          throw refuse(400, "The windowId field is required.");
         return id;
       };
       return onWindow(runtime, call, windowId, "listTools", "other", (window) => ({
@@ -329,10 +399,18 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
       const body = asObject(call.body) ?? {};
       const windowId = windowIdOfBody(body);
       const toolName = optionalString(body.ToolName, "$.ToolName");
-      return onWindow(runtime, call, () => windowId, "runTool", "other", (window) => {
-        if (toolName === null || toolName === "") return resultAnswer(result(ResultStatus.Failure));
-        return resultAnswer(window.runTool(toolName));
-      });
+      return onWindow(
+        runtime,
+        call,
+        () => windowId,
+        "runTool",
+        "other",
+        (window) => {
+          if (toolName === null || toolName === "")
+            return resultAnswer(result(ResultStatus.Failure));
+          return resultAnswer(window.runTool(toolName));
+        },
+      );
     },
   });
 }

@@ -84,7 +84,9 @@ export class Datawindow {
       ActiveRow: this.rows.length === 0 ? -1 : this.activeRow,
       TotalRows: this.rows.length,
       Columns: fields.map((field) => field.name),
-      Data: this.rows.map((row) => fields.map((field) => displayValue(field, row[field.name] ?? null))),
+      Data: this.rows.map((row) =>
+        fields.map((field) => displayValue(field, row[field.name] ?? null)),
+      ),
     };
   }
 }

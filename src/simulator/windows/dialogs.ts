@@ -61,7 +61,11 @@ export class PopupWindow extends InteractiveWindow {
     for (const datawindow of this.datawindows.values()) datawindow.reset();
   }
 
-  protected applyField(_datawindow: Datawindow, field: FieldDefinition, item: ChangeItem): FieldOutcome {
+  protected applyField(
+    _datawindow: Datawindow,
+    field: FieldDefinition,
+    item: ChangeItem,
+  ): FieldOutcome {
     const parsed = this.parse(field, item);
     if (!parsed.ok) return { kind: "rejected", message: parsed.message };
 
@@ -173,7 +177,10 @@ export const YES_NO: readonly DialogButton[] = [
   { toolName: "cb_2", text: "No" },
 ];
 
-export const YES_NO_CANCEL: readonly DialogButton[] = [...YES_NO, { toolName: "cb_3", text: "Cancel" }];
+export const YES_NO_CANCEL: readonly DialogButton[] = [
+  ...YES_NO,
+  { toolName: "cb_3", text: "Cancel" },
+];
 
 /**
  * `DELETE /v2/window`. A main window with unsaved edits raises "Save changes before

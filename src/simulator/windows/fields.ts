@@ -43,7 +43,8 @@ export function datetime(name: string, label: string): FieldDefinition {
 
 const WHOLE_NUMBER = /^[+-]?\d+$/;
 const DECIMAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
 /**
@@ -110,7 +111,8 @@ function parseDropdown(
   const refused: ParsedValue = { ok: false, message: `Invalid ${field.name} value: ${text}` };
   if (valueType === "Data") {
     const code = Number(text);
-    const known = WHOLE_NUMBER.test(text) && dropdown.options.some((option) => option.code === code);
+    const known =
+      WHOLE_NUMBER.test(text) && dropdown.options.some((option) => option.code === code);
     return known ? { ok: true, value: code } : refused;
   }
 

@@ -3,7 +3,12 @@ import { refuse } from "../http/answer.js";
 import type { Datawindow, DatawindowDefinition, TabPage } from "./datawindow.js";
 import { char, decimal, long, type FieldDefinition } from "./fields.js";
 import { event, failure, success, type ResultEnvelope } from "./result.js";
-import { InteractiveWindow, type ChangeItem, type FieldOutcome, type WindowContext } from "./window.js";
+import {
+  InteractiveWindow,
+  type ChangeItem,
+  type FieldOutcome,
+  type WindowContext,
+} from "./window.js";
 
 const TABS: TabPage[] = [
   { name: "TABPAGE_1", text: "FORM" },
@@ -76,14 +81,21 @@ export class PriceBookWindow extends InteractiveWindow {
 
   override isFieldEnabled(datawindow: Datawindow, field: FieldDefinition): boolean {
     if (datawindow === this.form) {
-      return field.name === "price_book_id" ? this.loadedBookId === null : this.loadedBookId !== null;
+      return field.name === "price_book_id"
+        ? this.loadedBookId === null
+        : this.loadedBookId !== null;
     }
 
     return field.name === "price_page_uid";
   }
 
-  protected applyField(datawindow: Datawindow, field: FieldDefinition, item: ChangeItem): FieldOutcome {
-    if (!this.isFieldEnabled(datawindow, field)) throw refuse(400, `Column is disabled: ${field.name}`);
+  protected applyField(
+    datawindow: Datawindow,
+    field: FieldDefinition,
+    item: ChangeItem,
+  ): FieldOutcome {
+    if (!this.isFieldEnabled(datawindow, field))
+      throw refuse(400, `Column is disabled: ${field.name}`);
     if (datawindow === this.form) {
       return field.name === "price_book_id" ? this.load(item) : this.setDescription(field, item);
     }
@@ -155,7 +167,8 @@ export class PriceBookWindow extends InteractiveWindow {
 
     const uid = parsed.value as number;
     const page = this.context.store.pricePage(uid);
-    if (page === undefined) return { kind: "rejected", message: `Invalid price_page_uid value: ${uid}` };
+    if (page === undefined)
+      return { kind: "rejected", message: `Invalid price_page_uid value: ${uid}` };
 
     const duplicate = this.list.rows.some((other) => other !== row && other.price_page_uid === uid);
     if (duplicate) {
@@ -188,7 +201,8 @@ export class PriceBookWindow extends InteractiveWindow {
 
   save(): ResultEnvelope {
     const bookId = this.loadedBookId;
-    if (bookId === null) return failure(`Required value missing for ${BOOK_FIELDS.price_book_id.label}.`);
+    if (bookId === null)
+      return failure(`Required value missing for ${BOOK_FIELDS.price_book_id.label}.`);
     if (!this.dirty) return success();
 
     const incomplete = this.list.rows.findIndex(
@@ -212,7 +226,10 @@ export class PriceBookWindow extends InteractiveWindow {
     }
 
     if (this.formRecord.description !== this.originalDescription) {
-      store.updatePriceBookDescription(bookId, (this.formRecord.description as string | null) ?? null);
+      store.updatePriceBookDescription(
+        bookId,
+        (this.formRecord.description as string | null) ?? null,
+      );
       this.context.emitCommitted({
         table: "price_book",
         kind: "update",

@@ -43,7 +43,10 @@ export const SOURCE_PRICES = dropdown(
   [206, "Other Cost"],
   [207, "Strategic List Price"],
   [208, "Strategic Cost"],
-  ...Array.from({ length: 10 }, (_, index): [number, string] => [240 + index, `Price ${index + 1}`]),
+  ...Array.from({ length: 10 }, (_, index): [number, string] => [
+    240 + index,
+    `Price ${index + 1}`,
+  ]),
 );
 
 /** VALUES codes; "Mark Up" and "Mark up" both match (labels compare case-insensitively). */
@@ -63,7 +66,11 @@ export const COMMISSION_COST_METHODS = dropdown(
   [214, "Percentage"],
 );
 
-export const TOTALING_METHODS = dropdown([217, "Discount Group"], [216, "Item"], [218, "Product Group"]);
+export const TOTALING_METHODS = dropdown(
+  [217, "Discount Group"],
+  [216, "Item"],
+  [218, "Product Group"],
+);
 
 function numbered(count: number, make: (index: number) => FieldDefinition): FieldDefinition[] {
   return Array.from({ length: count }, (_, index) => make(index + 1));

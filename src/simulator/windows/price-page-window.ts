@@ -136,7 +136,8 @@ export class PricePageWindow extends InteractiveWindow {
     if (layout?.supplier === true) steps.push("supplier_id");
     steps.push("description", "pricing_method_cd");
     const pricingMethod = record.pricing_method_cd;
-    if (pricingMethod === null || pricingMethod === SOURCE_PRICING_METHOD) steps.push("source_price_cd");
+    if (pricingMethod === null || pricingMethod === SOURCE_PRICING_METHOD)
+      steps.push("source_price_cd");
     steps.push("effective_date", "expiration_date");
     return steps;
   }
@@ -181,7 +182,11 @@ export class PricePageWindow extends InteractiveWindow {
     return true;
   }
 
-  protected applyField(datawindow: Datawindow, field: FieldDefinition, item: ChangeItem): FieldOutcome {
+  protected applyField(
+    datawindow: Datawindow,
+    field: FieldDefinition,
+    item: ChangeItem,
+  ): FieldOutcome {
     if (datawindow === this.form) {
       if (field.name === "price_page_uid") return this.load(item);
       return this.setFormField(field, item);
@@ -206,7 +211,8 @@ export class PricePageWindow extends InteractiveWindow {
       if (missing !== undefined) return this.outOfOrder(field, missing);
     }
 
-    if (!this.isFieldEnabled(this.form, field)) throw refuse(400, `Column is disabled: ${field.name}`);
+    if (!this.isFieldEnabled(this.form, field))
+      throw refuse(400, `Column is disabled: ${field.name}`);
 
     const parsed = this.parse(field, item);
     if (!parsed.ok) return { kind: "rejected", message: parsed.message };
@@ -233,13 +239,17 @@ export class PricePageWindow extends InteractiveWindow {
           ? undefined
           : `Price page type ${String(value)} needs fields the simulator does not model.`;
       case "company_id":
-        return store.companyExists(String(value)) ? undefined : `Invalid company_id value: ${String(value)}`;
+        return store.companyExists(String(value))
+          ? undefined
+          : `Invalid company_id value: ${String(value)}`;
       case "product_group_id":
         return store.productGroupExists(String(record.company_id ?? ""), String(value))
           ? undefined
           : `Invalid product_group_id value: ${String(value)}`;
       case "supplier_id":
-        return store.supplierExists(value as number) ? undefined : `Invalid supplier_id value: ${String(value)}`;
+        return store.supplierExists(value as number)
+          ? undefined
+          : `Invalid supplier_id value: ${String(value)}`;
       case "effective_date":
         return datesInOrder(value, record.expiration_date ?? null);
       case "expiration_date":
@@ -249,14 +259,22 @@ export class PricePageWindow extends InteractiveWindow {
     }
   }
 
-  private setDetailField(datawindow: Datawindow, field: FieldDefinition, item: ChangeItem): FieldOutcome {
+  private setDetailField(
+    datawindow: Datawindow,
+    field: FieldDefinition,
+    item: ChangeItem,
+  ): FieldOutcome {
     if (!this.isLoaded) {
       const missing = this.firstMissingStep();
       if (missing !== undefined) return this.outOfOrder(field, missing);
     }
 
     const record = datawindow.rows[0] ?? {};
-    if (datawindow === this.values && TIER_FIELD.test(field.name) && record.calculation_method_cd === null) {
+    if (
+      datawindow === this.values &&
+      TIER_FIELD.test(field.name) &&
+      record.calculation_method_cd === null
+    ) {
       return {
         kind: "rejected",
         message: `${field.label} cannot be set before Calculation Method.`,
@@ -283,7 +301,10 @@ export class PricePageWindow extends InteractiveWindow {
     if (item.Value === null || item.Value.trim() === "") return { kind: "applied" };
 
     const parsed = this.parse(FORM_FIELDS.price_page_uid, item);
-    const page = parsed.ok && typeof parsed.value === "number" ? this.context.store.pricePage(parsed.value) : undefined;
+    const page =
+      parsed.ok && typeof parsed.value === "number"
+        ? this.context.store.pricePage(parsed.value)
+        : undefined;
     if (page === undefined) {
       this.clear();
       return {
@@ -325,7 +346,8 @@ export class PricePageWindow extends InteractiveWindow {
 
   save(): ResultEnvelope {
     if (this.isLoaded && !this.dirty) return success();
-    if (this.isPristine) return failure(`Required value missing for ${FORM_FIELDS.price_page_type_cd.label}.`);
+    if (this.isPristine)
+      return failure(`Required value missing for ${FORM_FIELDS.price_page_type_cd.label}.`);
 
     const row = this.currentRow();
     if (!this.isLoaded) {
@@ -338,7 +360,10 @@ export class PricePageWindow extends InteractiveWindow {
       store.statusOf(row) === 704 ? store.overlappingActivePages({ ...row }, this.loadedUid) : [];
     if (overlapping.length === 0) return this.commit(row);
 
-    const group = row.product_group_id !== null ? `product group ${String(row.product_group_id)}` : `discount group ${String(row.discount_group_id)}`;
+    const group =
+      row.product_group_id !== null
+        ? `product group ${String(row.product_group_id)}`
+        : `discount group ${String(row.discount_group_id)}`;
     const text = `Another active price page exists for supplier ${String(row.supplier_id)} and ${group} over these dates. Save anyway?`;
     return raiseDialog(
       this,

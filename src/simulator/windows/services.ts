@@ -13,6 +13,9 @@ const SERVICES = new Map<string, WindowFactory>([
 export const SERVICE_NAMES = ["SalesPricePage", "SalesPriceBook"] as const;
 
 /** Opens a window by service name (case-insensitive); `undefined` for an unknown service. */
-export function openService(serviceName: string, context: WindowContext): InteractiveWindow | undefined {
+export function openService(
+  serviceName: string,
+  context: WindowContext,
+): InteractiveWindow | undefined {
   return SERVICES.get(serviceName.trim().toLowerCase())?.(context);
 }

@@ -1,10 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { SimulatorStore } from "../data/store.js";
-import { emptyError, refuse, refusals, WireError } from "../http/answer.js";
+import type { WireError } from "../http/answer.js";
+import { emptyError, refuse, refusals } from "../http/answer.js";
 import type { BuildProfile, CommitInfo } from "../types.js";
 import { Datawindow, type DatawindowDefinition, type TabPage } from "./datawindow.js";
 import { parseFieldValue, type FieldDefinition, type ParsedValue } from "./fields.js";
-import { failure, result, success, ResultStatus, type ResultEnvelope, type ResultEvent, type ResultMessage } from "./result.js";
+import {
+  failure,
+  result,
+  success,
+  ResultStatus,
+  type ResultEnvelope,
+  type ResultEvent,
+  type ResultMessage,
+} from "./result.js";
 
 /** What a window needs from its session. */
 export interface WindowContext {
@@ -161,7 +170,11 @@ export abstract class InteractiveWindow {
       const outcome = this.changeOne(item);
       if (outcome.kind === "rejected") {
         if (items.length > 1) throw refuse(400, outcome.message);
-        return result(outcome.status ?? ResultStatus.Failure, [{ Text: outcome.message, Type: 2 }], events);
+        return result(
+          outcome.status ?? ResultStatus.Failure,
+          [{ Text: outcome.message, Type: 2 }],
+          events,
+        );
       }
 
       if (outcome.kind === "applied") {
@@ -181,7 +194,10 @@ export abstract class InteractiveWindow {
     const datawindow = this.resolveDatawindow(item.DatawindowName, item.FieldName);
     const field = datawindow.field(item.FieldName);
     if (field === undefined) {
-      throw refuse(400, `Unable to find column named ${item.FieldName} in datawindow ${datawindow.name}`);
+      throw refuse(
+        400,
+        `Unable to find column named ${item.FieldName} in datawindow ${datawindow.name}`,
+      );
     }
 
     const row = datawindow.activeRecord;
@@ -236,7 +252,8 @@ export abstract class InteractiveWindow {
   /** `PUT /v2/tab`. `pageName` is `PageName` (or `TabName` where the build accepts it). */
   selectTab(pageName: string): ResultEnvelope {
     const tab = this.findTab(pageName);
-    if (tab === undefined) throw refuse(400, `Tab with name or display text of ${pageName} does not exist.`);
+    if (tab === undefined)
+      throw refuse(400, `Tab with name or display text of ${pageName} does not exist.`);
     if (!this.isTabEnabled(tab)) return failure("Tab page is disabled and cannot be selected.");
 
     this.activeTab = tab;
@@ -252,7 +269,8 @@ export abstract class InteractiveWindow {
   /** `POST /v2/row`: the row is added even when the previous one is incomplete. */
   addRow(datawindowName: string): ResultEnvelope {
     const datawindow = this.resolveDatawindow(datawindowName, "");
-    if (!datawindow.isList) throw refuse(400, `Rows cannot be added to datawindow ${datawindow.name}`);
+    if (!datawindow.isList)
+      throw refuse(400, `Rows cannot be added to datawindow ${datawindow.name}`);
 
     const refusal = this.refuseAddRow(datawindow);
     if (refusal !== undefined) return failure(refusal);
@@ -263,7 +281,9 @@ export abstract class InteractiveWindow {
     datawindow.activeRow = datawindow.rows.length - 1;
     this.freshRowZero.delete(datawindow);
     if (previous !== undefined) {
-      const missing = this.requiredRowFields(datawindow).find((field) => previous[field.name] === null);
+      const missing = this.requiredRowFields(datawindow).find(
+        (field) => previous[field.name] === null,
+      );
       if (missing !== undefined) {
         return failure(`Required value missing for ${missing.label} on row ${previousIndex + 1}`);
       }
@@ -323,7 +343,9 @@ export abstract class InteractiveWindow {
 
   protected datawindowsOf(tab: TabPage | undefined): Datawindow[] {
     if (tab === undefined) return [...this.datawindows.values()];
-    return [...this.datawindows.values()].filter((datawindow) => datawindow.definition.tabName === tab.name);
+    return [...this.datawindows.values()].filter(
+      (datawindow) => datawindow.definition.tabName === tab.name,
+    );
   }
 
   protected datawindow(name: string): Datawindow {
@@ -335,7 +357,9 @@ export abstract class InteractiveWindow {
   /** `GET /v2/data`: the datawindows of the active tab page. */
   dataElements() {
     const tabName = this.activeTab?.name ?? "";
-    return this.datawindowsOf(this.activeTab).map((datawindow) => datawindow.toDataElement(tabName));
+    return this.datawindowsOf(this.activeTab).map((datawindow) =>
+      datawindow.toDataElement(tabName),
+    );
   }
 
   /** `GET /v2/window`: everything structural under `Definition`, only the active tab's datawindows. */

@@ -72,6 +72,7 @@ export function testPages(
       effectiveDate: overlaps
         ? "2030-01-01"
         : `2051-01-${String((index % 28) + 1).padStart(2, "0")}`,
+      expirationDate: overlaps ? "2030-12-31" : "2051-12-31",
       ...(refused ? { calculationMethod: "Squared" } : {}),
       multiplier: "0.55",
     };

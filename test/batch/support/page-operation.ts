@@ -9,6 +9,7 @@ export interface TestPage {
   productGroupId: string;
   description: string;
   effectiveDate: string;
+  expirationDate: string;
   calculationMethod?: string;
   multiplier: string;
 }
@@ -53,6 +54,7 @@ async function run(window: Window, page: TestPage, context: OperationContext) {
         form("pricing_method_cd", "Source"),
         form("source_price_cd", "Supplier List Price"),
         form("effective_date", page.effectiveDate),
+        form("expiration_date", page.expirationDate),
       ],
       call,
     ),

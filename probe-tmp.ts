@@ -1,0 +1,20 @@
+import { BatchEngine } from "./src/batch/index.js";
+import { startHarness, testPages, createRunWithPages, phase } from "./test/batch/support/harness.js";
+import { testPageOperation } from "./test/batch/support/page-operation.js";
+const h = await startHarness({ faults: { http500: 0.01, reset: 0.01, stall: 0.01, corrupt: 0.01, expire: 0.01 }, faultSeed: 20_270_101, poolSize: 100 }, { defaultMs: 300, saveMs: 300, authMs: 2_000 });
+const runId = createRunWithPages(h.journal, h.simulator.url, testPages(520, "F", { overlapEvery: 40, refuseEvery: 100 }));
+const faultsByRoute = new Map<string, number>();
+h.simulator.on("request", (info) => { if (info.status === 0 || info.status >= 400) faultsByRoute.set(`${info.route} ${info.status}`, (faultsByRoute.get(`${info.route} ${info.status}`) ?? 0) + 1); });
+const t0 = performance.now();
+const engine = new BatchEngine({ journal: h.journal, createClient: h.createClient, retries: 6, backoff: { baseMs: 1, maxMs: 10 }, dialogPolicy: [{ title: "Price Page", press: "Yes" }], random: () => 0.5 });
+const summary = await engine.runPhase(runId, phase, testPageOperation);
+console.log(summary, performance.now() - t0);
+console.log(h.simulator.stats().faultsInjected, h.simulator.stats().totalRequests);
+console.log(faultsByRoute);
+const ev = h.journal.events(runId);
+const by = new Map<string, number>();
+for (const e of ev) { const d = e.data as any; const k = e.type === "warning" ? `warning ${d.code} ${d.errorCode}` : e.type === "retry" ? `retry ${d.errorCode} ${e.itemId === undefined ? "open" : "record"}` : e.type === "window-reopened" ? `reopen ${String(d.reason).slice(0, 40)}` : e.type; by.set(k, (by.get(k) ?? 0) + 1); }
+console.log(by);
+const all = h.journal.events(runId);
+all.forEach((e, i) => { const d = e.data as any; if (e.type === "warning") { console.log("----"); for (const x of all.slice(Math.max(0, i - 4), i + 2)) console.log(x.type, x.itemId, JSON.stringify(x.data).slice(0, 260)); } });
+await h.close();

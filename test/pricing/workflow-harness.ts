@@ -1,0 +1,85 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BatchEngine } from "../../src/batch/index.js";
+import type { EngineOptions } from "../../src/batch/index.js";
+import { P21Client } from "../../src/client/index.js";
+import { Journal } from "../../src/journal/index.js";
+import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
+import type { WorkflowSpec, WorkflowSummary } from "../../src/pricing/index.js";
+import { startSimulator } from "../../src/simulator/index.js";
+import type { SimulatorHandle } from "../../src/simulator/index.js";
+
+/** A demo simulator, a journal file in a temp directory, and engines that run on them. */
+export interface Harness {
+  readonly simulator: SimulatorHandle;
+  readonly journal: Journal;
+  client(): P21Client;
+  engine(options?: Partial<EngineOptions>): BatchEngine;
+  /** Creates the run and runs it to its end. */
+  run(
+    spec: WorkflowSpec,
+    engineOptions?: Partial<EngineOptions>,
+  ): Promise<WorkflowSummary & { runId: string }>;
+  /** Requests the simulator counted for one route, e.g. "PUT /api/ui/interactive/v2/data". */
+  requests(route: string): number;
+  /** Interactive write requests (change, save, row, tab, clear, tools, window). */
+  interactiveRequests(): number;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const simulator = await startSimulator({ data: "demo" });
+  const directory = await mkdtemp(join(tmpdir(), "p21kit-workflow-"));
+  const journal = Journal.open(join(directory, "journal.db"));
+  const clients: P21Client[] = [];
+  const client = (): P21Client => {
+    const created = new P21Client({
+      baseUrl: simulator.url,
+      username: "api_user",
+      password: "api_password",
+    });
+    clients.push(created);
+    return created;
+  };
+
+  const engine = (options: Partial<EngineOptions> = {}) =>
+    new BatchEngine({
+      journal,
+      createClient: () =>
+        new P21Client({ baseUrl: simulator.url, username: "api_user", password: "api_password" }),
+      backoff: { baseMs: 1, maxMs: 5 },
+      ...options,
+    });
+
+  return {
+    simulator,
+    journal,
+    client,
+    engine,
+    async run(spec, engineOptions) {
+      const lookup = client();
+      const run = await createWorkflowRun(journal, lookup, spec, {
+        baseUrl: simulator.url,
+        username: "api_user",
+        options: { test: true },
+        inputDigest: "test",
+      });
+      return runWorkflow(journal, run.id, engine(engineOptions));
+    },
+    requests: (route) => simulator.stats().requests[route] ?? 0,
+    interactiveRequests: () =>
+      Object.entries(simulator.stats().requests)
+        .filter(([route]) => route.includes("/api/ui/interactive/"))
+        .reduce((sum, [, count]) => sum + count, 0),
+    async close() {
+      await Promise.all(clients.map((created) => created.close()));
+      journal.close();
+      await simulator.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export const SAVE = "PUT /api/ui/interactive/v2/data";
+export const CHANGE = "PUT /api/ui/interactive/v2/change";

@@ -1,0 +1,306 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { planWorkflow, readPricePageFile } from "../../src/pricing/index.js";
+import type { PricePageRow, WorkflowSpec } from "../../src/pricing/index.js";
+import { DEMO } from "../../src/simulator/index.js";
+import { CHANGE, SAVE, startHarness } from "./workflow-harness.js";
+import type { Harness } from "./workflow-harness.js";
+
+/** Demo uids: 20 expired pages from 100001, then 28 active pages per supplier from 100021. */
+const firstActiveUid = 100_021;
+const uidOf = (supplierIndex: number, groupIndex: number) =>
+  firstActiveUid + supplierIndex * DEMO.productGroupIds.length + groupIndex;
+
+function page(supplierIndex: number, groupIndex: number, extra: Partial<PricePageRow> = {}) {
+  const supplierId = DEMO.supplierIds[supplierIndex] ?? 0;
+  const productGroupId = DEMO.productGroupIds[groupIndex] ?? "";
+  const row: PricePageRow = {
+    pageType: "Supplier / Product Group",
+    companyId: DEMO.companyId,
+    supplierId,
+    productGroupId,
+    description: `New ${supplierId} ${productGroupId} 2027`,
+    pricingMethod: "Source",
+    sourcePrice: "Supplier List Price",
+    effectiveDate: "2027-01-01",
+    calculationMethod: "Multiplier",
+    calculationValues: [0.5],
+    breaks: [],
+    ...extra,
+  };
+  return row;
+}
+
+/** Answers the simulator's "another active page over these dates" warning with Yes. */
+const overlapAnswer = [{ title: "Price Page", press: "Yes" }];
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  await harness.close();
+});
+
+function pagesOnServer(description: string) {
+  return harness.simulator
+    .rows("price_page")
+    .filter((row) => row.description === description && row.row_status_flag === 704);
+}
+
+describe("create", () => {
+  it("sends each tab in one change request by default, one field per request in field mode", async () => {
+    const tabPages = [
+      page(0, 0),
+      page(0, 1, { breaks: [{ quantity: 10 }], calculationValues: [0.5, 0.4] }),
+    ];
+    harness.simulator.resetStats();
+    const tabRun = await harness.run(
+      { kind: "create", pages: tabPages },
+      { dialogPolicy: overlapAnswer },
+    );
+    expect(tabRun).toMatchObject({ created: 2, failed: 0, interrupted: false });
+    expect(harness.requests(CHANGE)).toBe(4);
+
+    const fieldPages = [
+      page(1, 0),
+      page(1, 1, { breaks: [{ quantity: 10 }], calculationValues: [0.5, 0.4] }),
+    ];
+    harness.simulator.resetStats();
+    const fieldRun = await harness.run(
+      { kind: "create", pages: fieldPages, changeMode: "field" },
+      { dialogPolicy: overlapAnswer },
+    );
+    expect(fieldRun).toMatchObject({ created: 2, failed: 0 });
+    // FORM: type, company, group, supplier, description, pricing method, source price,
+    // effective and expiration dates (9); VALUES: method and value1 (2), + break1 and value2.
+    expect(harness.requests(CHANGE)).toBe(11 + 13);
+
+    for (const created of [...tabPages, ...fieldPages]) {
+      const onServer = pagesOnServer(created.description);
+      expect(onServer).toHaveLength(1);
+      expect(onServer[0]).toMatchObject({ expiration_date: "2049-12-31T00:00:00" });
+    }
+
+    const tiered = pagesOnServer(fieldPages[1]?.description ?? "")[0];
+    expect(tiered).toMatchObject({ calculation_value1: 0.5, break1: 10, calculation_value2: 0.4 });
+    const results = harness.journal.items(fieldRun.runId, { phase: "create" });
+    expect(results.map((item) => item.result)).toEqual(
+      fieldPages.map((created) => ({
+        pricePageUid: pagesOnServer(created.description)[0]?.price_page_uid,
+      })),
+    );
+  });
+
+  it("fails a page whose save raises an unknown dialog, and saves nothing", async () => {
+    const overlapping = page(2, 0);
+    const summary = await harness.run({ kind: "create", pages: [overlapping] });
+    expect(summary).toMatchObject({ created: 0, failed: 1 });
+    const [item] = harness.journal.items(summary.runId, { phase: "create" });
+    expect(item?.errorCode).toBe("P21_UNKNOWN_DIALOG");
+    expect(item?.errorMessage).toContain('unknown dialog "Price Page');
+    expect(pagesOnServer(overlapping.description)).toEqual([]);
+  });
+
+  it("skips pages the server already holds, with one lookup per supplier and no write", async () => {
+    const existing = harness.simulator
+      .rows("price_page")
+      .filter((row) => row.row_status_flag === 704)
+      .slice(0, 3);
+    const pages = existing.map((row) =>
+      page(0, 0, {
+        supplierId: row.supplier_id as number,
+        productGroupId: row.product_group_id as string,
+        description: row.description as string,
+        effectiveDate: String(row.effective_date).slice(0, 10),
+      }),
+    );
+    harness.simulator.resetStats();
+    const summary = await harness.run({ kind: "create", pages });
+    expect(summary).toMatchObject({ created: 0, skipped: 3, failed: 0 });
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(1);
+    expect(harness.interactiveRequests()).toBe(0);
+    expect(harness.journal.items(summary.runId).map((item) => item.result)).toEqual(
+      existing.map((row) => ({ pricePageUid: row.price_page_uid })),
+    );
+  });
+});
+
+describe("expire", () => {
+  it("expires by uid, reads back, and refuses an unknown uid as no such page", async () => {
+    const summary = await harness.run({
+      kind: "expire",
+      expirations: [
+        { pricePageUid: uidOf(0, 0), expirationDate: "2026-12-31" },
+        { pricePageUid: 999_999, expirationDate: "2026-12-31" },
+      ],
+    });
+    expect(summary).toMatchObject({ expired: 1, failed: 1, interrupted: false });
+    const expired = harness.simulator
+      .rows("price_page")
+      .find((row) => row.price_page_uid === uidOf(0, 0));
+    expect(expired?.expiration_date).toBe("2026-12-31T00:00:00");
+    const failed = harness.journal.items(summary.runId, { states: ["failed"] })[0];
+    expect(failed?.errorCode).toBe("P21_RECORD_REFUSED");
+    expect(failed?.errorMessage).toContain("no such page");
+
+    harness.simulator.resetStats();
+    const again = await harness.run({
+      kind: "expire",
+      expirations: [{ pricePageUid: uidOf(0, 0), expirationDate: "2026-12-31" }],
+    });
+    expect(again).toMatchObject({ expired: 0, skipped: 1 });
+    expect(harness.interactiveRequests()).toBe(0);
+  });
+});
+
+describe("link", () => {
+  it("links a book's pages with one save when grouped, one save per link otherwise", async () => {
+    const grouped = [0, 1, 2].map((groupIndex) => ({
+      bookId: "DEALER",
+      pricePageUid: uidOf(1, groupIndex),
+    }));
+    const perLink = [3, 4, 5].map((groupIndex) => ({
+      bookId: "DEALER",
+      pricePageUid: uidOf(1, groupIndex),
+    }));
+
+    harness.simulator.resetStats();
+    expect(await harness.run({ kind: "link", links: grouped })).toMatchObject({
+      linked: 3,
+      failed: 0,
+    });
+    expect(harness.requests(SAVE)).toBe(1);
+
+    harness.simulator.resetStats();
+    expect(await harness.run({ kind: "link", links: perLink, linkMode: "per-link" })).toMatchObject(
+      {
+        linked: 3,
+        failed: 0,
+      },
+    );
+    expect(harness.requests(SAVE)).toBe(3);
+
+    const dealer = new Set(
+      harness.simulator
+        .rows("price_book_x_page")
+        .filter((row) => row.price_book_id === "DEALER")
+        .map((row) => row.price_page_uid),
+    );
+    for (const link of [...grouped, ...perLink]) expect(dealer.has(link.pricePageUid)).toBe(true);
+
+    harness.simulator.resetStats();
+    const again = await harness.run({ kind: "link", links: grouped });
+    expect(again).toMatchObject({ linked: 0, skipped: 3 });
+    expect(harness.requests(SAVE)).toBe(0);
+  });
+});
+
+describe("replace", () => {
+  async function examplePages(): Promise<WorkflowSpec> {
+    const reading = await readPricePageFile("examples/pages.csv");
+    return {
+      kind: "replace",
+      old: "auto",
+      pages: reading.rows.map((row) => row.value),
+      inputRows: reading.rows.map((row) => row.row),
+    };
+  }
+
+  it("expires the active pages of each supplier and group, creates the new ones, links them", async () => {
+    const spec = await examplePages();
+    const plan = await planWorkflow(harness.client(), spec);
+    expect(plan.counts).toEqual({ expire: 5, create: 5, link: 10, skipped: 0 });
+
+    const summary = await harness.run(spec);
+    expect(summary).toMatchObject({ expired: 5, created: 5, linked: 10, failed: 0, skipped: 0 });
+    expect(summary.phases.map((phase) => phase.phase)).toEqual(["expire", "create", "link"]);
+
+    const pages = harness.simulator.rows("price_page");
+    for (const expiration of plan.expire) {
+      const old = pages.find((row) => row.price_page_uid === expiration.input.pricePageUid);
+      expect(old?.expiration_date).toBe("2026-12-31T00:00:00");
+    }
+
+    const created = harness.journal.items(summary.runId, { phase: "create" });
+    expect(created.map((item) => (item.input as { row: number }).row)).toEqual([2, 3, 4, 5, 6]);
+    const links = harness.simulator.rows("price_book_x_page");
+    for (const item of harness.journal.items(summary.runId, { phase: "link" })) {
+      const input = item.input as { bookId: string; pricePageUid: number };
+      expect(
+        links.filter(
+          (row) => row.price_book_id === input.bookId && row.price_page_uid === input.pricePageUid,
+        ),
+      ).toHaveLength(1);
+    }
+
+    harness.simulator.resetStats();
+    const again = await harness.run(spec);
+    expect(again).toMatchObject({ expired: 0, created: 0, linked: 0, skipped: 15, failed: 0 });
+    expect(harness.interactiveRequests()).toBe(0);
+  });
+
+  it("plans a dry run with OData reads only", async () => {
+    const spec = await examplePages();
+    harness.simulator.resetStats();
+    const plan = await planWorkflow(harness.client(), spec);
+    expect(harness.interactiveRequests()).toBe(0);
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(3);
+    expect(plan.expire.every((item) => item.action === "run")).toBe(true);
+    expect(plan.linkAfterCreate).toHaveLength(10);
+    expect(
+      harness.simulator
+        .rows("price_page")
+        .filter((row) => String(row.description).endsWith("2027")),
+    ).toEqual([]);
+  });
+
+  it("does not create the new pages of a pair whose old page could not be expired", async () => {
+    const summary = await harness.run({
+      kind: "replace",
+      pages: [page(0, 0), page(0, 1)],
+      old: [
+        { pricePageUid: uidOf(0, 0), expirationDate: "2025-06-30" },
+        { pricePageUid: uidOf(0, 1), expirationDate: "2026-12-31" },
+      ],
+    });
+    expect(summary).toMatchObject({ expired: 1, created: 1, failed: 2 });
+    const held = harness.journal.items(summary.runId, { phase: "create", states: ["failed"] });
+    expect(held.map((item) => item.errorCode)).toEqual(["P21_OLD_PAGE_NOT_EXPIRED"]);
+    expect(pagesOnServer(page(0, 0).description)).toEqual([]);
+    expect(pagesOnServer(page(0, 1).description)).toHaveLength(1);
+  });
+
+  it("resumes an interrupted run without sending anything twice", async () => {
+    const spec = await examplePages();
+    const lookup = harness.client();
+    const { createWorkflowRun, runWorkflow } = await import("../../src/pricing/index.js");
+    const run = await createWorkflowRun(harness.journal, lookup, spec, {
+      baseUrl: harness.simulator.url,
+      options: {},
+      inputDigest: "test",
+    });
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await runWorkflow(
+      harness.journal,
+      run.id,
+      harness.engine({ signal: stop.signal }),
+    );
+    expect(stopped.interrupted).toBe(true);
+    expect(harness.journal.getRun(run.id)?.state).toBe("interrupted");
+
+    const resumed = await runWorkflow(harness.journal, run.id, harness.engine());
+    expect(resumed).toMatchObject({
+      expired: 5,
+      created: 5,
+      linked: 10,
+      failed: 0,
+      interrupted: false,
+    });
+    expect(harness.journal.getRun(run.id)?.state).toBe("completed");
+    for (const created of spec.pages ?? [])
+      expect(pagesOnServer(created.description)).toHaveLength(1);
+  });
+});

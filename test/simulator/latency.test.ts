@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { LatencyModel, resolveLatency, SEED_LATENCY, sleep } from "../../src/simulator/latency.js";
+import { SimulatorError } from "../../src/simulator/errors.js";
+
+describe("latency cost model", () => {
+  it("costs the timing table, scaled", () => {
+    const model = new LatencyModel(resolveLatency("seed"), 0.01);
+    expect(model.costMs("authenticate")).toBeCloseTo(2);
+    expect(model.costMs("startSession")).toBeCloseTo(3);
+    expect(model.costMs("openWindow")).toBeCloseTo(5);
+    expect(model.costMs("save")).toBeCloseTo(4);
+    expect(model.costMs("clear")).toBeCloseTo(2);
+    expect(model.costMs("close")).toBeCloseTo(2);
+    expect(model.costMs("endSession")).toBeCloseTo(1);
+  });
+
+  it("costs a change as a part per request plus a part per field, 100 ms for one field", () => {
+    const model = new LatencyModel(resolveLatency("seed"), 1);
+    expect(model.changeCostMs(1)).toBe(100);
+    expect(model.changeCostMs(3)).toBe(200);
+  });
+
+  it("costs nothing with latency none", () => {
+    const model = new LatencyModel(resolveLatency("none"), 1);
+    expect(model.costMs("save")).toBe(0);
+    expect(model.changeCostMs(10)).toBe(0);
+  });
+
+  it("takes a partial table, keeping the seed for the rest", () => {
+    const table = resolveLatency({ save: 1000 });
+    expect(table.save).toBe(1000);
+    expect(table.openWindow).toBe(SEED_LATENCY.openWindow);
+  });
+
+  it("refuses unknown operations and bad numbers", () => {
+    expect(() => resolveLatency({ sav: 1 } as never)).toThrow(SimulatorError);
+    expect(() => resolveLatency({ save: -1 })).toThrow("non-negative");
+    expect(() => resolveLatency({ save: "1" } as never)).toThrow("non-negative");
+  });
+
+  it("ends a sleep when the signal aborts", async () => {
+    const controller = new AbortController();
+    const sleeping = sleep(60_000, controller.signal);
+    controller.abort(new Error("closing"));
+    await expect(sleeping).rejects.toThrow("closing");
+  });
+});
