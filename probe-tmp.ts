@@ -6,7 +6,7 @@ const runId = createRunWithPages(h.journal, h.simulator.url, testPages(520, "F",
 const faultsByRoute = new Map<string, number>();
 h.simulator.on("request", (info) => { if (info.status === 0 || info.status >= 400) faultsByRoute.set(`${info.route} ${info.status}`, (faultsByRoute.get(`${info.route} ${info.status}`) ?? 0) + 1); });
 const t0 = performance.now();
-const engine = new BatchEngine({ journal: h.journal, createClient: h.createClient, retries: 6, backoff: { baseMs: 1, maxMs: 10 }, dialogPolicy: [{ title: "Price Page", press: "Yes" }], random: () => 0.5 });
+const engine = new BatchEngine({ journal: h.journal, createClient: h.createClient, sessionCreateTimeoutMs: 1_000, retries: 6, backoff: { baseMs: 1, maxMs: 10 }, dialogPolicy: [{ title: "Price Page", press: "Yes" }], random: () => 0.5 });
 const summary = await engine.runPhase(runId, phase, testPageOperation);
 console.log(summary, performance.now() - t0);
 console.log(h.simulator.stats().faultsInjected, h.simulator.stats().totalRequests);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DEMO } from "../../src/simulator/index.js";
 import type { ErrorEnvelope, Party, ResultEnvelope } from "./http.js";
 import {
   change,
@@ -14,14 +13,7 @@ import {
   party,
   selectTab,
 } from "./http.js";
-import {
-  keyNewPage,
-  loadPage,
-  pageByUid,
-  requireSuccess,
-  samplePage,
-  someActivePageUid,
-} from "./pages.js";
+import { loadPage, requireSuccess, someActivePageUid } from "./pages.js";
 import { PROFILES, simulatorForBlock } from "./simulator.js";
 
 interface FieldsState {

@@ -57,7 +57,7 @@ async function serverStillAnswers(): Promise<void> {
 }
 
 function faultCount(): number {
-  const counts = simulator.stats().faultsInjected as Record<string, number>;
+  const counts = simulator.stats().faultsInjected;
 
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }

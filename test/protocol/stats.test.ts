@@ -55,14 +55,14 @@ describe("GET /__simulator/stats", () => {
       await createSession(who);
 
       const overHttp = await statsOverHttp(simulator);
-      const fromHandle = simulator.stats() as Stats;
+      const fromHandle = simulator.stats();
       expect(fromHandle.sessionsOpen).toBe(overHttp.sessionsOpen);
       expect(fromHandle.requests["POST /api/ui/interactive/sessions"]).toBe(
         overHttp.requests["POST /api/ui/interactive/sessions"],
       );
 
       simulator.resetStats();
-      const reset = simulator.stats() as Stats;
+      const reset = simulator.stats();
       expect(reset.requests["POST /api/ui/interactive/sessions"] ?? 0).toBe(0);
       expect(reset.sessionsOpen).toBe(1);
       await endSession(who);

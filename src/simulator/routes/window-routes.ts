@@ -25,11 +25,15 @@ function windowIdOfBody(body: unknown): string {
   return windowId;
 }
 
-/** `?id=` of window and data routes; `?windowId=` there is a 422. */
+/**
+ * `?id=` of window and data routes: `?windowId=` there is a 422; no id at all (for example
+ * `DELETE /v2/window?button=No`) is a 400 with the same message.
+ */
 function windowIdOfQuery(call: RouteCall): string {
   const id = call.query.id;
-  if (typeof id !== "string" || id === "") throw refusals.windowIdMissing();
-  return id;
+  if (typeof id === "string" && id !== "") return id;
+  if (call.query.windowId !== undefined) throw refusals.windowIdMissing();
+  throw refuse(400, "Window ID was not provided");
 }
 
 function notString(path: string): never {
