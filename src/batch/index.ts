@@ -1,6 +1,7 @@
 export { BatchEngine } from "./engine.js";
 export type { EngineOptions, ResolvedEngineOptions } from "./options.js";
 export { resolveEngineOptions } from "./options.js";
+export { reconciledEventType } from "./phase-runtime.js";
 export type {
   GroupOperation,
   Logger,

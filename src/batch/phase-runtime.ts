@@ -25,6 +25,9 @@ const journaledTypes: ReadonlySet<string> = new Set([
   "phase-finished",
 ]);
 
+/** The journal event of an item settled by finding it on the server (not by running it). */
+export const reconciledEventType = "record-reconciled";
+
 /** Recent sessions considered when deciding that tokens invalidate each other. */
 const contentionWindow = 8;
 /** Sessions of that window lost young that mean contention. */
@@ -157,12 +160,15 @@ export class PhaseRuntime<Input, Output> {
     const elapsedMs = this.elapsedMs;
     const event: ProgressEvent = { ...input, runId: this.runId, phase: this.phase, elapsedMs };
 
-    if (journaledTypes.has(input.type)) {
+    const reconciled = input.type === "record-settled" && input.via === "reconcile";
+    if (journaledTypes.has(input.type) || reconciled) {
       const { type, ...fields } = input;
       const itemId = "itemId" in input ? input.itemId : undefined;
+      const journalType =
+        input.type === "operation-event" ? input.name : reconciled ? reconciledEventType : type;
       try {
         this.journal.appendEvent(this.runId, {
-          type: input.type === "operation-event" ? input.name : type,
+          type: journalType,
           phase: this.phase,
           ...(itemId === undefined ? {} : { itemId }),
           data: { ...fields, elapsedMs },

@@ -15,9 +15,12 @@ const clientSpoiling: ReadonlySet<string> = new Set([
 /** Time allowed to end a session after a hard stop. */
 const hardStopCloseMs = 1_000;
 
-/** The pool refused a session and the worker count was lowered: give the batch back. */
-export class PoolRefusedError extends Error {
-  override readonly name = "PoolRefusedError";
+/**
+ * The worker must give its batch back to the queue: the pool refused its session and the
+ * worker count was lowered, or more workers hold a batch than the worker count now allows.
+ */
+export class BatchGivenBackError extends Error {
+  override readonly name = "BatchGivenBackError";
 }
 
 /** The run is stopping: the worker ends what it holds. */
@@ -80,7 +83,7 @@ export class SessionLease<Input, Output> {
 
         return this.#window;
       } catch (error) {
-        if (error instanceof PoolRefusedError || error instanceof StoppingError) throw error;
+        if (error instanceof BatchGivenBackError || error instanceof StoppingError) throw error;
         if (this.runtime.stop.hard.aborted) throw new StoppingError("hard stop");
 
         await this.#afterOpenFailure(error);
@@ -144,6 +147,10 @@ export class SessionLease<Input, Output> {
 
   async #openSession(): Promise<Session> {
     const runtime = this.runtime;
+    if (runtime.activeWorkers > runtime.workerCount.target) {
+      throw new BatchGivenBackError("more workers hold a batch than the worker count allows");
+    }
+
     const startedAt = performance.now();
     const limitMs = runtime.options.sessionCreateTimeoutMs;
     const deadline = new AbortController();
@@ -174,7 +181,7 @@ export class SessionLease<Input, Output> {
           runtime.workerCount.target < before ||
           runtime.activeWorkers > runtime.workerCount.target
         ) {
-          throw new PoolRefusedError(error.message, { cause: error });
+          throw new BatchGivenBackError(error.message, { cause: error });
         }
       }
 
@@ -229,6 +236,7 @@ export class SessionLease<Input, Output> {
       fresh: reading.fresh,
     });
     if (reading.fresh === "session") await this.#endSession("replaced", true);
+    if (reading.code === "P21_TOKEN_EXPIRED" && !this.hasSession) this.runtime.sessionEnded(true);
     if (clientSpoiling.has(reading.code) || this.#openFailures >= 2) {
       // The token itself may be what fails (a session the server keeps for it, a token it
       // no longer honours): the next attempt starts with a new client and a new token.

@@ -4,7 +4,7 @@ import { runGroup } from "./group-runner.js";
 import type { PhaseRuntime } from "./phase-runtime.js";
 import { runRecord } from "./record-runner.js";
 import type { RecordOutcome } from "./record-runner.js";
-import { PoolRefusedError, SessionLease, StoppingError } from "./session-lease.js";
+import { BatchGivenBackError, SessionLease, StoppingError } from "./session-lease.js";
 
 function pendingOf<Input, Output>(
   runtime: PhaseRuntime<Input, Output>,
@@ -54,7 +54,7 @@ async function runBatch<Input, Output>(
       }
     }
   } catch (error) {
-    if (error instanceof PoolRefusedError) refused = true;
+    if (error instanceof BatchGivenBackError) refused = true;
     else if (!(error instanceof StoppingError)) failure = error;
   } finally {
     await lease.end(

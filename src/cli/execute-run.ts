@@ -38,6 +38,24 @@ export interface ExecutionOutcome {
   readonly wallMs: number;
 }
 
+/** A run's counts straight from the journal, for a run that ended without its own summary. */
+function summaryFromJournal(journal: Journal, runId: string): WorkflowSummary {
+  const succeeded = (phase: string) => journal.counts(runId, phase).succeeded;
+  const all = journal.counts(runId);
+  const state = journal.getRun(runId)?.state;
+  if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
+  return {
+    runId,
+    expired: succeeded("expire"),
+    created: succeeded("create"),
+    linked: succeeded("link"),
+    skipped: all.skipped,
+    failed: all.failed,
+    interrupted: true,
+    phases: [],
+  };
+}
+
 /** The directory of a run's result files: `--out`, or `./p21kit-runs/RUN/`. */
 export function resultDirectory(context: CommandContext, runId: string, out: string | undefined) {
   return resolve(context.io.cwd, out ?? `${defaultOutRoot}/${runId}`);
@@ -58,14 +76,14 @@ export async function executeRun(
   const reporter = createProgressReporter(output, { json: settings.json, quiet: settings.quiet });
   const stop = new StopOnSignals(context.io.signals ?? process, {
     onFirstSignal: (signal) => {
-      if (!settings.json) {
+      if (!settings.quiet) {
         output.errorLine(
           `\n${signal}: finishing the records in hand and ending the sessions… (again to abort at once)`,
         );
       }
     },
     onSecondSignal: () => {
-      if (!settings.json) output.errorLine("aborting now; the journal stays consistent");
+      if (!settings.quiet) output.errorLine("aborting now; the journal stays consistent");
     },
   });
 
@@ -88,6 +106,12 @@ export async function executeRun(
       },
     });
     summary = await runWorkflow(journal, run.id, engine);
+  } catch (error) {
+    // A hard abort may end the workflow with an abort error: the journal still says where
+    // every record stands, and the run stays resumable.
+    if (stop.receivedSignal === undefined) throw error;
+    settings.logger.debug({ error }, "the run ended by an abort");
+    summary = summaryFromJournal(journal, run.id);
   } finally {
     reporter.close();
     stop[Symbol.dispose]();
@@ -123,7 +147,7 @@ export async function executeRun(
     exitCode,
   });
 
-  if (interrupted && !settings.json) {
+  if (interrupted && !settings.quiet) {
     output.errorLine(`Stopped. Resume with: p21kit resume ${run.id}`);
   }
 

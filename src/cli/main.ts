@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { runCli } from "./run.js";
 
+// A reader that goes away (`p21kit runs | head`) must not crash a run in progress.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -12,5 +19,5 @@ const exitCode = await runCli(process.argv.slice(2), {
 
 // The one exit of the command line: let stdout drain first when it is a pipe.
 process.exitCode = exitCode;
-if (!process.stdout.writableNeedDrain) process.exit(exitCode);
+if (!process.stdout.writableNeedDrain || process.stdout.destroyed) process.exit(exitCode);
 process.stdout.once("drain", () => process.exit(exitCode));

@@ -95,7 +95,7 @@ async function readInput<T>(
   const known = new Set(kind.columns);
   const ignored = new Set(IGNORED_COLUMNS);
   const rows: InputRow<T>[] = [];
-  const firstRowOfKey = new Map<string, number>();
+  const firstRowOfKey = new KeyIndex<T>((row) => kind.key(row));
   let recordColumns: ReadonlySet<string> = known;
 
   const header = (columns: readonly string[], layout: TableLayout): void => {
@@ -158,13 +158,13 @@ async function readInput<T>(
     }
 
     const key = kind.key(result.row);
-    const earlier = firstRowOfKey.get(key);
+    const earlier = firstRowOfKey.rowOf(key, rows);
     if (earlier !== undefined) {
       problems.add(tableRecord.row, undefined, kind.duplicate(earlier));
       return;
     }
 
-    firstRowOfKey.set(key, tableRecord.row);
+    firstRowOfKey.add(key, rows.length);
     markValidated(result.row as object);
     rows.push({ row: tableRecord.row, value: result.row });
   };
@@ -199,6 +199,53 @@ async function readInput<T>(
     omitted: problems.omitted,
     ok: problems.count === 0,
   };
+}
+
+/**
+ * Which earlier row holds a natural key, keeping a 30-bit hash per row instead of the key
+ * itself (100,000 keys as strings would cost ~10 MB); a hash hit is confirmed against the
+ * earlier row's own key.
+ */
+class KeyIndex<T> {
+  private readonly byHash = new Map<number, number | number[]>();
+
+  constructor(private readonly keyOf: (row: T) => string) {}
+
+  rowOf(key: string, rows: readonly InputRow<T>[]): number | undefined {
+    const found = this.byHash.get(hash(key));
+    const indexes = found === undefined ? [] : typeof found === "number" ? [found] : found;
+    for (const index of indexes) {
+      const earlier = rows[index];
+      if (earlier !== undefined && this.keyOf(earlier.value) === key) {
+        return earlier.row;
+      }
+    }
+
+    return undefined;
+  }
+
+  add(key: string, index: number): void {
+    const code = hash(key);
+    const found = this.byHash.get(code);
+    if (found === undefined) {
+      this.byHash.set(code, index);
+    } else if (typeof found === "number") {
+      this.byHash.set(code, [found, index]);
+    } else {
+      found.push(index);
+    }
+  }
+}
+
+/** FNV-1a over the UTF-16 code units, cut to 30 bits (a small integer for V8). */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+
+  return value & 0x3fffffff;
 }
 
 function missing(column: string, columns: ReadonlySet<string>, note = ""): ColumnProblem[] {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BatchEngine } from "../../src/batch/index.js";
-import type { EngineOptions, ProgressEvent } from "../../src/batch/index.js";
+import type { EngineOptions, OperationContext, ProgressEvent } from "../../src/batch/index.js";
 import { P21Client, silentLogger } from "../../src/client/index.js";
 import type { Harness } from "./support/harness.js";
 import {
@@ -222,14 +222,16 @@ describe("BatchEngine against the simulator", () => {
     const direct = new P21Client(clientOptions(harness.simulator.url));
     const session = await direct.startSession();
     const window = await session.openWindow("SalesPricePage");
-    const context = {
+    const context: OperationContext = {
       signal: new AbortController().signal,
       attempt: 1,
-      settleDialogs: (result: never) => Promise.resolve(result),
+      settleDialogs: (result) => Promise.resolve(result),
       event: () => undefined,
       logger: silentLogger,
     };
-    await testPageOperation.run(window, pages[1] as never, context as never);
+    const page = pages[1];
+    if (page === undefined) throw new Error("no second page");
+    await testPageOperation.run(window, page, context);
     await window.close();
     await session.close();
     await direct.close();

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { runChild, runInProcess, temporaryDirectory } from "./helpers.js";
@@ -135,5 +136,53 @@ describe("the command line itself", () => {
     const outcome = await runInProcess(["resume", "-p", "x"], { cwd: directory.path });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stderr).toContain("no runs yet");
+  });
+
+  it("asks for the password on a terminal without echoing it", async () => {
+    const stdin = new PassThrough();
+    const outcome = runInProcess(["doctor", "--base-url", simulator.url, "-u", "api_user"], {
+      cwd: directory.path,
+      isTTY: true,
+      stdin,
+    });
+    setTimeout(() => stdin.write("api_password\r"), 50);
+    const finished = await outcome;
+    expect(finished.exitCode).toBe(0);
+    expect(finished.stderr).toContain(`Password for api_user at ${simulator.url}: `);
+    expect(finished.stdout + finished.stderr).not.toContain("api_password");
+  });
+
+  it("colours a terminal's output unless NO_COLOR is set", async () => {
+    const args = ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "api_password"];
+    const coloured = await runInProcess(args, {
+      cwd: directory.path,
+      isTTY: true,
+      env: { NO_COLOR: "" },
+    });
+    expect(coloured.stdout).toContain("\u001b[32m");
+    const plain = await runInProcess(args, { cwd: directory.path, isTTY: true });
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stdout).not.toContain("\u001b[");
+  });
+
+  it("--quiet prints nothing on success; the exit code and files tell", async () => {
+    const outcome = await runChild(
+      [
+        "price-pages",
+        "create",
+        "pages.csv",
+        "--quiet",
+        "--base-url",
+        simulator.url,
+        "-u",
+        "api_user",
+        "-p",
+        "api_password",
+      ],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout).toBe("");
+    expect(outcome.stderr).toBe("");
   });
 });

@@ -107,7 +107,8 @@ describe("interrupted runs", () => {
     const stopped = await outcome;
     expect(stopped.exitCode).toBe(130);
     const summary = ndjson(stopped.stdout).at(-1) as { runId: string; interrupted: boolean };
-    expect(summary).toMatchObject({ type: "summary", interrupted: true });
+    expect(summary).toMatchObject({ type: "summary", interrupted: true, exitCode: 130 });
+    expect(stopped.stderr).toContain(`Resume with: p21kit resume ${summary.runId}`);
 
     const resumed = await runChild(["resume", summary.runId, "--password", "api_password"], {
       cwd: directory.path,

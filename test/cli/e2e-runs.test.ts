@@ -257,4 +257,43 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(show.stdout).toContain("link");
     expect(await readdir(join(directory.path, "p21kit-runs"))).not.toHaveLength(0);
   });
+
+  it("replace --old FILE expires the pages of the file, then creates and links the new ones", async () => {
+    const old = simulator
+      .rows("price_page")
+      .find(
+        (row) =>
+          row.supplier_id === 10100 &&
+          row.product_group_id === "ABRAS" &&
+          row.row_status_flag === 704,
+      );
+    const uid = Number(old?.price_page_uid);
+    await writeFile(
+      join(directory.path, "old.csv"),
+      `price_page_uid,expiration_date\r\n${uid},2049-12-30\r\n`,
+    );
+    await writeFile(
+      join(directory.path, "new.csv"),
+      pagesCsv(["10100,ABRAS,ACME,Juniper ABRAS replaced,2050-01-01,2050-12-31,0.6"]),
+    );
+    const outcome = await cli([
+      "price-pages",
+      "replace",
+      "new.csv",
+      "--old",
+      "old.csv",
+      "--books",
+      "RETAIL",
+      "--json",
+    ]);
+    expect(outcome.exitCode).toBe(0);
+    expect(ndjson(outcome.stdout).at(-1)).toMatchObject({
+      expired: 1,
+      created: 1,
+      linked: 1,
+      failed: 0,
+    });
+    const expired = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
+    expect(String(expired?.expiration_date)).toMatch(/^2049-12-30/);
+  });
 });

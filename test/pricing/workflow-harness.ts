@@ -28,8 +28,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const simulator = await startSimulator({ data: "demo" });
+export async function startHarness(
+  profile: "26.1.5950" | "26.1.5910" | "25.2" = "26.1.5950",
+): Promise<Harness> {
+  const simulator = await startSimulator({ data: "demo", profile });
   const directory = await mkdtemp(join(tmpdir(), "p21kit-workflow-"));
   const journal = Journal.open(join(directory, "journal.db"));
   const clients: P21Client[] = [];

@@ -304,3 +304,19 @@ describe("replace", () => {
       expect(pagesOnServer(created.description)).toHaveLength(1);
   });
 });
+
+describe.each(["26.1.5910", "25.2"] as const)("replace on build %s", (profile) => {
+  it("expires, creates and links the example pages", async () => {
+    const other = await startHarness(profile);
+    try {
+      const reading = await readPricePageFile("examples/pages.csv");
+      const summary = await other.run({
+        kind: "replace",
+        pages: reading.rows.map((row) => row.value),
+      });
+      expect(summary).toMatchObject({ expired: 5, created: 5, linked: 10, failed: 0 });
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -45,6 +45,37 @@ describe("Accept handling on 26.1.5910", () => {
     await endSession(who);
   });
 
+  it("quirk 1: every Interactive endpoint answers the empty 500 without Accept", async () => {
+    const who = await party(simulator());
+    await createSession(who);
+    const windowId = await openWindow(who, "SalesPricePage");
+    const change = {
+      WindowId: windowId,
+      List: [{ TabName: "FORM", DatawindowName: "form", FieldName: "description", Value: "x" }],
+    };
+
+    const answers = [
+      await interactive(who, "POST", "/v2/window", {
+        json: { ServiceName: "SalesPricePage" },
+        accept: null,
+      }),
+      await interactive(who, "GET", `/v2/data?id=${windowId}`, { accept: null }),
+      await interactive(who, "PUT", "/v2/change", { json: change, accept: null }),
+      await interactive(who, "PUT", "/v2/tab", {
+        json: { WindowId: windowId, PageName: "VALUES" },
+        accept: null,
+      }),
+      await interactive(who, "GET", `/v2/tools?windowId=${windowId}`, { accept: null }),
+    ];
+
+    for (const answer of answers) {
+      expect(answer.status).toBe(500);
+      expect(answer.text).toBe("");
+    }
+
+    await endSession(who);
+  });
+
   it("quirk 1: application/json among other types is fine", async () => {
     const who = await party(simulator());
     await createSession(who);

@@ -130,6 +130,24 @@ describe("token v2, consumer key", () => {
     );
   });
 
+  it("quirk 6: the token endpoint takes any username, but a session needs a real user", async () => {
+    const answer = await tokenV2({
+      ClientSecret: CONSUMER_KEY,
+      GrantType: "client_credentials",
+      username: "no_such_p21_user",
+    });
+    expect(answer.status).toBe(200);
+    const token = answer.json<{ AccessToken: string }>().AccessToken;
+    const who = { baseUrl: simulator().url, uiUrl: simulator().uiServerUrl, token };
+
+    const created = await interactive(who, "POST", "/sessions", { json: {} });
+
+    expect(created.status).toBeGreaterThanOrEqual(400);
+    expect(created.json<ErrorEnvelope>().ErrorMessage).toContain(
+      "Error retrieving/validating user",
+    );
+  });
+
   it("quirk 6: a consumer-key token with username creates a session", async () => {
     const answer = await tokenV2({
       ClientSecret: CONSUMER_KEY,
@@ -156,6 +174,7 @@ describe("token v1 (legacy headers)", () => {
     const token = answer.json<Record<string, unknown>>();
     expect(typeof token["AccessToken"]).toBe("string");
     expect(token["TokenType"]).toBe("Bearer");
+    expect(token["ExpiresInSeconds"]).toBe(86400);
   });
 
   it("refuses bad header credentials with 401", async () => {

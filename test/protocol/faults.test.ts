@@ -30,11 +30,12 @@ const WINDOW_STATE = "GET /api/ui/interactive/v2/window";
 
 let simulator: Simulator;
 let who: Party;
+let sessionId: string;
 
 beforeEach(async () => {
   simulator = await startSimulator({ data: "demo" });
   who = await party(simulator);
-  await createSession(who);
+  sessionId = await createSession(who);
 });
 
 afterEach(async () => {
@@ -150,6 +151,7 @@ describe("injected faults", () => {
       ErrorType: null,
     });
     const renewed = await party(simulator);
+    expect((await interactive(renewed, "GET", "/sessions")).text).toContain(sessionId);
     expect(await createSession(renewed)).not.toBe("");
   });
 
@@ -200,5 +202,40 @@ describe("injected faults", () => {
     }
 
     expect(statuses).toEqual([200, 500, 500, 200]);
+  });
+});
+
+describe("random faults", () => {
+  async function statusesWithSeed(faultSeed: number): Promise<number[]> {
+    const server = await startSimulator({ faults: "http500=0.3", faultSeed });
+    try {
+      const caller = await party(server);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 40; attempt += 1) {
+        const answer = await interactive(caller, "POST", "/sessions", { json: {} });
+        statuses.push(answer.status);
+        if (answer.status === 200 || answer.status === 409) break;
+      }
+
+      for (let attempt = 0; attempt < 40; attempt += 1) {
+        const answer = await interactive(caller, "POST", "/v2/window", {
+          json: { ServiceName: "SalesPricePage" },
+        });
+        statuses.push(answer.status);
+      }
+
+      return statuses;
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("a fault seed makes the faults of a run repeatable", async () => {
+    const first = await statusesWithSeed(7);
+    const second = await statusesWithSeed(7);
+
+    expect(second).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
   });
 });

@@ -103,6 +103,20 @@ describe("sessions", () => {
     expect((await endSession(creator)).status).toBe(200);
   });
 
+  it("quirk 9: after re-authenticating, the old session is an orphan: listed, not deletable", async () => {
+    const crashed = await party(simulator());
+    const orphanId = await createSession(crashed);
+    const restarted = await party(simulator());
+
+    const answer = await endSession(restarted);
+
+    expect(answer.status).toBe(400);
+    expect(answer.json<ErrorEnvelope>().ErrorMessage).toBe("Invalid session");
+    expect((await interactive(restarted, "GET", "/sessions")).text).toContain(orphanId);
+    expect((await endSession(crashed)).status).toBe(200);
+    expect((await interactive(restarted, "GET", "/sessions")).text).not.toContain(orphanId);
+  });
+
   it("a same-token DELETE answers 200 and ends the session at once", async () => {
     const who = await party(simulator());
     await createSession(who);

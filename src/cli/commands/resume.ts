@@ -59,7 +59,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
         if (run.state === "completed" || run.state === "failed") {
           throw new UsageError(
             `run ${run.id} is finished (${run.state}): nothing to resume`,
-            run.state === "failed"
+            journal.counts(run.id).failed > 0
               ? `Retry its failed records: p21kit retry-failed ${run.id}`
               : undefined,
           );

@@ -208,6 +208,8 @@ function readHeader(record: CsvRecord, problems: ProblemList): string[] | undefi
   return columns;
 }
 
+// Known limit: a JSON file is read and parsed whole (JSON.parse), so its memory grows with
+// the file; CSV is streamed. For 100,000 rows and more, prefer CSV.
 async function readJsonTable(
   path: string,
   sink: TableSink,

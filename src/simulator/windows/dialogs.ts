@@ -1,6 +1,6 @@
 import { refuse } from "../http/answer.js";
 import type { DatawindowDefinition } from "./datawindow.js";
-import type { FieldDefinition } from "./fields.js";
+import { char, type FieldDefinition } from "./fields.js";
 import { event, failure, result, success, ResultStatus, type ResultEnvelope } from "./result.js";
 import {
   InteractiveWindow,
@@ -217,4 +217,29 @@ export function closeWindow(window: InteractiveWindow): ResultEnvelope {
     window,
     messageBox(window.title, "Save changes before closing?", YES_NO_CANCEL, onAnswer, "cb_2"),
   );
+}
+
+/** The notes popup (`w_notepad_response_lite`): editable, and not a plain message box. */
+export function notepadDialog(): DialogSpecification {
+  return {
+    className: "w_notepad_response_lite",
+    title: "Notepad Entry Window",
+    buttons: [
+      { toolName: "cb_ok", text: "OK" },
+      { toolName: "cb_cancel", text: "Cancel" },
+    ],
+    defaultButton: "cb_ok",
+    cancelButton: "cb_cancel",
+    plainMessageBox: false,
+    datawindows: [
+      {
+        name: "_dw_hdr",
+        tabName: "",
+        style: "Form",
+        fields: [char("topic", "Topic", 40), char("note", "Note", 4000)],
+      },
+    ],
+    // Known limit: notes are accepted and then forgotten; no table holds them.
+    onAnswer: () => success(),
+  };
 }

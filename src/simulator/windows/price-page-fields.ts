@@ -1,3 +1,4 @@
+import type { DatawindowDefinition, TabPage } from "./datawindow.js";
 import { char, datetime, decimal, long, type Dropdown, type FieldDefinition } from "./fields.js";
 
 function dropdown(...options: [number, ...string[]][]): Dropdown {
@@ -135,3 +136,37 @@ export const PAGE_TYPE_FIELDS: ReadonlyMap<number, { group?: FormFieldName; supp
     [218, { group: "discount_group_id", supplier: false }],
     [219, { group: "product_group_id", supplier: false }],
   ]);
+
+/** Tab pages of SalesPricePage (name, display text). */
+export const PRICE_PAGE_TABS: TabPage[] = [
+  { name: "TABPAGE_1", text: "FORM" },
+  { name: "TABPAGE_2", text: "VALUES" },
+  { name: "TABPAGE_3", text: "COSTS" },
+  { name: "TABPAGE_4", text: "PO COST MULTIPLIERS" },
+  { name: "TABPAGE_5", text: "USED BY" },
+  { name: "TABPAGE_6", text: "TP_PRICE_PAGE_X_LOCATION" },
+  { name: "TABPAGE_7", text: "TIMESTAMPPRICE_PAGE" },
+];
+
+export const PRICE_PAGE_DATAWINDOWS: DatawindowDefinition[] = [
+  { name: "form", tabName: "TABPAGE_1", style: "Form", fields: Object.values(FORM_FIELDS) },
+  { name: "values", tabName: "TABPAGE_2", style: "Form", fields: VALUES_FIELDS },
+  { name: "costs", tabName: "TABPAGE_3", style: "Form", fields: COSTS_FIELDS },
+  { name: "price_page_po_cost_calc", tabName: "TABPAGE_4", style: "List", fields: PO_COST_FIELDS },
+  { name: "price_book_x_page", tabName: "TABPAGE_5", style: "List", fields: USED_BY_FIELDS },
+  { name: "price_page_x_location", tabName: "TABPAGE_6", style: "List", fields: LOCATION_FIELDS },
+  { name: "timestamp_price_page", tabName: "TABPAGE_7", style: "Form", fields: TIMESTAMP_FIELDS },
+];
+
+/** Fields fixed once a page exists. */
+export const KEY_FIELDS = new Set<string>([
+  "price_page_uid",
+  "price_page_type_cd",
+  "company_id",
+  "product_group_id",
+  "discount_group_id",
+  "supplier_id",
+]);
+
+/** Tiers that need `calculation_method_cd` first. */
+export const TIER_FIELD = /^(calculation_value|break|uom|other_cost)\d+$/;

@@ -1,17 +1,15 @@
 import { TABLE_SCHEMAS, type CellValue, type Row } from "../data/schema.js";
 import { refuse } from "../http/answer.js";
-import type { Datawindow, DatawindowDefinition, TabPage } from "./datawindow.js";
-import { messageBox, raiseDialog, YES_NO } from "./dialogs.js";
-import { char, type FieldDefinition } from "./fields.js";
+import type { Datawindow, TabPage } from "./datawindow.js";
+import { messageBox, notepadDialog, raiseDialog, YES_NO } from "./dialogs.js";
+import type { FieldDefinition } from "./fields.js";
 import {
-  COSTS_FIELDS,
   FORM_FIELDS,
-  LOCATION_FIELDS,
+  KEY_FIELDS,
   PAGE_TYPE_FIELDS,
-  PO_COST_FIELDS,
-  TIMESTAMP_FIELDS,
-  USED_BY_FIELDS,
-  VALUES_FIELDS,
+  PRICE_PAGE_DATAWINDOWS,
+  PRICE_PAGE_TABS,
+  TIER_FIELD,
   type FormFieldName,
 } from "./price-page-fields.js";
 import { event, failure, success, type ResultEnvelope, type ResultEvent } from "./result.js";
@@ -22,39 +20,6 @@ import {
   type ToolDescription,
   type WindowContext,
 } from "./window.js";
-
-const TABS: TabPage[] = [
-  { name: "TABPAGE_1", text: "FORM" },
-  { name: "TABPAGE_2", text: "VALUES" },
-  { name: "TABPAGE_3", text: "COSTS" },
-  { name: "TABPAGE_4", text: "PO COST MULTIPLIERS" },
-  { name: "TABPAGE_5", text: "USED BY" },
-  { name: "TABPAGE_6", text: "TP_PRICE_PAGE_X_LOCATION" },
-  { name: "TABPAGE_7", text: "TIMESTAMPPRICE_PAGE" },
-];
-
-const DATAWINDOWS: DatawindowDefinition[] = [
-  { name: "form", tabName: "TABPAGE_1", style: "Form", fields: Object.values(FORM_FIELDS) },
-  { name: "values", tabName: "TABPAGE_2", style: "Form", fields: VALUES_FIELDS },
-  { name: "costs", tabName: "TABPAGE_3", style: "Form", fields: COSTS_FIELDS },
-  { name: "price_page_po_cost_calc", tabName: "TABPAGE_4", style: "List", fields: PO_COST_FIELDS },
-  { name: "price_book_x_page", tabName: "TABPAGE_5", style: "List", fields: USED_BY_FIELDS },
-  { name: "price_page_x_location", tabName: "TABPAGE_6", style: "List", fields: LOCATION_FIELDS },
-  { name: "timestamp_price_page", tabName: "TABPAGE_7", style: "Form", fields: TIMESTAMP_FIELDS },
-];
-
-/** Fields fixed once a page exists. */
-const KEY_FIELDS = new Set<string>([
-  "price_page_uid",
-  "price_page_type_cd",
-  "company_id",
-  "product_group_id",
-  "discount_group_id",
-  "supplier_id",
-]);
-
-/** Tiers that need `calculation_method_cd` first. */
-const TIER_FIELD = /^(calculation_value|break|uom|other_cost)\d+$/;
 
 const SOURCE_PRICING_METHOD = 220;
 const PRICE_PAGE_COLUMNS = TABLE_SCHEMAS.price_page;
@@ -78,7 +43,7 @@ export class PricePageWindow extends InteractiveWindow {
   private readonly timestamp: Datawindow;
 
   constructor(context: WindowContext) {
-    super(context, TABS, DATAWINDOWS);
+    super(context, PRICE_PAGE_TABS, PRICE_PAGE_DATAWINDOWS);
     this.form = this.datawindow("form");
     this.values = this.datawindow("values");
     this.costs = this.datawindow("costs");
@@ -428,28 +393,7 @@ export class PricePageWindow extends InteractiveWindow {
   /** `Quick.Notes` opens a notepad popup, which is not a plain message box. */
   protected override runServiceTool(toolName: string): ResultEnvelope | undefined {
     if (toolName.toLowerCase() !== "quick.notes") return undefined;
-
-    return raiseDialog(this, {
-      className: "w_notepad_response_lite",
-      title: "Notepad Entry Window",
-      buttons: [
-        { toolName: "cb_ok", text: "OK" },
-        { toolName: "cb_cancel", text: "Cancel" },
-      ],
-      defaultButton: "cb_ok",
-      cancelButton: "cb_cancel",
-      plainMessageBox: false,
-      datawindows: [
-        {
-          name: "_dw_hdr",
-          tabName: "",
-          style: "Form",
-          fields: [char("topic", "Topic", 40), char("note", "Note", 4000)],
-        },
-      ],
-      // Known limit: notes are accepted and then forgotten; no table holds them.
-      onAnswer: () => success(),
-    });
+    return raiseDialog(this, notepadDialog());
   }
 }
 

@@ -101,7 +101,7 @@ export function createRunWithPages(journal: Journal, baseUrl: string, pages: Tes
 export function serverPageCounts(simulator: SimulatorHandle, prefix: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of simulator.rows("price_page")) {
-    const description = String(row.description ?? "");
+    const description = typeof row.description === "string" ? row.description : "";
     if (!description.startsWith(prefix)) continue;
 
     counts.set(description, (counts.get(description) ?? 0) + 1);
@@ -123,7 +123,7 @@ export async function odataPageCounts(
     });
     const counts = new Map<string, number>();
     for (const row of rows) {
-      const description = String(row.description ?? "");
+      const description = typeof row.description === "string" ? row.description : "";
       if (description.startsWith(prefix))
         counts.set(description, (counts.get(description) ?? 0) + 1);
     }

@@ -1,0 +1,117 @@
+import type { SimulatorHandle } from "../src/simulator/index.js";
+import type { PricePageRow, WorkflowSummary } from "../src/pricing/index.js";
+
+/** What a replace run should have left on the server. */
+export interface ReplaceExpectation {
+  /** The pages the run was asked to create. */
+  pages: readonly PricePageRow[];
+  /** uids of the active pages the new ones replace. */
+  oldPageUids: readonly number[];
+  books: readonly string[];
+  expireDate: string;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : String(value);
+}
+
+function pageKey(row: {
+  supplierId: unknown;
+  productGroupId: unknown;
+  description: unknown;
+  effectiveDate: unknown;
+}): string {
+  return [
+    text(row.supplierId),
+    text(row.productGroupId).toUpperCase(),
+    text(row.description),
+    text(row.effectiveDate).slice(0, 10),
+  ].join("|");
+}
+
+/**
+ * Checks, from the simulator's own tables, that a replace run did exactly its job: no natural
+ * key of a page twice, every new page active once, every old page expired, every new page in
+ * every book once, and a summary without failures. Returns the problems found (none = sane).
+ */
+export function replaceProblems(
+  simulator: SimulatorHandle,
+  expected: ReplaceExpectation,
+  summary: WorkflowSummary,
+): string[] {
+  const problems: string[] = [];
+  const pageRows = simulator.rows("price_page");
+  const seenKeys = new Map<string, number>();
+  for (const row of pageRows) {
+    const key = pageKey({
+      supplierId: row.supplier_id,
+      productGroupId: row.product_group_id ?? row.discount_group_id,
+      description: row.description,
+      effectiveDate: row.effective_date,
+    });
+    seenKeys.set(key, (seenKeys.get(key) ?? 0) + 1);
+  }
+
+  const repeated = [...seenKeys].filter(([, count]) => count > 1);
+  if (repeated.length > 0) {
+    problems.push(`${repeated.length} page natural key(s) twice, e.g. ${repeated[0]?.[0] ?? ""}`);
+  }
+
+  const wanted = new Set(expected.pages.map((page) => pageKey(page)));
+  const newUids = new Set<number>();
+  for (const row of pageRows) {
+    const key = pageKey({
+      supplierId: row.supplier_id,
+      productGroupId: row.product_group_id ?? row.discount_group_id,
+      description: row.description,
+      effectiveDate: row.effective_date,
+    });
+    if (wanted.has(key) && row.row_status_flag === 704 && typeof row.price_page_uid === "number") {
+      newUids.add(row.price_page_uid);
+    }
+  }
+
+  if (newUids.size !== expected.pages.length) {
+    problems.push(`${newUids.size} new active pages, expected ${expected.pages.length}`);
+  }
+
+  const oldUids = new Set(expected.oldPageUids);
+  const expiredOld = pageRows.filter(
+    (row) =>
+      typeof row.price_page_uid === "number" &&
+      oldUids.has(row.price_page_uid) &&
+      text(row.expiration_date).startsWith(expected.expireDate),
+  ).length;
+  if (expiredOld !== oldUids.size) {
+    problems.push(`${expiredOld} old pages expire on ${expected.expireDate}, expected ${oldUids.size}`);
+  }
+
+  const links = new Map<string, number>();
+  for (const row of simulator.rows("price_book_x_page")) {
+    if (typeof row.price_page_uid !== "number" || !newUids.has(row.price_page_uid)) continue;
+    const key = `${text(row.price_book_id)}:${row.price_page_uid}`;
+    links.set(key, (links.get(key) ?? 0) + 1);
+  }
+
+  const expectedLinks = expected.pages.length * expected.books.length;
+  const linkRows = [...links.values()].reduce((sum, count) => sum + count, 0);
+  if (linkRows !== expectedLinks || links.size !== expectedLinks) {
+    problems.push(
+      `${linkRows} link rows (${links.size} distinct) of the new pages, expected ${expectedLinks}`,
+    );
+  }
+
+  if (
+    summary.failed > 0 ||
+    summary.created !== expected.pages.length ||
+    summary.expired !== oldUids.size ||
+    summary.linked !== expectedLinks
+  ) {
+    problems.push(
+      `summary: ${summary.expired} expired, ${summary.created} created, ${summary.linked} linked, ` +
+        `${summary.skipped} skipped, ${summary.failed} failed`,
+    );
+  }
+
+  return problems;
+}
