@@ -286,7 +286,10 @@ async function measure(journal: Journal, baseUrl: string, records: number, prefi
   const wallMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
   if (summary.succeeded !== records) {
-    throw new Error(`bench run settled ${summary.succeeded} of ${records} records`);
+    const failed = journal.items(run.id, { phase: "create", states: ["failed"] })[0];
+    throw new Error(
+      `bench run settled ${summary.succeeded} of ${records} records: ${failed?.errorMessage ?? ""}`,
+    );
   }
 
   return {

@@ -39,8 +39,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
   const resume = program
     .command("resume")
     .description(
-      "carry on an interrupted run where it stopped (default: the latest unfinished run); records in flight are checked on the server first, never sent twice",
-    )
+      "carry on an interrupted run (default: the latest unfinished one); nothing is sent twice",
     .argument("[run]", "run id (or a unique prefix of it)");
   addConnectionOptions(resume);
   addRunOptions(resume);
