@@ -50,13 +50,13 @@ interface BenchPage {
   expirationDate: string;
 }
 
-function benchPages(count: number, prefix: string): BenchPage[] {
+function benchPages(count: number, prefix: string, firstYear: number): BenchPage[] {
   const suppliers = DEMO.supplierIds.length;
   const pairs = suppliers * DEMO.productGroupIds.length;
 
   return Array.from({ length: count }, (_, index) => {
     const pair = index % pairs;
-    const year = 2060 + Math.floor(index / pairs);
+    const year = firstYear + Math.floor(index / pairs);
 
     return {
       supplierId: DEMO.supplierIds[pair % suppliers] ?? 0,
@@ -268,12 +268,21 @@ async function startSimulatorProcess(): Promise<{ url: string; stop: () => Promi
   };
 }
 
-async function measure(journal: Journal, baseUrl: string, records: number, prefix: string) {
+async function measure(
+  journal: Journal,
+  baseUrl: string,
+  records: number,
+  prefix: string,
+  firstYear: number,
+) {
   const run = journal.createRun({ kind: "bench", options: {}, inputDigest: prefix, baseUrl });
   journal.addItems(
     run.id,
     "create",
-    benchPages(records, prefix).map((page) => ({ naturalKey: page.description, input: page })),
+    benchPages(records, prefix, firstYear).map((page) => ({
+      naturalKey: page.description,
+      input: page,
+    })),
   );
   const engine = new BatchEngine({
     journal,
@@ -310,11 +319,11 @@ export async function runEngineOverheadBench(
 
   try {
     const journal = Journal.open(join(directory, "journal.db"));
-    const withJournal = await measure(journal, simulator.url, records, "Journal");
+    const withJournal = await measure(journal, simulator.url, records, "Journal", 2100);
     journal.close();
 
     const shim = new MemoryJournalShim() as unknown as Journal;
-    const withoutJournal = await measure(shim, simulator.url, records, "Memory");
+    const withoutJournal = await measure(shim, simulator.url, records, "Memory", 2200);
 
     return {
       records,

@@ -1,4 +1,3 @@
-import type { SimulatorHandle } from "../src/simulator/index.js";
 import type { PricePageRow, WorkflowSummary } from "../src/pricing/index.js";
 
 /** What a replace run should have left on the server. */
@@ -30,17 +29,20 @@ function pageKey(row: {
 }
 
 /**
- * Checks, from the simulator's own tables, that a replace run did exactly its job: no natural
+ * Checks, from the simulator's own tables (`price_page`, `price_book_x_page`), that a replace run did exactly its job: no natural
  * key of a page twice, every new page active once, every old page expired, every new page in
  * every book once, and a summary without failures. Returns the problems found (none = sane).
  */
 export function replaceProblems(
-  simulator: SimulatorHandle,
+  tables: {
+    pricePages: readonly Record<string, unknown>[];
+    bookLinks: readonly Record<string, unknown>[];
+  },
   expected: ReplaceExpectation,
   summary: WorkflowSummary,
 ): string[] {
   const problems: string[] = [];
-  const pageRows = simulator.rows("price_page");
+  const pageRows = tables.pricePages;
   const seenKeys = new Map<string, number>();
   for (const row of pageRows) {
     const key = pageKey({
@@ -57,7 +59,16 @@ export function replaceProblems(
     problems.push(`${repeated.length} page natural key(s) twice, e.g. ${repeated[0]?.[0] ?? ""}`);
   }
 
-  const wanted = new Set(expected.pages.map((page) => pageKey(page)));
+  const wanted = new Set(
+    expected.pages.map((page) =>
+      pageKey({
+        supplierId: page.supplierId,
+        productGroupId: page.productGroupId ?? page.discountGroupId,
+        description: page.description,
+        effectiveDate: page.effectiveDate,
+      }),
+    ),
+  );
   const newUids = new Set<number>();
   for (const row of pageRows) {
     const key = pageKey({
@@ -87,7 +98,7 @@ export function replaceProblems(
   }
 
   const links = new Map<string, number>();
-  for (const row of simulator.rows("price_book_x_page")) {
+  for (const row of tables.bookLinks) {
     if (typeof row.price_page_uid !== "number" || !newUids.has(row.price_page_uid)) continue;
     const key = `${text(row.price_book_id)}:${row.price_page_uid}`;
     links.set(key, (links.get(key) ?? 0) + 1);

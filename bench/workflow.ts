@@ -4,18 +4,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchEngine } from "../src/batch/index.js";
-import type { ProgressEvent } from "../src/batch/index.js";
 import { demoDates, writeDemoInput } from "../src/cli/demo/demo-input.js";
 import { estimateReferencePattern } from "../src/cli/demo/production-estimate.js";
 import { P21Client } from "../src/client/index.js";
-import type { RequestEvent } from "../src/client/index.js";
 import { Journal } from "../src/journal/index.js";
 import { createWorkflowRun, readPricePageFile, runWorkflow } from "../src/pricing/index.js";
-import type { PricePageRow, WorkflowSpec } from "../src/pricing/index.js";
-import { DEMO, SEED_LATENCY, startSimulator } from "../src/simulator/index.js";
-import type { SimulatorHandle } from "../src/simulator/index.js";
-import { countChangeFields, modeledServerTime, routeDelta } from "./server-time.js";
-import type { RouteCounts, ServerTime } from "./server-time.js";
+import type { PricePageRow, WorkflowSpec, WorkflowSummary } from "../src/pricing/index.js";
+import { DEMO, SEED_LATENCY } from "../src/simulator/index.js";
+import type { SimulatorPlacement } from "./simulator-host.js";
+import { startSimulatorHost } from "./simulator-host.js";
+import { modeledServerTime, routeDelta } from "./server-time.js";
+import type { ServerTime } from "./server-time.js";
+import { WorkflowMeter } from "./workflow-meter.js";
+import type { ClientCost, PhaseFigures } from "./workflow-meter.js";
 import { replaceProblems } from "./workflow-sanity.js";
 
 /** The simulator every configuration runs on (fresh state each time). */
@@ -42,7 +43,7 @@ export interface WorkflowConfiguration {
 export const CONFIGURATIONS: readonly WorkflowConfiguration[] = [
   {
     key: "reference",
-    label: "(a) reference pattern: 1 session, batches of 25, a field per change, a book window per link",
+    label: "(a) reference: 1 session, batches of 25, a field per change, a book window per link",
     sessions: 1,
     batchSize: 25,
     changeMode: "field",
@@ -51,15 +52,6 @@ export const CONFIGURATIONS: readonly WorkflowConfiguration[] = [
   { key: "single", label: "(b) p21kit defaults, 1 session" },
   { key: "parallel", label: "(c) p21kit defaults, 5 sessions (pool 5)", sessions: 5 },
 ];
-
-/** Requests and time of one phase (`plan` = the OData lookups before the first phase). */
-export interface PhaseFigures {
-  phase: string;
-  wallMs: number;
-  requests: number;
-  /** Modeled server time of its requests, production ms. */
-  serverMs: number;
-}
 
 /** The figures of one configuration. */
 export interface ConfigurationFigures {
@@ -72,6 +64,7 @@ export interface ConfigurationFigures {
   requestsPerPage: number;
   /** Requests of the create and link phases per created (and linked) page. */
   requestsPerCreatedAndLinkedPage: number;
+  /** Requests the server counted. */
   requests: number;
   /** Fields carried by all change requests. */
   changeFields: number;
@@ -84,8 +77,14 @@ export interface ConfigurationFigures {
   reopens: number;
   /** Modeled server time of all requests (latency table × counts), production ms. */
   serverProductionMs: number;
-  /** Sum of the client-observed durations of all requests / (sessions × wall): how busy the sessions were. */
+  /** The same at the time scale: what the server's sleeps add up to, wall ms. */
+  serverMs: number;
+  /** Client-observed request time / (sessions × wall): how busy the sessions were kept. */
   sessionBusyShare: number;
+  /** CPU and event loop of the bench process (client, engine, journal). */
+  client: ClientCost;
+  /** CPU of the simulator's process during the run, ms. */
+  simulatorCpuMs: number;
   phases: PhaseFigures[];
   /** Where the modeled server time goes, per route, largest first. */
   serverTimeByRoute: { route: string; requests: number; productionMs: number; share: number }[];
@@ -98,6 +97,7 @@ export interface WorkflowBenchResult {
   books: number;
   timeScale: number;
   poolSize: number;
+  simulator: SimulatorPlacement;
   reference: ConfigurationFigures;
   single: ConfigurationFigures;
   parallel: ConfigurationFigures;
@@ -105,7 +105,7 @@ export interface WorkflowBenchResult {
   parallelLowerBoundMs: number;
   /** The same bound at production latency. */
   parallelLowerBoundProductionMs: number;
-  /** What the reference document's pattern costs on this latency table, computed (production ms). */
+  /** The reference document's pattern computed from the latency table (production ms). */
   referenceEstimateProductionMs: number;
 }
 
@@ -120,21 +120,16 @@ export class SanityError extends Error {
   }
 }
 
-interface Snapshot {
-  atMs: number;
-  requests: RouteCounts;
-  changeFields: number;
-}
-
 function round(value: number, digits = 0): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
 
-function totalOf(counts: RouteCounts): number {
+function totalOf(counts: Readonly<Record<string, number>>): number {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
+/** The active pages the new ones replace: same supplier and group. */
 function oldPageUids(rows: readonly Record<string, unknown>[], pages: readonly PricePageRow[]) {
   const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
   return rows
@@ -147,29 +142,31 @@ function oldPageUids(rows: readonly Record<string, unknown>[], pages: readonly P
     .filter((uid): uid is number => typeof uid === "number");
 }
 
+interface ConfigurationRun {
+  figures: ConfigurationFigures;
+  serverTime: ServerTime;
+}
+
 async function runConfiguration(
   configuration: WorkflowConfiguration,
   pageCount: number,
   directory: string,
-): Promise<{ figures: ConfigurationFigures; serverTime: ServerTime }> {
-  const simulator: SimulatorHandle = await startSimulator({ ...WORKFLOW_SIMULATOR });
-  const fields = countChangeFields();
+  placement: SimulatorPlacement,
+): Promise<ConfigurationRun> {
+  const host = await startSimulatorHost({ ...WORKFLOW_SIMULATOR }, placement);
   const journal = Journal.open(join(directory, `${configuration.key}.db`));
+  const meter = new WorkflowMeter();
   const clients: P21Client[] = [];
-  let clientBusyMs = 0;
-  const observe = (event: RequestEvent): void => {
-    clientBusyMs += event.durationMs;
-  };
   const newClient = (): P21Client => {
-    const client = new P21Client({ baseUrl: simulator.url, ...user });
-    client.on("request", observe);
+    const client = new P21Client({ baseUrl: host.url, ...user });
+    client.on("request", meter.onRequest);
     clients.push(client);
     return client;
   };
 
   try {
     const dates = demoDates(new Date());
-    const startRows = simulator.rows("price_page");
+    const startRows = await host.rows("price_page");
     const written = await writeDemoInput(directory, startRows, pageCount, dates);
     const reading = await readPricePageFile(written.file);
     if (!reading.ok) throw new Error(`the demo input is invalid: ${reading.problems[0]?.message}`);
@@ -185,42 +182,35 @@ async function runConfiguration(
       ...(configuration.changeMode === undefined ? {} : { changeMode: configuration.changeMode }),
       ...(configuration.linkMode === undefined ? {} : { linkMode: configuration.linkMode }),
     };
-
-    const snapshots = new Map<string, Snapshot>();
-    const snapshot = (name: string): void => {
-      snapshots.set(name, {
-        atMs: performance.now(),
-        requests: simulator.stats().requests,
-        changeFields: fields.fields(),
-      });
-    };
-    const onProgress = (event: ProgressEvent): void => {
-      if (event.type === "phase-started") snapshot(`${event.phase}:start`);
-      if (event.type === "phase-finished") snapshot(`${event.phase}:end`);
-    };
     const engine = new BatchEngine({
       journal,
       createClient: () => newClient(),
-      onProgress,
+      onProgress: meter.onProgress,
       ...(configuration.sessions === undefined ? {} : { sessions: configuration.sessions }),
       ...(configuration.batchSize === undefined ? {} : { batchSize: configuration.batchSize }),
     });
 
-    simulator.resetStats();
-    snapshot("run:start");
+    const statsBefore = await host.stats();
+    const cpuBefore = await host.cpu();
+    meter.start();
     const planningClient = newClient();
     const run = await createWorkflowRun(journal, planningClient, spec, {
-      baseUrl: simulator.url,
+      baseUrl: host.url,
       username: user.username,
       options: { bench: configuration.key },
       inputDigest: reading.digest,
     });
     await planningClient.close();
     const summary = await runWorkflow(journal, run.id, engine);
-    snapshot("run:end");
+    const wallMs = meter.stop();
+    const statsAfter = await host.stats();
+    const cpuAfter = await host.cpu();
 
     const problems = replaceProblems(
-      simulator,
+      {
+        pricePages: await host.rows("price_page"),
+        bookLinks: await host.rows("price_book_x_page"),
+      },
       {
         pages,
         oldPageUids: oldPageUids(startRows, pages),
@@ -231,61 +221,45 @@ async function runConfiguration(
     );
     if (problems.length > 0) throw new SanityError(configuration.label, problems);
 
-    return measured(configuration, snapshots, summary, clientBusyMs, pages.length);
+    const simulatorCpuMs =
+      cpuAfter.userMs + cpuAfter.systemMs - cpuBefore.userMs - cpuBefore.systemMs;
+
+    return figuresOf(configuration, {
+      wallMs,
+      summary,
+      meter,
+      requestsByRoute: routeDelta(statsAfter.requests, statsBefore.requests),
+      simulatorCpuMs,
+      pages: pages.length,
+    });
   } finally {
-    fields.stop();
     await Promise.allSettled(clients.map((client) => client.close()));
     journal.close();
-    await simulator.close();
+    await host.close();
   }
 }
 
-function phaseFigures(snapshots: ReadonlyMap<string, Snapshot>): PhaseFigures[] {
-  const figures: PhaseFigures[] = [];
-  const add = (phase: string, start: Snapshot | undefined, end: Snapshot | undefined): void => {
-    if (start === undefined || end === undefined) return;
-    const requests = routeDelta(end.requests, start.requests);
-    figures.push({
-      phase,
-      wallMs: round(end.atMs - start.atMs),
-      requests: totalOf(requests),
-      serverMs: round(
-        modeledServerTime(requests, end.changeFields - start.changeFields, SEED_LATENCY).totalMs,
-      ),
-    });
-  };
-
-  const firstPhase = ["expire", "create", "link"]
-    .map((phase) => snapshots.get(`${phase}:start`))
-    .find((found) => found !== undefined);
-  add("plan", snapshots.get("run:start"), firstPhase);
-  for (const phase of ["expire", "create", "link"]) {
-    add(phase, snapshots.get(`${phase}:start`), snapshots.get(`${phase}:end`));
-  }
-
-  return figures;
-}
-
-function measured(
+function figuresOf(
   configuration: WorkflowConfiguration,
-  snapshots: ReadonlyMap<string, Snapshot>,
-  summary: Awaited<ReturnType<typeof runWorkflow>>,
-  clientBusyMs: number,
-  pages: number,
-): { figures: ConfigurationFigures; serverTime: ServerTime } {
-  const start = snapshots.get("run:start");
-  const end = snapshots.get("run:end");
-  if (start === undefined || end === undefined) throw new Error("the run left no snapshots");
-
-  const wallMs = end.atMs - start.atMs;
-  const requestsByRoute = routeDelta(end.requests, start.requests);
-  const changeFields = end.changeFields - start.changeFields;
+  measured: {
+    wallMs: number;
+    summary: WorkflowSummary;
+    meter: WorkflowMeter;
+    requestsByRoute: Record<string, number>;
+    simulatorCpuMs: number;
+    pages: number;
+  },
+): ConfigurationRun {
+  const { wallMs, summary, meter, requestsByRoute, pages } = measured;
+  const changeFields = meter.changeFields();
   const serverTime = modeledServerTime(requestsByRoute, changeFields, SEED_LATENCY);
-  const phases = phaseFigures(snapshots);
-  const phaseRequests = (name: string) => phases.find((phase) => phase.phase === name)?.requests ?? 0;
+  const phases = meter.phases();
+  const phaseRequests = (name: string) =>
+    phases.find((phase) => phase.phase === name)?.requests ?? 0;
   const requests = totalOf(requestsByRoute);
   const sessions = configuration.sessions ?? 1;
-  const sum = (pick: (phase: (typeof summary.phases)[number]) => number) =>
+  const client = meter.cost();
+  const sum = (pick: (phase: WorkflowSummary["phases"][number]) => number) =>
     summary.phases.reduce((total, phase) => total + pick(phase), 0);
 
   const figures: ConfigurationFigures = {
@@ -307,7 +281,10 @@ function measured(
     retries: sum((phase) => phase.retries),
     reopens: sum((phase) => phase.reopens),
     serverProductionMs: round(serverTime.totalMs),
-    sessionBusyShare: round(clientBusyMs / (sessions * wallMs), 3),
+    serverMs: round(serverTime.totalMs * WORKFLOW_SIMULATOR.timeScale),
+    sessionBusyShare: round(client.requestMs / (sessions * wallMs), 3),
+    client,
+    simulatorCpuMs: round(measured.simulatorCpuMs),
     phases,
     serverTimeByRoute: serverTime.byRoute.map((row) => ({
       route: row.route,
@@ -321,30 +298,43 @@ function measured(
   return { figures, serverTime };
 }
 
-/** Runs the three configurations one after the other, each on a fresh simulator. */
+/** Options of {@link runWorkflowBench}. */
+export interface WorkflowBenchOptions {
+  /** 100 pages instead of 700. */
+  quick?: boolean;
+  /** @default "child" */
+  simulator?: SimulatorPlacement;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs the three configurations one after the other, each on a fresh simulator, and checks
+ * after each that it did the job exactly (else throws {@link SanityError}).
+ */
 export async function runWorkflowBench(
-  options: { quick?: boolean; log?: (line: string) => void } = {},
+  options: WorkflowBenchOptions = {},
 ): Promise<WorkflowBenchResult> {
   const pageCount = options.quick === true ? 100 : 700;
+  const placement = options.simulator ?? "child";
   const log = options.log ?? (() => undefined);
   const directory = await mkdtemp(join(tmpdir(), "p21kit-bench-workflow-"));
-  const results = new Map<string, { figures: ConfigurationFigures; serverTime: ServerTime }>();
+  const runs = new Map<WorkflowConfiguration["key"], ConfigurationRun>();
 
   try {
     for (const configuration of CONFIGURATIONS) {
       log(`workflow ${configuration.label}: ${pageCount} pages…`);
-      const result = await runConfiguration(configuration, pageCount, directory);
-      results.set(configuration.key, result);
-      log(`  ${(result.figures.wallMs / 1_000).toFixed(1)} s, ${result.figures.requests} requests`);
+      const run = await runConfiguration(configuration, pageCount, directory, placement);
+      runs.set(configuration.key, run);
+      log(`  ${(run.figures.wallMs / 1_000).toFixed(1)} s, ${run.figures.requests} requests`);
     }
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
 
-  const pick = (key: WorkflowConfiguration["key"]) => {
-    const result = results.get(key);
-    if (result === undefined) throw new Error(`configuration ${key} did not run`);
-    return result;
+  const pick = (key: WorkflowConfiguration["key"]): ConfigurationRun => {
+    const run = runs.get(key);
+    if (run === undefined) throw new Error(`configuration ${key} did not run`);
+    return run;
   };
   const reference = pick("reference").figures;
   const single = pick("single").figures;
@@ -368,6 +358,7 @@ export async function runWorkflowBench(
     books: DEMO.bookIds.length,
     timeScale: WORKFLOW_SIMULATOR.timeScale,
     poolSize: WORKFLOW_SIMULATOR.poolSize,
+    simulator: placement,
     reference,
     single,
     parallel: parallel.figures,

@@ -1,4 +1,5 @@
-import type { ItemRecord } from "../journal/index.js";
+import type { ItemRecord, ItemState } from "../journal/index.js";
+import type { BatchUnit } from "./batches.js";
 import { splitIntoBatches } from "./batches.js";
 import { EngineError } from "./errors.js";
 import type { Operation } from "./operation.js";
@@ -10,6 +11,19 @@ import { applyReconciliation, planResume } from "./resume-plan.js";
 import { StopController } from "./stop.js";
 import type { PhaseSummary } from "./summary.js";
 import { runWorker } from "./worker.js";
+
+function countStates(items: readonly ItemRecord[]): Record<ItemState, number> {
+  const counts: Record<ItemState, number> = {
+    pending: 0,
+    in_flight: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+  };
+  for (const item of items) counts[item.state] += 1;
+
+  return counts;
+}
 
 /**
  * Runs the items of a journal's phases against P21: a fresh session per batch, one window per
@@ -29,15 +43,64 @@ export class BatchEngine {
    * done or stopped; rejects only when no session could be opened at all (or the journal
    * failed), leaving every unsettled item as it was.
    */
-  async runPhase<Input, Output>(
+  runPhase<Input, Output>(
     runId: string,
     phase: string,
     operation: Operation<Input, Output>,
   ): Promise<PhaseSummary> {
+    const items = this.#options.journal.items(runId, { phase });
+
+    return this.#run(runId, phase, operation, items, "phase", (runtime, itemIds) =>
+      this.#batches(runtime, itemIds),
+    );
+  }
+
+  /**
+   * The batches the pending items of `phase` would run in: plain, serialisable units that a
+   * job runner can hand to {@link BatchEngine.runBatch} elsewhere (against the same journal).
+   */
+  planBatches<Input, Output>(
+    runId: string,
+    phase: string,
+    operation: Operation<Input, Output>,
+  ): BatchUnit[] {
+    const items = this.#options.journal.items(runId, { phase });
+    const stop = new StopController(undefined, undefined);
+    const runtime = new PhaseRuntime(this.#options, runId, phase, operation, stop, items);
+
+    return this.#batches(runtime, planResume(items).run);
+  }
+
+  /**
+   * Runs one batch unit with one worker: its in-flight items are reconciled first, its pending
+   * ones run in one session; settled ones are left alone. The summary counts the unit's items.
+   */
+  runBatch<Input, Output>(
+    runId: string,
+    unit: BatchUnit,
+    operation: Operation<Input, Output>,
+  ): Promise<PhaseSummary> {
+    const items = this.#options.journal.items(runId, { phase: unit.phase, ids: unit.itemIds });
+
+    return this.#run(runId, unit.phase, operation, items, "batch", (_runtime, itemIds) => {
+      const runnable = new Set(itemIds);
+      const remaining = unit.itemIds.filter((itemId) => runnable.has(itemId));
+
+      return remaining.length === 0 ? [] : [{ ...unit, itemIds: remaining }];
+    });
+  }
+
+  async #run<Input, Output>(
+    runId: string,
+    phase: string,
+    operation: Operation<Input, Output>,
+    items: ItemRecord[],
+    scope: "phase" | "batch",
+    batchesFor: (runtime: PhaseRuntime<Input, Output>, itemIds: readonly number[]) => BatchUnit[],
+  ): Promise<PhaseSummary> {
     const options = this.#options;
     const journal = options.journal;
     const stop = new StopController(options.signal, options.hardSignal);
-    const items = journal.items(runId, { phase });
     const runtime = new PhaseRuntime(options, runId, phase, operation, stop, items);
     const plan = planResume(items);
     const run = journal.getRun(runId);
@@ -61,8 +124,9 @@ export class BatchEngine {
         runIds = applyReconciliation(items, plan, answers).run;
       }
 
-      runtime.queue.push(...this.#batches(runtime, runIds));
-      const workers = Math.min(options.sessions, runtime.queue.length);
+      runtime.queue.push(...batchesFor(runtime, runIds));
+      const sessions = scope === "batch" ? 1 : options.sessions;
+      const workers = Math.min(sessions, runtime.queue.length);
       const results = await Promise.allSettled(
         Array.from({ length: workers }, (_, workerIndex) => runWorker(runtime, workerIndex)),
       );
@@ -72,7 +136,7 @@ export class BatchEngine {
       stop.dispose();
     }
 
-    return this.#finish(runtime, workerFailure);
+    return this.#finish(runtime, workerFailure, scope);
   }
 
   #batches<Input, Output>(runtime: PhaseRuntime<Input, Output>, itemIds: readonly number[]) {
@@ -103,9 +167,13 @@ export class BatchEngine {
   #finish<Input, Output>(
     runtime: PhaseRuntime<Input, Output>,
     workerFailure: unknown,
+    scope: "phase" | "batch",
   ): PhaseSummary {
     const journal = this.#options.journal;
-    const counts = journal.counts(runtime.runId, runtime.phase);
+    const counts =
+      scope === "phase"
+        ? journal.counts(runtime.runId, runtime.phase)
+        : countStates(journal.items(runtime.runId, { ids: [...runtime.items.keys()] }));
     const unsettled = counts.pending + counts.in_flight;
     const interrupted = runtime.stop.stopping && unsettled > 0;
     const abandoned = workerFailure !== undefined && counts.pending > 0;

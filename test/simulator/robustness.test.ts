@@ -28,12 +28,27 @@ describe("arbitrary request bodies", () => {
   });
 
   it("never crash the simulator: every answer is a result, an error envelope or an empty 500", async () => {
-    const field = fc.constantFrom("price_page_uid", "price_page_type_cd", "description", "calculation_value1", "nope");
-    const value = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.jsonValue());
+    const field = fc.constantFrom(
+      "price_page_uid",
+      "price_page_type_cd",
+      "description",
+      "calculation_value1",
+      "nope",
+    );
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.jsonValue(),
+    );
     const change = fc.record(
       {
         TabName: fc.oneof(fc.constantFrom("FORM", "VALUES", null, "NOPE"), fc.jsonValue()),
-        DatawindowName: fc.oneof(fc.constantFrom("form", "values", "", null, "dw_1"), fc.jsonValue()),
+        DatawindowName: fc.oneof(
+          fc.constantFrom("form", "values", "", null, "dw_1"),
+          fc.jsonValue(),
+        ),
         FieldName: fc.oneof(field, fc.jsonValue()),
         Value: value,
         ValueType: fc.oneof(fc.constantFrom("Display", "Data", "Other"), fc.jsonValue()),
@@ -42,8 +57,21 @@ describe("arbitrary request bodies", () => {
     );
     const body = fc.oneof(
       fc.jsonValue(),
-      fc.record({ WindowId: fc.constantFrom("own", "other"), List: fc.array(change, { maxLength: 4 }) }),
-      fc.record({ WindowId: fc.constantFrom("own", "other"), PageName: fc.jsonValue(), TabName: fc.jsonValue(), Row: fc.jsonValue(), DatawindowName: fc.jsonValue(), ToolName: fc.jsonValue() }, { requiredKeys: ["WindowId"] }),
+      fc.record({
+        WindowId: fc.constantFrom("own", "other"),
+        List: fc.array(change, { maxLength: 4 }),
+      }),
+      fc.record(
+        {
+          WindowId: fc.constantFrom("own", "other"),
+          PageName: fc.jsonValue(),
+          TabName: fc.jsonValue(),
+          Row: fc.jsonValue(),
+          DatawindowName: fc.jsonValue(),
+          ToolName: fc.jsonValue(),
+        },
+        { requiredKeys: ["WindowId"] },
+      ),
       fc.constantFrom("own", "other"),
     );
 
@@ -54,7 +82,10 @@ describe("arbitrary request bodies", () => {
             .replaceAll('"own"', JSON.stringify(windowId))
             .replaceAll('"other"', '"00000000-0000-0000-0000-000000000000"'),
         ) as unknown;
-        const answer = await send(`${simulator.uiServerUrl}/api/ui/interactive${path}`, method, { token, body: resolved });
+        const answer = await send(`${simulator.uiServerUrl}/api/ui/interactive${path}`, method, {
+          token,
+          body: resolved,
+        });
 
         expect([200, 400, 404, 409, 422, 500]).toContain(answer.status);
         if (answer.status === 200) return;
@@ -69,7 +100,11 @@ describe("arbitrary request bodies", () => {
       { numRuns: 300, seed: 21 },
     );
 
-    const still = await send(`${simulator.uiServerUrl}/api/ui/interactive/v2/data?id=${windowId}`, "GET", { token });
+    const still = await send(
+      `${simulator.uiServerUrl}/api/ui/interactive/v2/data?id=${windowId}`,
+      "GET",
+      { token },
+    );
     expect([200, 500]).toContain(still.status);
   });
 });

@@ -40,6 +40,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
     .command("resume")
     .description(
       "carry on an interrupted run (default: the latest unfinished one); nothing is sent twice",
+    )
     .argument("[run]", "run id (or a unique prefix of it)");
   addConnectionOptions(resume);
   addRunOptions(resume);
