@@ -56,8 +56,9 @@ export class BatchEngine {
   }
 
   /**
-   * The batches the pending items of `phase` would run in: plain, serialisable units that a
-   * job runner can hand to {@link BatchEngine.runBatch} elsewhere (against the same journal).
+   * The batches the unsettled items of `phase` would run in (in-flight ones included: runBatch
+   * reconciles them first): plain, serialisable units that a job runner can hand to
+   * {@link BatchEngine.runBatch} elsewhere, against the same journal.
    */
   planBatches<Input, Output>(
     runId: string,
@@ -68,7 +69,9 @@ export class BatchEngine {
     const stop = new StopController(undefined, undefined);
     const runtime = new PhaseRuntime(this.#options, runId, phase, operation, stop, items);
 
-    return this.#batches(runtime, planResume(items).run);
+    const plan = planResume(items);
+
+    return this.#batches(runtime, [...plan.reconcile, ...plan.run]);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Logger, P21Client } from "../client/index.js";
-import { silentLogger } from "../client/index.js";
+import { defaultLogger } from "../client/logger.js";
 import type { ItemRecord, Journal } from "../journal/index.js";
 import type { BatchUnit } from "./batches.js";
 import type { Operation } from "./operation.js";
@@ -78,7 +78,7 @@ export class PhaseRuntime<Input, Output> {
   ) {
     for (const item of phaseItems) this.items.set(item.id, item);
 
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? defaultLogger();
     this.#nextSession = Math.max(0, ...phaseItems.map((item) => item.session ?? 0)) + 1;
     this.counter = new ProgressCounter({
       total: phaseItems.length,
@@ -178,6 +178,7 @@ export class PhaseRuntime<Input, Output> {
       }
     }
 
+    this.logger.debug({ ...event }, `p21kit engine ${event.type}`);
     try {
       this.options.onProgress?.(event);
     } catch (error) {

@@ -26,6 +26,8 @@ export interface ExecutionSettings {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly logger: CliLogger;
+  /** Whether to tell how to resume a stopped run. @default true */
+  readonly resumable?: boolean;
   /** Receives every progress event too (the demo counts with it). */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -147,7 +149,7 @@ export async function executeRun(
     exitCode,
   });
 
-  if (interrupted && !settings.quiet) {
+  if (interrupted && !settings.quiet && settings.resumable !== false) {
     output.errorLine(`Stopped. Resume with: p21kit resume ${run.id}`);
   }
 

@@ -59,7 +59,11 @@ export async function createAndExecute(
   connection: ConnectionSettings,
   flags: RunFlags,
   logger: CliLogger,
-  extra: { parentRunId?: string; onProgress?: (event: ProgressEvent) => void } = {},
+  extra: {
+    parentRunId?: string;
+    onProgress?: (event: ProgressEvent) => void;
+    resumable?: boolean;
+  } = {},
 ): Promise<ExecutionOutcome> {
   const { spec } = input;
   const lookupClient = createClient(connection, { logger });
@@ -102,6 +106,7 @@ export async function createAndExecute(
       quiet: flags.quiet === true,
       logger,
       ...(extra.onProgress === undefined ? {} : { onProgress: extra.onProgress }),
+      ...(extra.resumable === undefined ? {} : { resumable: extra.resumable }),
     });
   } finally {
     journal?.close();

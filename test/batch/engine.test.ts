@@ -248,3 +248,24 @@ describe("BatchEngine against the simulator", () => {
     expect(harness.journal.getRun(runId)?.state).toBe("running");
   });
 });
+
+describe("batches as plain units", () => {
+  it("plans serialisable batch units that run one by one to the same end as a phase", async () => {
+    harness = await startHarness();
+    const runId = createRunWithPages(harness.journal, harness.simulator.url, testPages(12, "Unit"));
+    const { engine } = engineFor(harness, { batchSize: 5 });
+
+    const units = engine.planBatches(runId, phase, testPageOperation);
+    expect(units.map((unit) => unit.itemIds.length)).toEqual([5, 5, 2]);
+    expect(units[0]).toMatchObject({ phase, batch: 1, options: { retries: 2 } });
+
+    for (const unit of JSON.parse(JSON.stringify(units)) as typeof units) {
+      const summary = await engine.runBatch(runId, unit, testPageOperation);
+      expect(summary).toMatchObject({ total: unit.itemIds.length, succeeded: unit.itemIds.length });
+    }
+
+    expect(engine.planBatches(runId, phase, testPageOperation)).toEqual([]);
+    expect(harness.simulator.stats().requests["POST /api/ui/interactive/sessions"]).toBe(3);
+    expect([...serverPageCounts(harness.simulator, "Unit").values()]).toEqual(Array(12).fill(1));
+  });
+});

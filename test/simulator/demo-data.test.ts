@@ -7,7 +7,7 @@ describe("demo data", () => {
     expect(JSON.stringify(demoContents())).toBe(JSON.stringify(demoContents()));
   });
 
-  it("holds 25 suppliers, 28 groups of one company and one active page per pair", () => {
+  it("holds 25 suppliers, 28 groups with pages of one company and one active page per pair", () => {
     const contents = demoContents();
     const active = contents.tables.price_page.filter((page) => page.row_status_flag === 704);
     const pairs = new Set(
@@ -15,18 +15,35 @@ describe("demo data", () => {
     );
 
     expect(contents.tables.supplier).toHaveLength(25);
-    expect(contents.tables.product_group).toHaveLength(28);
+    expect(DEMO.productGroupIds).toHaveLength(28);
     expect(active).toHaveLength(700);
     expect(pairs.size).toBe(700);
     expect(contents.companies).toEqual([DEMO.companyId]);
   });
 
+  it("holds one more product group, with no price page at all, for the example pair", () => {
+    const contents = demoContents();
+    const { supplierId, productGroupId } = DEMO.example;
+    const group = contents.tables.product_group.find(
+      (row) => row.product_group_id === productGroupId,
+    );
+
+    expect(contents.tables.product_group).toHaveLength(29);
+    expect(group).toMatchObject({ company_id: DEMO.companyId, delete_flag: "N" });
+    expect(DEMO.productGroupIds).not.toContain(productGroupId);
+    expect(DEMO.supplierIds).toContain(supplierId);
+    expect(
+      contents.tables.price_page.filter((page) => page.product_group_id === productGroupId),
+    ).toEqual([]);
+  });
+
   it("keeps DEMO in step with the tables", () => {
     const contents = demoContents();
     expect(contents.tables.supplier.map((row) => row.supplier_id)).toEqual(DEMO.supplierIds);
-    expect(contents.tables.product_group.map((row) => row.product_group_id)).toEqual(
-      DEMO.productGroupIds,
-    );
+    expect(contents.tables.product_group.map((row) => row.product_group_id)).toEqual([
+      ...DEMO.productGroupIds,
+      DEMO.example.productGroupId,
+    ]);
     expect(contents.tables.price_book.map((row) => row.price_book_id)).toEqual(DEMO.bookIds);
   });
 

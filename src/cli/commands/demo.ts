@@ -56,6 +56,8 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
       context.json = flags.json === true;
       const { output } = context;
       const logger = createCliLogger(output, flags.logLevel);
+      // Known limit: the simulator lives in this process, so an interrupted demo cannot be
+      // resumed (its journal outlives the server it ran against); run it again instead.
       const directory = flags.out ?? (await mkdtemp(join(tmpdir(), "p21kit-demo-")));
       const simulator = await startSimulator({
         data: "demo",
@@ -115,10 +117,13 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
             quiet: flags.quiet === true,
           },
           logger,
+          { resumable: false },
         );
 
         const requests = simulator.stats().totalRequests;
         const { summary, wallMs } = outcome;
+        // Known limit: the client's own CPU time is scaled up with the latency, so at small
+        // time scales the production figure overstates what a real server would take.
         const productionMs = wallMs / flags.timeScale;
         const reference = estimateReferencePattern(SEED_LATENCY, {
           expired: summary.expired,

@@ -60,6 +60,9 @@ const PRODUCT_GROUPS: [string, string][] = [
   ["WIRE", "Wire and cable"],
 ];
 
+/** A group of company ACME with no price page at all: a page for it overlaps nothing. */
+const FREE_PRODUCT_GROUP: [string, string] = ["PLUMB", "Plumbing"];
+
 const BOOKS: [string, string][] = [
   ["RETAIL", "Retail price book"],
   ["DEALER", "Dealer price book"],
@@ -75,20 +78,28 @@ const INACTIVE_PAGE_COUNT = 20;
 export const DEMO: {
   companyId: string;
   supplierIds: number[];
+  /** The groups that have pages: one active page for each of them and each supplier. */
   productGroupIds: string[];
   bookIds: string[];
+  /**
+   * A supplier and product group with no price page: a new page for them raises no overlap
+   * warning (the product group is not in `productGroupIds`).
+   */
+  example: { supplierId: number; productGroupId: string };
 } = {
   companyId: COMPANY_ID,
   supplierIds: SUPPLIER_NAMES.map((_, index) => 10_010 + index * 10),
   productGroupIds: PRODUCT_GROUPS.map(([id]) => id),
   bookIds: BOOKS.map(([id]) => id),
+  example: { supplierId: 10_010, productGroupId: FREE_PRODUCT_GROUP[0] },
 };
 
 /**
  * The demo data set, built deterministically: 25 suppliers, 28 product groups of company
  * ACME, one active page (704) per supplier/group pair (700), 20 older expired pages (705),
  * and 3 price books: RETAIL links every active page, DEALER the pages of every other
- * supplier, CONTRACT the pages of the first five suppliers.
+ * supplier, CONTRACT the pages of the first five suppliers. A 29th product group, PLUMB, has
+ * no page at all.
  */
 export function demoContents(): StoreContents {
   const supplier: Row[] = SUPPLIER_NAMES.map((name, index) => ({
@@ -97,7 +108,7 @@ export function demoContents(): StoreContents {
     delete_flag: "N",
     date_created: CREATED,
   }));
-  const productGroup: Row[] = PRODUCT_GROUPS.map(([id, description]) => ({
+  const productGroup: Row[] = [...PRODUCT_GROUPS, FREE_PRODUCT_GROUP].map(([id, description]) => ({
     company_id: COMPANY_ID,
     product_group_id: id,
     product_group_desc: description,

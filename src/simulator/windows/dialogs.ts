@@ -1,7 +1,15 @@
 import { refuse } from "../http/answer.js";
 import type { DatawindowDefinition } from "./datawindow.js";
 import { char, type FieldDefinition } from "./fields.js";
-import { event, failure, result, success, ResultStatus, type ResultEnvelope } from "./result.js";
+import {
+  event,
+  failure,
+  MessageType,
+  result,
+  success,
+  ResultStatus,
+  type ResultEnvelope,
+} from "./result.js";
 import {
   InteractiveWindow,
   RIBBON_TOOLS,
@@ -114,6 +122,18 @@ export class PopupWindow extends InteractiveWindow {
     this.context.unregister(this);
   }
 
+  /**
+   * `GET /v2/window` of the popup: a message box also carries its text in `Definition.Text`
+   * (inferred: the fact sheet shows only `Name`, `Title`, `Datawindows` and `TabPageList`).
+   */
+  override state() {
+    const state = super.state();
+    const text = this.specification.text;
+    if (text === undefined) return state;
+
+    return { ...state, Definition: { ...state.Definition, Text: text } };
+  }
+
   /** Field values of the popup's first datawindow. */
   values(): Record<string, unknown> {
     const first = [...this.datawindows.values()][0];
@@ -123,9 +143,10 @@ export class PopupWindow extends InteractiveWindow {
 
 /**
  * Raises a dialog from `parent`. With response-window handling on, the popup blocks the parent
- * and the action answers `Status: 3` with a `windowopened` event. With it off, a plain message
- * box is answered by its default button (its text echoes in Messages) and any other popup is
- * the documented 400 "Unexpected response window".
+ * and the action answers `Status: 3` with a `windowopened` event, and a message box's text as
+ * a warning (`Type: 1`) in Messages. With it off, a plain message box is answered by its
+ * default button (its text echoes in Messages as information) and any other popup is the
+ * documented 400 "Unexpected response window".
  */
 export function raiseDialog(
   parent: InteractiveWindow,
@@ -141,14 +162,21 @@ export function raiseDialog(
 
     const popup = new PopupWindow(parent, specification);
     const answered = specification.onAnswer(specification.defaultButton, popup);
-    const echo = specification.text === undefined ? [] : [{ Text: specification.text, Type: 0 }];
+    const echo =
+      specification.text === undefined
+        ? []
+        : [{ Text: specification.text, Type: MessageType.Information }];
     return { ...answered, Messages: [...echo, ...answered.Messages] };
   }
 
   const popup = new PopupWindow(parent, specification);
   parent.blockingPopup = popup;
   parent.context.register(popup);
-  return result(ResultStatus.Blocked, [], [event("windowopened", { windowid: popup.id })]);
+  const question =
+    specification.text === undefined
+      ? []
+      : [{ Text: specification.text, Type: MessageType.Warning }];
+  return result(ResultStatus.Blocked, question, [event("windowopened", { windowid: popup.id })]);
 }
 
 /** A Yes/No(/Cancel) `w_message`. */

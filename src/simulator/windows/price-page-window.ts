@@ -22,13 +22,17 @@ import {
 } from "./window.js";
 
 const SOURCE_PRICING_METHOD = 220;
+/** Optional on a new page (left out, the page is open-ended), but only after the effective date. */
+const OPTIONAL_FORM_STEP: FormFieldName = "expiration_date";
 const PRICE_PAGE_COLUMNS = TABLE_SCHEMAS.price_page;
 
 /**
  * The SalesPricePage window: a new page needs its FORM fields in the documented order (type,
- * company, group, supplier, description, pricing method, source price, dates), then VALUES
- * (calculation method before the values). Keying `price_page_uid` loads a page; a save
- * inserts (with a new key from the counter) or updates it.
+ * company, group, supplier, description, pricing method, source price, effective date), then
+ * VALUES (calculation method before the values). The expiration date is optional: it can be
+ * set any time after the effective date, and a page saved without one is open-ended. Keying
+ * `price_page_uid` loads a page; a save inserts (with a new key from the counter) or updates
+ * it.
  */
 export class PricePageWindow extends InteractiveWindow {
   readonly serviceName = "SalesPricePage";
@@ -89,7 +93,10 @@ export class PricePageWindow extends InteractiveWindow {
     return row;
   }
 
-  /** FORM fields a new page needs, in order, for its page type and pricing method. */
+  /**
+   * FORM fields a new page needs, in order, for its page type and pricing method. The optional
+   * {@link OPTIONAL_FORM_STEP} comes after them.
+   */
   private creationSteps(): FormFieldName[] {
     const record = this.formRecord;
     const layout =
@@ -103,7 +110,7 @@ export class PricePageWindow extends InteractiveWindow {
     const pricingMethod = record.pricing_method_cd;
     if (pricingMethod === null || pricingMethod === SOURCE_PRICING_METHOD)
       steps.push("source_price_cd");
-    steps.push("effective_date", "expiration_date");
+    steps.push("effective_date");
     return steps;
   }
 
@@ -111,6 +118,13 @@ export class PricePageWindow extends InteractiveWindow {
     const steps = this.creationSteps();
     const limit = before === undefined ? steps.length : steps.indexOf(before);
     return steps.slice(0, limit).find((step) => this.formRecord[step] === null);
+  }
+
+  /** The first required step still unset before `name`; every one of them for the optional step. */
+  private missingStepBefore(name: FormFieldName): FormFieldName | undefined {
+    if (name === OPTIONAL_FORM_STEP) return this.firstMissingStep();
+
+    return this.creationSteps().includes(name) ? this.firstMissingStep(name) : undefined;
   }
 
   protected override isTabEnabled(tab: TabPage): boolean {
@@ -132,6 +146,8 @@ export class PricePageWindow extends InteractiveWindow {
 
     const record = this.formRecord;
     if (record.price_page_type_cd === null) return true;
+
+    if (name === OPTIONAL_FORM_STEP) return true;
 
     const steps = this.creationSteps();
     if (!steps.includes(name)) return false;
@@ -172,7 +188,7 @@ export class PricePageWindow extends InteractiveWindow {
     }
 
     if (!this.isLoaded) {
-      const missing = this.creationSteps().includes(name) ? this.firstMissingStep(name) : undefined;
+      const missing = this.missingStepBefore(name);
       if (missing !== undefined) return this.outOfOrder(field, missing);
     }
 
