@@ -5,9 +5,10 @@
 // P21_BASE_URL points it at another server.
 import { P21Client } from "p21kit";
 
-// From the simulator's demo data: its company, its first product group and its first supplier.
+// From the simulator's demo data: its company, the one product group that has no price page
+// yet, and its first supplier. The page is open-ended: it has no expiration date.
 const COMPANY = "ACME";
-const PRODUCT_GROUP = "ABRAS";
+const PRODUCT_GROUP = "PLUMB";
 const SUPPLIER = "10010";
 
 const client = new P21Client({
@@ -34,6 +35,7 @@ await window.selectTab("VALUES");
 await window.change("VALUES", "values", "calculation_method_cd", "Multiplier");
 await window.change("VALUES", "values", "calculation_value1", "0.55");
 const saved = await window.save();
+if (!saved.ok) throw new Error(`save failed: ${saved.describe()}`);
 console.log(saved.generatedKey);
 await window.close();
 const rows = await client.odata.query("price_page", {

@@ -8,6 +8,7 @@ import { DEMO, startSimulator } from "../../src/simulator/index.js";
 
 const exampleUrl = new URL("../../examples/library-example.ts", import.meta.url);
 const clientEntryUrl = new URL("../../src/client/index.ts", import.meta.url);
+const libraryGuideUrl = new URL("../../docs/library.md", import.meta.url);
 
 let cleanup: (() => Promise<void>) | undefined;
 
@@ -38,12 +39,20 @@ function run(
 }
 
 describe("the library example", () => {
-  it("names values the demo data holds", async () => {
+  it("names the demo data's company and its pair without price pages", async () => {
     const source = await readFile(exampleUrl, "utf8");
 
     expect(source).toContain(`const COMPANY = "${DEMO.companyId}";`);
-    expect(DEMO.productGroupIds).toContain(/const PRODUCT_GROUP = "([^"]+)";/.exec(source)?.[1]);
-    expect(DEMO.supplierIds.map(String)).toContain(/const SUPPLIER = "([^"]+)";/.exec(source)?.[1]);
+    expect(source).toContain(`const PRODUCT_GROUP = "${DEMO.example.productGroupId}";`);
+    expect(source).toContain(`const SUPPLIER = "${DEMO.example.supplierId}";`);
+  });
+
+  it("is shown in docs/library.md as it is written", async () => {
+    const source = await readFile(exampleUrl, "utf8");
+    const guide = await readFile(libraryGuideUrl, "utf8");
+    const code = source.slice(source.indexOf("import "));
+
+    expect(guide).toContain("```ts\n" + code + "```\n");
   });
 
   it("runs as written against the simulator with demo data, creating one page", async () => {

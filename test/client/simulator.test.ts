@@ -169,6 +169,21 @@ describe.each(profiles)("against the simulator, build %s", (profile) => {
     expect(simulator.rows("price_page")).toHaveLength(pagesBefore + 1);
   });
 
+  it("reads the overlap warning's text through Dialog.text(), also echoed as a warning", async () => {
+    const { client } = await start({ profile, data: "demo" });
+    await using session = await client.startSession();
+    const window = await session.openWindow("SalesPricePage");
+    await fillPricePage(window, demoPage);
+    const text = `Another active price page exists for supplier ${demoPage.supplier} and product group ${demoPage.productGroup} over these dates. Save anyway?`;
+
+    const blocked = await window.save();
+
+    expect(await blocked.dialog!.text()).toBe(text);
+    expect(blocked.messages.map((message) => [message.text, message.type])).toEqual([[text, 1]]);
+    expect(blocked.errors).toEqual([]);
+    expect((await blocked.dialog!.press("No")).ok).toBe(false);
+  });
+
   it("auto-answers a message box with its default when response windows are not handled", async () => {
     const { simulator, client } = await start({ profile, data: "demo" });
     await using session = await client.startSession({ responseWindowHandling: false });

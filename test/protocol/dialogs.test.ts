@@ -134,6 +134,38 @@ describe("dialogs with ResponseWindowHandlingEnabled true", () => {
     await closeWindow(handling, windowId);
   });
 
+  it("the overlap warning's text is in the Blocked answer (Type 1) and the popup's Definition", async () => {
+    const first = await existingPage();
+    const windowId = await openWindow(handling, "SalesPricePage");
+    await keyNewPage(handling, windowId, samplePage(DEMO, samePair(first)));
+    const text = `Another active price page exists for supplier ${first.supplierId} and product group ${first.productGroupId} over these dates. Save anyway?`;
+
+    const blocked = await save(handling, windowId);
+
+    const popupId = popupOf(blocked);
+    expect(blocked.json<ResultEnvelope>().Messages).toEqual([{ Text: text, Type: 1 }]);
+    const popup = await interactive(handling, "GET", `/v2/window?id=${popupId}`);
+    expect(popup.json()).toMatchObject({ Definition: { Name: "w_message", Text: text } });
+    expect((await press(handling, popupId, "No")).status).toBe(200);
+    await closeWindow(handling, windowId);
+  });
+
+  it("the save-before-close question is in the Blocked answer and the popup's Definition", async () => {
+    const page = await existingPage();
+    const windowId = await openWindow(handling, "SalesPricePage");
+    requireSuccess(await loadPage(handling, windowId, page.uid), "load");
+    requireSuccess(await changeOne(handling, windowId, "FORM", "description", "asked"), "edit");
+
+    const closing = await closeWindow(handling, windowId);
+
+    const popupId = popupOf(closing);
+    const question = { Text: "Save changes before closing?", Type: 1 };
+    expect(closing.json<ResultEnvelope>().Messages).toEqual([question]);
+    const popup = await interactive(handling, "GET", `/v2/window?id=${popupId}`);
+    expect(popup.json()).toMatchObject({ Definition: { Text: question.Text } });
+    expect((await press(handling, popupId, "No")).status).toBe(200);
+  });
+
   it("quirk 31: calls on the parent are refused while the popup is open", async () => {
     const first = await existingPage();
     const windowId = await openWindow(handling, "SalesPricePage");

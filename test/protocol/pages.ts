@@ -8,7 +8,8 @@ export interface NewPage {
   supplierId: number;
   description: string;
   effectiveDate: string;
-  expirationDate: string;
+  /** `null` leaves it out: the page is open-ended. */
+  expirationDate: string | null;
   calculationMethod?: string;
   calculationValue?: string;
 }
@@ -22,7 +23,7 @@ export function formFields(page: NewPage): FieldChange[] {
     value,
   });
 
-  return [
+  const fields = [
     form("price_page_type_cd", "Supplier / Product Group"),
     form("company_id", page.companyId),
     form("product_group_id", page.productGroupId),
@@ -31,8 +32,10 @@ export function formFields(page: NewPage): FieldChange[] {
     form("pricing_method_cd", "Source"),
     form("source_price_cd", "Supplier List Price"),
     form("effective_date", page.effectiveDate),
-    form("expiration_date", page.expirationDate),
   ];
+  if (page.expirationDate !== null) fields.push(form("expiration_date", page.expirationDate));
+
+  return fields;
 }
 
 /** Throws with the answer when it is not HTTP 200 with `Status: 1`. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../src/simulator/index.js";
 import type { ErrorEnvelope, Party, ResultEnvelope } from "./http.js";
 import {
+  change,
   changeOne,
   clear,
   closeWindow,
@@ -46,6 +47,17 @@ function statusOf(answer: { json<T>(): T }): unknown {
   return answer.json<ResultEnvelope>().Status;
 }
 
+interface TabsState {
+  Definition: { TabPageList: { DisplayText: string; Enabled: boolean }[] };
+}
+
+async function tabEnabled(windowId: string, displayText: string): Promise<boolean | undefined> {
+  const answer = await interactive(who, "GET", `/v2/window?id=${windowId}`);
+  const tabs = answer.json<TabsState>().Definition.TabPageList;
+
+  return tabs.find((tab) => tab.DisplayText === displayText)?.Enabled;
+}
+
 describe("field order on a new SalesPricePage", () => {
   it("quirk 37: a field set before the page type is refused with a message and not applied", async () => {
     const windowId = await openWindow(who, "SalesPricePage");
@@ -80,6 +92,40 @@ describe("field order on a new SalesPricePage", () => {
 
     expect(statusOf(answer)).toBe(2);
     expect(answer.json<ResultEnvelope>().Messages[0]?.Text).toContain("cannot be set before");
+    await closeWindow(who, windowId);
+  });
+
+  it("expiration_date is optional: VALUES opens once effective_date is set", async () => {
+    const windowId = await openWindow(who, "SalesPricePage");
+    const fields = formFields(samplePage(DEMO, { expirationDate: null }));
+    for (const field of fields.slice(0, -1)) {
+      requireSuccess(await change(who, windowId, [field]), field.field);
+    }
+
+    const early = await selectTab(who, windowId, "VALUES");
+    const expirationFirst = await changeOne(who, windowId, "FORM", "expiration_date", "2027-12-31");
+    expect(statusOf(early)).toBe(2);
+    expect(expirationFirst.json<ResultEnvelope>().Messages).toEqual([
+      { Text: "Expiration Date cannot be set before Effective Date.", Type: 2 },
+    ]);
+    expect(await tabEnabled(windowId, "VALUES")).toBe(false);
+
+    requireSuccess(await change(who, windowId, fields.slice(-1)), "effective_date");
+
+    expect(await tabEnabled(windowId, "VALUES")).toBe(true);
+    requireSuccess(await selectTab(who, windowId, "VALUES"), "tab VALUES");
+    await closeWindow(who, windowId);
+  });
+
+  it("expiration_date can still be set after effective_date, before or after VALUES", async () => {
+    const windowId = await openWindow(who, "SalesPricePage");
+    await keyNewPage(who, windowId, samplePage(DEMO, { expirationDate: null }));
+
+    const late = await changeOne(who, windowId, "FORM", "expiration_date", "2027-10-31");
+
+    expect(statusOf(late)).toBe(1);
+    requireSuccess(await selectTab(who, windowId, "FORM"), "tab FORM");
+    expect(await fieldValue(who, windowId, "form", "expiration_date")).toMatch(/^2027-10-31/);
     await closeWindow(who, windowId);
   });
 
@@ -227,6 +273,19 @@ describe("save", () => {
     const saved = await save(who, windowId);
     expect(statusOf(saved)).toBe(1);
     expect(await pagesByDescription(who, page.description)).toHaveLength(1);
+    await closeWindow(who, windowId);
+  });
+
+  it("a page saved without expiration_date is stored open-ended (null) and active", async () => {
+    const windowId = await openWindow(who, "SalesPricePage");
+    const page = samplePage(DEMO, { ...DEMO.example, expirationDate: null });
+
+    const saved = requireSuccess(await keyAndSave(who, windowId, page), "save");
+
+    const stored = await pageByUid(who, generatedKey(saved) ?? 0);
+    expect(stored).toMatchObject({ description: page.description, row_status_flag: 704 });
+    expect(stored?.["expiration_date"]).toBeNull();
+    expect(String(stored?.["effective_date"])).toMatch(/^2027-01-01/);
     await closeWindow(who, windowId);
   });
 

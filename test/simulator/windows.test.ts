@@ -205,6 +205,56 @@ describe("SalesPricePage rules", () => {
     }
   });
 
+  it("opens VALUES after the effective date and saves a page without expiration date as open-ended", () => {
+    const { context, store } = harness({ demo: false });
+    const window = new PricePageWindow(context);
+    const valuesEnabled = () =>
+      window.state().Definition.TabPageList.find((tab) => tab.DisplayText === "VALUES")?.Enabled;
+    for (const [field, value] of [
+      ["price_page_type_cd", "Supplier / Product Group"],
+      ["company_id", "ACME"],
+      ["product_group_id", "ANY"],
+      ["supplier_id", "77"],
+      ["description", "Open-ended page"],
+      ["pricing_method_cd", "Source"],
+      ["source_price_cd", "Supplier List Price"],
+    ]) {
+      expect(window.change([item("form", field ?? "", value ?? "")]).Status).toBe(1);
+    }
+
+    expect(valuesEnabled()).toBe(false);
+    expect(window.selectTab("VALUES").Status).toBe(2);
+    expect(window.change([item("form", "expiration_date", "2027-12-31")])).toMatchObject({
+      Status: 2,
+      Messages: [{ Text: "Expiration Date cannot be set before Effective Date.", Type: 2 }],
+    });
+    expect(window.change([item("form", "effective_date", "2027-01-01")]).Status).toBe(1);
+    expect(valuesEnabled()).toBe(true);
+    expect(window.selectTab("VALUES").Status).toBe(1);
+    expect(window.change([item("values", "calculation_method_cd", "Multiplier")]).Status).toBe(1);
+    expect(window.change([item("values", "calculation_value1", "0.5")]).Status).toBe(1);
+
+    const saved = window.save();
+
+    expect(saved.Status).toBe(1);
+    expect(store.pricePage(100001)).toMatchObject({
+      effective_date: "2027-01-01T00:00:00",
+      expiration_date: null,
+      row_status_flag: 704,
+    });
+  });
+
+  it("takes an expiration date after the VALUES fields of a new page too", () => {
+    const { context, store } = harness({ demo: false });
+    const window = new PricePageWindow(context);
+    keyForm(window, "77", "ANY");
+    expect(window.change([item("form", "expiration_date", null)]).Status).toBe(1);
+    expect(window.change([item("form", "expiration_date", "2028-06-30")]).Status).toBe(1);
+
+    expect(window.save().Status).toBe(1);
+    expect(store.pricePage(100001)?.expiration_date).toBe("2028-06-30T00:00:00");
+  });
+
   it("expires a page: load, change expiration_date, save updates it", () => {
     const { context, commits, store } = harness();
     const window = new PricePageWindow(context);
@@ -269,6 +319,37 @@ describe("dialogs", () => {
     expect(commits).toHaveLength(1);
     expect(windows.has(popupId)).toBe(false);
     expect(() => window.admit("other")).not.toThrow();
+  });
+
+  it("with handling on, shows the message box text in the Blocked answer and the popup's state", () => {
+    const { context, windows } = harness({ dialogs: true });
+    const window = new PricePageWindow(context);
+    keyForm(window);
+    const text =
+      "Another active price page exists for supplier 10010 and product group FASTN over these dates. Save anyway?";
+
+    const blocked = window.save();
+    const popup = windows.get(eventValue(blocked, "windowopened") ?? "");
+
+    expect(blocked).toMatchObject({ Status: 3, Messages: [{ Text: text, Type: 1 }] });
+    expect(popup?.state().Definition).toMatchObject({
+      Name: "w_message",
+      Title: "Price Page",
+      Text: text,
+    });
+    expect(window.state().Definition).not.toHaveProperty("Text");
+  });
+
+  it("shows no text for a popup that is not a message box", () => {
+    const { context, windows } = harness({ dialogs: true });
+    const window = new PricePageWindow(context);
+
+    const blocked = window.runTool("Quick.Notes");
+    const popup = windows.get(eventValue(blocked, "windowopened") ?? "");
+
+    expect(blocked).toMatchObject({ Status: 3, Messages: [] });
+    expect(popup?.state().Definition).toMatchObject({ Name: "w_notepad_response_lite" });
+    expect(popup?.state().Definition).not.toHaveProperty("Text");
   });
 
   it("saves nothing when the overlap warning is answered No", () => {

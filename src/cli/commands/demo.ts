@@ -73,12 +73,13 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
           simulator.rows("price_page"),
           flags.pages,
           dates,
+          DEMO.bookIds,
         );
         const human = !flags.json && !flags.quiet;
         if (human) {
           output.line(
             `Demo: replace ${written.pages} price pages of ${written.suppliers} suppliers, ` +
-              `linked to ${DEMO.bookIds.length} books (${DEMO.bookIds.join(", ")}), on ${flags.sessions} sessions`,
+              `each linked to one of ${DEMO.bookIds.length} books (${DEMO.bookIds.join(", ")}), on ${flags.sessions} sessions`,
           );
           output.line(
             `Simulator ${simulator.url}, production latency × ${flags.timeScale}; input ${written.file}`,
@@ -89,7 +90,6 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
           "replace",
           written.file,
           {
-            books: DEMO.bookIds.join(","),
             expireDate: dates.expireDate,
             changeMode: "tab",
             linkMode: "grouped",
@@ -128,7 +128,7 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
         const reference = estimateReferencePattern(SEED_LATENCY, {
           expired: summary.expired,
           created: written.pages,
-          links: written.pages * DEMO.bookIds.length,
+          links: written.links,
           // type, company, group, supplier, description, pricing method, source price, both dates
           formFieldsPerPage: 9,
           valuesFieldsPerPage: 2,

@@ -47,16 +47,22 @@ export function demoDates(today: Date): {
 
 /**
  * Writes the replace input of the demo: one new page for each active supplier/product group
- * page (the first `pages` of them), with a 3 % higher multiplier, for next year.
- * Returns the file and how many suppliers it covers.
+ * page (the first `pages` of them), with a 3 % higher multiplier, for next year. Each
+ * supplier's pages go to one of `books` in turn (its `books` column), as in the production
+ * run the timing table comes from, where a page's 2.5 s include linking it to its book.
+ * Returns the file, how many suppliers it covers and how many links it asks for.
  */
 export async function writeDemoInput(
   directory: string,
   pricePageRows: readonly Record<string, unknown>[],
   pages: number,
   dates: { effectiveDate: string; expirationDate: string },
-): Promise<{ file: string; pages: number; suppliers: number }> {
+  books: readonly string[],
+): Promise<{ file: string; pages: number; suppliers: number; links: number }> {
   const chosen = activePages(pricePageRows).slice(0, pages);
+  const supplierOrder = [...new Set(chosen.map((page) => page.supplierId))];
+  const bookOf = (supplierId: number) =>
+    books.length === 0 ? "" : (books[supplierOrder.indexOf(supplierId) % books.length] ?? "");
   const year = dates.effectiveDate.slice(0, 4);
   const lines = [
     csvLine([
@@ -67,6 +73,7 @@ export async function writeDemoInput(
       "effective_date",
       "expiration_date",
       "calculation_value1",
+      "books",
     ]),
   ];
   for (const page of chosen) {
@@ -82,6 +89,7 @@ export async function writeDemoInput(
         dates.effectiveDate,
         dates.expirationDate,
         String(Math.round(page.multiplier * 1.03 * 10_000) / 10_000),
+        bookOf(page.supplierId),
       ]),
     );
   }
@@ -91,6 +99,7 @@ export async function writeDemoInput(
   return {
     file,
     pages: chosen.length,
-    suppliers: new Set(chosen.map((page) => page.supplierId)).size,
+    suppliers: supplierOrder.length,
+    links: books.length === 0 ? 0 : chosen.length,
   };
 }
