@@ -27,7 +27,7 @@ for (const [field, value] of [
   ["pricing_method_cd", "Source"],
   ["source_price_cd", "Supplier List Price"],
   ["effective_date", "2027-01-01"],
-]) {
+] as const) {
   const result = await window.change("FORM", "form", field, value);
   if (!result.ok) throw new Error(result.messages.join("; "));
 }

@@ -11,11 +11,6 @@ export const PAGE_DEFAULTS = {
   pricingMethod: "Source",
   sourcePrice: "Supplier List Price",
   calculationMethod: "Multiplier",
-  /**
-   * P21 wants an expiration date on the FORM tab before it opens VALUES; a page without one
-   * gets this open-ended date (the one the demo data uses).
-   */
-  expirationDate: "2049-12-31",
 } as const;
 
 function label(field: LabelField) {
@@ -113,15 +108,6 @@ export function pageConsistencyProblems(
     problems.push({
       column: "expiration_date",
       message: `the expiration date ${row.expirationDate} is not after the effective date ${row.effectiveDate}`,
-    });
-  } else if (
-    row.effectiveDate !== undefined &&
-    row.expirationDate === undefined &&
-    row.effectiveDate >= PAGE_DEFAULTS.expirationDate
-  ) {
-    problems.push({
-      column: "expiration_date",
-      message: `expiration_date is empty and the default ${PAGE_DEFAULTS.expirationDate} is not after the effective date ${row.effectiveDate}`,
     });
   }
 

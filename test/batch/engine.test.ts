@@ -206,7 +206,7 @@ describe("BatchEngine against the simulator", () => {
     expect(refused).toMatchObject({ succeeded: 2, failed: 1, reopens: 1 });
     const failed = harness.journal.items(secondRun, { phase, states: ["failed"] })[0];
     expect(failed?.errorCode).toBe("P21_UNKNOWN_DIALOG");
-    expect(failed?.errorMessage).toMatch(/unknown dialog "Price Page"/);
+    expect(failed?.errorMessage).toMatch(/unknown dialog "Price Page/);
     expect(serverPageCounts(harness.simulator, "Unknown").has("Unknown 00001")).toBe(false);
   });
 

@@ -72,7 +72,7 @@ describe("demo", () => {
       expect(outcome.exitCode).toBe(0);
       expect(outcome.stdout).toMatch(/expired\s+100/);
       expect(outcome.stdout).toMatch(/created\s+100/);
-      expect(outcome.stdout).toMatch(/linked\s+300/);
+      expect(outcome.stdout).toMatch(/linked\s+100/);
       expect(outcome.stdout).toMatch(/failed\s+0/);
       for (const label of ["wall time", "production", "requests", "reference", "speed-up"]) {
         expect(outcome.stdout).toContain(label);

@@ -79,7 +79,15 @@ describe("the library example", () => {
     const generatedKey = Number(keyLine);
     expect(Number.isInteger(generatedKey)).toBe(true);
     const rows = JSON.parse(rowsLine) as { price_page_uid: number; description: string }[];
-    expect(rows).toMatchObject([{ price_page_uid: generatedKey, description: "Example page" }]);
+    expect(rows).toMatchObject([
+      {
+        price_page_uid: generatedKey,
+        description: "Example page",
+        product_group_id: DEMO.example.productGroupId,
+        expiration_date: null,
+        row_status_flag: 704,
+      },
+    ]);
     expect(simulator.rows("price_page")).toHaveLength(pagesBefore + 1);
     expect(simulator.stats().sessionsOpen).toBe(0);
   });

@@ -25,6 +25,14 @@ const page: PricePageRow = {
   commissionCost: { method: "Multiplier", value: 1.01 },
 };
 
+/** The page without an expiration date. */
+function openEndedPage(): PricePageRow {
+  const openEnded: PricePageRow = { ...page };
+  delete openEnded.expirationDate;
+
+  return openEnded;
+}
+
 describe("pageFieldChanges", () => {
   it("orders the fields as the server needs them, tab by tab", () => {
     const tabs = pageFieldChanges(page);
@@ -61,6 +69,21 @@ describe("pageFieldChanges", () => {
     expect(tabs[1]?.changes.every((change) => change.datawindow === "values")).toBe(true);
   });
 
+  it("sends no expiration date for a page without one: the page stays open-ended", () => {
+    const [form] = pageFieldChanges(openEndedPage());
+
+    expect(form?.changes.map((change) => change.field)).toEqual([
+      "price_page_type_cd",
+      "company_id",
+      "discount_group_id",
+      "supplier_id",
+      "description",
+      "pricing_method_cd",
+      "source_price_cd",
+      "effective_date",
+    ]);
+  });
+
   it("writes numbers the way the server reads them", () => {
     expect(formatDecimal(30)).toBe("30");
     expect(formatDecimal(0.55)).toBe("0.55");
@@ -82,6 +105,12 @@ describe("workflow helpers", () => {
   it("refuses a spec that cannot run, or pages that do not validate", () => {
     expect(() => checkWorkflowSpec({ kind: "expire" })).toThrow(WorkflowSpecError);
     expect(() => checkWorkflowSpec({ kind: "create", pages: [page] })).not.toThrow();
+    expect(() =>
+      checkWorkflowSpec({
+        kind: "create",
+        pages: [{ ...openEndedPage(), effectiveDate: "2050-01-01" }],
+      }),
+    ).not.toThrow();
     expect(() =>
       checkWorkflowSpec({
         kind: "create",

@@ -73,14 +73,15 @@ describe("create", () => {
       { dialogPolicy: overlapAnswer },
     );
     expect(fieldRun).toMatchObject({ created: 2, failed: 0 });
-    // FORM: type, company, group, supplier, description, pricing method, source price,
-    // effective and expiration dates (9); VALUES: method and value1 (2), + break1 and value2.
-    expect(harness.requests(CHANGE)).toBe(11 + 13);
+    // FORM: type, company, group, supplier, description, pricing method, source price and
+    // effective date (8; no expiration date is sent for a page without one); VALUES: method
+    // and value1 (2), + break1 and value2.
+    expect(harness.requests(CHANGE)).toBe(10 + 12);
 
     for (const created of [...tabPages, ...fieldPages]) {
       const onServer = pagesOnServer(created.description);
       expect(onServer).toHaveLength(1);
-      expect(onServer[0]).toMatchObject({ expiration_date: "2049-12-31T00:00:00" });
+      expect(onServer[0]).toMatchObject({ expiration_date: null, row_status_flag: 704 });
     }
 
     const tiered = pagesOnServer(fieldPages[1]?.description ?? "")[0];

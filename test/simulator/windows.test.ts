@@ -210,7 +210,7 @@ describe("SalesPricePage rules", () => {
     const window = new PricePageWindow(context);
     const valuesEnabled = () =>
       window.state().Definition.TabPageList.find((tab) => tab.DisplayText === "VALUES")?.Enabled;
-    for (const [field, value] of [
+    const required: [string, string][] = [
       ["price_page_type_cd", "Supplier / Product Group"],
       ["company_id", "ACME"],
       ["product_group_id", "ANY"],
@@ -218,8 +218,9 @@ describe("SalesPricePage rules", () => {
       ["description", "Open-ended page"],
       ["pricing_method_cd", "Source"],
       ["source_price_cd", "Supplier List Price"],
-    ]) {
-      expect(window.change([item("form", field ?? "", value ?? "")]).Status).toBe(1);
+    ];
+    for (const [field, value] of required) {
+      expect(window.change([item("form", field, value)]).Status).toBe(1);
     }
 
     expect(valuesEnabled()).toBe(false);

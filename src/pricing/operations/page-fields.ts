@@ -1,5 +1,4 @@
 import type { FieldChange } from "../../client/index.js";
-import { PAGE_DEFAULTS } from "../page-row.js";
 import type { PricePageRow } from "../page-row.js";
 
 /**
@@ -29,8 +28,9 @@ function field(tab: TabChanges["tab"], name: string, value: string): FieldChange
 /**
  * Every field of a new page, tab by tab, in the server's order: type (it decides which fields
  * exist), company (before the group), group, supplier, description, pricing method, source
- * price, effective then expiration date (by default 2049-12-31); then VALUES: calculation method, then each tier's
- * value, break and unit; then COSTS when the page has a commission cost.
+ * price, effective date, then the expiration date when the page has one (without it the page
+ * is open-ended and no expiration change is sent); then VALUES: calculation method, then each
+ * tier's value, break and unit; then COSTS when the page has a commission cost.
  */
 export function pageFieldChanges(page: PricePageRow): TabChanges[] {
   const form: FieldChange[] = [
@@ -44,8 +44,10 @@ export function pageFieldChanges(page: PricePageRow): TabChanges[] {
     field("FORM", "pricing_method_cd", page.pricingMethod),
     field("FORM", "source_price_cd", page.sourcePrice),
     field("FORM", "effective_date", page.effectiveDate),
-    field("FORM", "expiration_date", page.expirationDate ?? PAGE_DEFAULTS.expirationDate),
   ];
+  if (page.expirationDate !== undefined) {
+    form.push(field("FORM", "expiration_date", page.expirationDate));
+  }
 
   const values: FieldChange[] = [field("VALUES", "calculation_method_cd", page.calculationMethod)];
   page.calculationValues.forEach((value, index) => {
