@@ -27,7 +27,11 @@ export interface SimulatorHost {
   close(): Promise<void>;
 }
 
-type Question = { id: number; ask: "stats" | "cpu" } | { id: number; ask: "rows"; table: TableName };
+interface Question {
+  id: number;
+  ask: "stats" | "cpu" | "rows";
+  table?: TableName;
+}
 interface Answer {
   id: number;
   value: unknown;
@@ -68,10 +72,26 @@ function askChild(child: ChildProcess, pending: Map<number, (value: unknown) => 
     });
 }
 
+/** This process's Node flags (the tsx loader) without an `--eval` script of its own. */
+export function childExecArgv(): string[] {
+  const flags: string[] = [];
+  for (let index = 0; index < process.execArgv.length; index += 1) {
+    const flag = process.execArgv[index] ?? "";
+    if (flag === "--eval" || flag === "-e" || flag === "--print" || flag === "-p") {
+      index += 1;
+      continue;
+    }
+
+    flags.push(flag);
+  }
+
+  return flags;
+}
+
 async function startChild(options: SimulatorOptions): Promise<SimulatorHost> {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", JSON.stringify(options)],
+    [...childExecArgv(), fileURLToPath(import.meta.url), "--serve", JSON.stringify(options)],
     { stdio: ["pipe", "pipe", "inherit", "ipc"] },
   );
   const pending = new Map<number, (value: unknown) => void>();
@@ -118,7 +138,7 @@ async function serve(optionsJson: string): Promise<void> {
         ? simulator.stats()
         : question.ask === "cpu"
           ? cpuNow()
-          : simulator.rows(question.table);
+          : simulator.rows(question.table ?? "price_page");
     process.send?.({ id: question.id, value } satisfies Answer);
   });
   process.stdin.resume();

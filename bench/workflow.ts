@@ -94,7 +94,10 @@ export interface ConfigurationFigures {
 /** The figures of the workflow bench. */
 export interface WorkflowBenchResult {
   pages: number;
+  /** Books in the demo data; each supplier's new pages go to one of them (its `books` column). */
   books: number;
+  /** Links made: one per page. */
+  links: number;
   timeScale: number;
   poolSize: number;
   simulator: SimulatorPlacement;
@@ -167,7 +170,7 @@ async function runConfiguration(
   try {
     const dates = demoDates(new Date());
     const startRows = await host.rows("price_page");
-    const written = await writeDemoInput(directory, startRows, pageCount, dates);
+    const written = await writeDemoInput(directory, startRows, pageCount, dates, DEMO.bookIds);
     const reading = await readPricePageFile(written.file);
     if (!reading.ok) throw new Error(`the demo input is invalid: ${reading.problems[0]?.message}`);
     const pages = reading.rows.map((row) => row.value);
@@ -176,7 +179,6 @@ async function runConfiguration(
       inputFile: written.file,
       pages,
       inputRows: reading.rows.map((row) => row.row),
-      books: [...DEMO.bookIds],
       expireDate: dates.expireDate,
       old: "auto",
       ...(configuration.changeMode === undefined ? {} : { changeMode: configuration.changeMode }),
@@ -214,7 +216,6 @@ async function runConfiguration(
       {
         pages,
         oldPageUids: oldPageUids(startRows, pages),
-        books: DEMO.bookIds,
         expireDate: dates.expireDate,
       },
       summary,
@@ -356,6 +357,7 @@ export async function runWorkflowBench(
   return {
     pages: pageCount,
     books: DEMO.bookIds.length,
+    links: reference.linked,
     timeScale: WORKFLOW_SIMULATOR.timeScale,
     poolSize: WORKFLOW_SIMULATOR.poolSize,
     simulator: placement,

@@ -51,14 +51,22 @@ export function settleItem<Input, Output>(
     | { state: "succeeded"; result: Output; via: "run" | "reconcile" }
     | { state: "failed"; errorCode: string; errorMessage: string },
 ): void {
+  // Not durable on its own: the settlement is written in the same commit as the next record's
+  // in_flight mark (or the batch's end). A crash in between leaves this item in flight, and
+  // resume reconciles it with the server, so one sync per record is enough.
+  const deferred = { durable: false };
   const settled = runtime.remember(
     outcome.state === "succeeded"
-      ? runtime.journal.settle(item.id, { state: "succeeded", result: outcome.result ?? null })
-      : runtime.journal.settle(item.id, {
-          state: "failed",
-          errorCode: outcome.errorCode,
-          errorMessage: outcome.errorMessage,
-        }),
+      ? runtime.journal.settle(
+          item.id,
+          { state: "succeeded", result: outcome.result ?? null },
+          deferred,
+        )
+      : runtime.journal.settle(
+          item.id,
+          { state: "failed", errorCode: outcome.errorCode, errorMessage: outcome.errorMessage },
+          deferred,
+        ),
   );
 
   runtime.counter.settled(settled.state === "failed" ? "failed" : "succeeded");

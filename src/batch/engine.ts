@@ -202,6 +202,7 @@ export class BatchEngine {
       reopens: summary.reopens,
       sessionsOpened: summary.sessionsOpened,
     });
+    journal.flush();
 
     if (workerFailure !== undefined && counts.pending > 0 && !interrupted) {
       if (workerFailure instanceof EngineError) throw workerFailure;

@@ -167,12 +167,16 @@ export class PhaseRuntime<Input, Output> {
       const journalType =
         input.type === "operation-event" ? input.name : reconciled ? reconciledEventType : type;
       try {
-        this.journal.appendEvent(this.runId, {
-          type: journalType,
-          phase: this.phase,
-          ...(itemId === undefined ? {} : { itemId }),
-          data: { ...fields, elapsedMs },
-        });
+        this.journal.appendEvent(
+          this.runId,
+          {
+            type: journalType,
+            phase: this.phase,
+            ...(itemId === undefined ? {} : { itemId }),
+            data: { ...fields, elapsedMs },
+          },
+          { durable: false },
+        );
       } catch (error) {
         this.logger.warn({ error: String(error), type }, "could not write an event to the journal");
       }

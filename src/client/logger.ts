@@ -17,6 +17,15 @@ export interface Logger {
   warn: LogMethod;
   error: LogMethod;
   child?: (bindings: Record<string, unknown>) => Logger;
+  /** As pino's: lets the client skip building lines nobody reads (redacting a body costs). */
+  isLevelEnabled?: (level: string) => boolean;
+}
+
+/** Whether `logger` will write lines of `level`: true unless it says otherwise. */
+export function levelEnabled(logger: Logger, level: "trace" | "debug"): boolean {
+  if (level === "trace" && logger.trace === undefined) return false;
+
+  return logger.isLevelEnabled?.(level) ?? true;
 }
 
 const ignore: LogMethod = () => undefined;
@@ -29,6 +38,7 @@ export const silentLogger: Logger = {
   warn: ignore,
   error: ignore,
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };
 
 /** The logger used when none is given: silent, unless `NODE_DEBUG` names `p21kit`. */

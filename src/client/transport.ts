@@ -3,6 +3,7 @@ import type { Dispatcher } from "undici";
 import type { P21ProtocolError } from "./errors.js";
 import { LifecycleError, P21AbortError, P21NetworkError, P21TimeoutError } from "./errors.js";
 import type { RequestEvent } from "./events.js";
+import { levelEnabled } from "./logger.js";
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
 import { parseXml } from "./xml.js";
@@ -89,6 +90,8 @@ export class Transport {
   readonly #redactor: Redactor;
   readonly #clientSignal: AbortSignal | undefined;
   readonly #emit: (event: RequestEvent) => void;
+  readonly #trace: boolean;
+  readonly #debug: boolean;
   #closed = false;
 
   constructor(options: {
@@ -113,6 +116,8 @@ export class Transport {
     });
     this.#dispatcher = options.dispatcher ?? this.#agent;
     this.#logger = options.logger;
+    this.#trace = levelEnabled(options.logger, "trace");
+    this.#debug = levelEnabled(options.logger, "debug");
     this.#redactor = options.redactor;
     this.#clientSignal = options.signal;
     this.#emit = options.emit;
@@ -135,15 +140,27 @@ export class Transport {
       );
     }
 
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), outgoing.timeoutMs);
+    // One controller per call, fed by the timer, the client's closing and the callers' signals.
+    // Plain listeners, removed in `finally`, cost less than AbortSignal.any on a hot path and
+    // leave nothing attached to the long-lived signals.
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let timedOut = false;
+    const abort = () => controller.abort();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, outgoing.timeoutMs);
     timer.unref();
-    const signals = [timeout.signal, this.#closing.signal];
-    if (outgoing.signal !== undefined) signals.push(outgoing.signal);
+    const sources = [this.#closing.signal];
+    if (outgoing.signal !== undefined) sources.push(outgoing.signal);
     if (this.#clientSignal !== undefined && outgoing.cleanup !== true) {
-      signals.push(this.#clientSignal);
+      sources.push(this.#clientSignal);
     }
-    const signal = AbortSignal.any(signals);
+    for (const source of sources) {
+      if (source.aborted) abort();
+      else source.addEventListener("abort", abort, { once: true });
+    }
 
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -177,7 +194,7 @@ export class Transport {
       return { status, contentType, text, path: pathWithQuery, ...decoded };
     } catch (error) {
       const failure = this.#failure(error, outgoing, context, {
-        timedOut: timeout.signal.aborted,
+        timedOut,
         closing: this.#closing.signal.aborted,
         status,
       });
@@ -185,6 +202,7 @@ export class Transport {
       throw failure;
     } finally {
       clearTimeout(timer);
+      for (const source of sources) source.removeEventListener("abort", abort);
     }
   }
 
@@ -256,12 +274,14 @@ export class Transport {
       windowId: outgoing.windowId,
       error: errorCode,
     };
-    this.#logger.debug({ ...event }, `p21 ${outgoing.operation} ${outgoing.method} ${path}`);
+    if (this.#debug) {
+      this.#logger.debug({ ...event }, `p21 ${outgoing.operation} ${outgoing.method} ${path}`);
+    }
     this.#emit(event);
   }
 
   #traceRequest(outgoing: OutgoingRequest, path: string, payload: string | undefined): void {
-    if (this.#logger.trace === undefined) return;
+    if (!this.#trace || this.#logger.trace === undefined) return;
 
     this.#logger.trace(
       {
@@ -274,7 +294,7 @@ export class Transport {
   }
 
   #traceAnswer(outgoing: OutgoingRequest, status: number, text: string): void {
-    if (this.#logger.trace === undefined) return;
+    if (!this.#trace || this.#logger.trace === undefined) return;
 
     this.#logger.trace(
       { status, body: outgoing.sensitive === true ? "[REDACTED]" : this.#shown(text) },

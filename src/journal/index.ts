@@ -23,4 +23,5 @@ export type {
   RunState,
   SettledItemState,
   StorageSettings,
+  WriteOptions,
 } from "./types.js";

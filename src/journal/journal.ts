@@ -31,6 +31,7 @@ import type {
   RunRecord,
   RunState,
   StorageSettings,
+  WriteOptions,
 } from "./types.js";
 import { requireCount, requireItemStates } from "./validate.js";
 import { insertEvent, requireRun } from "./write-scope.js";
@@ -56,6 +57,7 @@ export class Journal {
   readonly readonly: boolean;
   #database: Database | undefined;
   readonly #scope: WriteScope;
+  #deferred: (() => void)[] = [];
 
   private constructor(path: string, database: Database, readonly: boolean, now: () => Date) {
     this.path = path;
@@ -193,9 +195,18 @@ export class Journal {
    * Settles an item, for good. Settling a settled item again fails with `P21_JOURNAL_STATE`,
    * unless the outcome is the same one (state, result, error code and message): then nothing
    * changes and the stored record is returned.
+   *
+   * With `durable: false` the settlement is checked and returned at once but written with the
+   * next write (or read, or close) of this journal, in that write's transaction: one commit
+   * instead of two per record. A crash before then leaves the item `in_flight`, which resume
+   * reconciles against the server, so nothing is lost or sent twice.
    */
-  settle(itemId: number, outcome: ItemOutcome): ItemRecord {
-    return this.#write("settle", { itemId }, (scope) => settleItem(scope, itemId, outcome));
+  settle(itemId: number, outcome: ItemOutcome, options: WriteOptions = {}): ItemRecord {
+    const work = (scope: WriteScope) => settleItem(scope, itemId, outcome);
+
+    return options.durable === false
+      ? this.#defer("settle", { itemId }, work)
+      : this.#write("settle", { itemId }, work);
   }
 
   /**
@@ -213,12 +224,25 @@ export class Journal {
     return this.#write("resetFailed", { runId }, (scope) => resetFailedItems(scope, runId));
   }
 
-  /** Appends to a run's event log. `phase` defaults to the item's when `itemId` is given. */
-  appendEvent(runId: string, event: NewEvent): void {
-    this.#write("appendEvent", { runId }, (scope) => {
+  /**
+   * Appends to a run's event log. `phase` defaults to the item's when `itemId` is given.
+   * `durable: false` defers the write as for {@link settle}.
+   */
+  appendEvent(runId: string, event: NewEvent, options: WriteOptions = {}): void {
+    const work = (scope: WriteScope) => {
       requireRun(scope, runId, { operation: "appendEvent", journalPath: this.path });
       insertEvent(scope, runId, event);
-    });
+    };
+
+    if (options.durable === false) this.#defer("appendEvent", { runId }, work);
+    else this.#write("appendEvent", { runId }, work);
+  }
+
+  /** Writes the settlements and events deferred with `durable: false`, in one commit. */
+  flush(): void {
+    if (this.#deferred.length === 0) return;
+
+    this.#write("flush", {}, () => undefined);
   }
 
   /** A run's event log, oldest first, optionally only some types. */
@@ -238,7 +262,11 @@ export class Journal {
   transaction<T>(work: () => T): T {
     const database = this.#open("transaction");
     try {
-      const run = database.transaction(work);
+      const run = database.transaction(() => {
+        this.#writeDeferred();
+
+        return work();
+      });
 
       return this.readonly ? run.deferred() : run.immediate();
     } catch (error) {
@@ -263,8 +291,16 @@ export class Journal {
   /** Closes the file. Idempotent; any later use fails with `P21_JOURNAL_CLOSED`. */
   close(): void {
     const database = this.#database;
-    this.#database = undefined;
-    database?.close();
+    if (database === undefined) return;
+
+    try {
+      if (this.#deferred.length > 0 && !this.readonly) {
+        database.transaction(() => this.#writeDeferred()).immediate();
+      }
+    } finally {
+      this.#database = undefined;
+      database.close();
+    }
   }
 
   [Symbol.dispose](): void {
@@ -286,6 +322,8 @@ export class Journal {
     work: (statements: Statements) => T,
   ): T {
     this.#open(operation);
+    if (this.#deferred.length > 0) this.flush();
+
     try {
       return work(this.#scope.statements);
     } catch (error) {
@@ -304,9 +342,58 @@ export class Journal {
     }
 
     try {
-      return database.transaction(() => work(this.#scope)).immediate();
+      return database
+        .transaction(() => {
+          this.#writeDeferred();
+
+          return work(this.#scope);
+        })
+        .immediate();
     } catch (error) {
       throw translateStorageError(error, { ...context, operation, journalPath: this.path });
     }
   }
+
+  /**
+   * Checks a write now and queues it for the next transaction: `work` runs once in a
+   * transaction that is rolled back (so that its checks and its answer are the real ones, with
+   * no commit and no sync) and again, with the same clock reading, when the queue is written.
+   */
+  #defer<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
+    const database = this.#open(operation);
+    if (this.readonly) return this.#write(operation, context, work);
+
+    const at = this.#scope.now();
+    const scope: WriteScope = { ...this.#scope, now: () => at };
+    let answer: T | undefined;
+    try {
+      database
+        .transaction(() => {
+          for (const write of this.#deferred) write();
+          answer = work(scope);
+          throw rollBack;
+        })
+        .immediate();
+    } catch (error) {
+      if (error !== rollBack) {
+        throw translateStorageError(error, { ...context, operation, journalPath: this.path });
+      }
+    }
+
+    this.#deferred.push(() => work(scope));
+
+    return answer as T;
+  }
+
+  /** Runs the deferred writes inside the caller's transaction; the queue is emptied either way. */
+  #writeDeferred(): void {
+    const deferred = this.#deferred;
+    if (deferred.length === 0) return;
+
+    this.#deferred = [];
+    for (const write of deferred) write();
+  }
 }
+
+/** Thrown inside a checking transaction to roll it back. */
+const rollBack = Symbol("roll back");

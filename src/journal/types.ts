@@ -116,6 +116,15 @@ export interface ItemOutcome {
   errorMessage?: string;
 }
 
+/** How a write reaches the file. */
+export interface WriteOptions {
+  /**
+   * `false` defers the write to the next transaction of the same journal (see
+   * {@link Journal.settle}). @default true
+   */
+  durable?: boolean;
+}
+
 /** Where an attempt runs. */
 export interface AttemptPlace {
   batch: number;

@@ -1,0 +1,99 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+import { Journal, JournalError } from "../../src/journal/index.js";
+import type { NewRun } from "../../src/journal/index.js";
+import { FakeClock } from "./helpers/fake-clock.js";
+import { temporaryDirectory } from "./helpers/temporary-directory.js";
+
+const newRun: NewRun = {
+  kind: "price-pages.create",
+  options: {},
+  inputDigest: "0".repeat(64),
+  baseUrl: "https://p21.example.com",
+};
+
+function journalFile(): string {
+  return join(temporaryDirectory(), "journal.db");
+}
+
+describe("deferred settlements and events (durable: false)", () => {
+  it("answers the settled record at once and writes it with the next write, in one commit", () => {
+    const path = journalFile();
+    const clock = new FakeClock();
+    const journal = Journal.open(path, { now: clock.now });
+    const run = journal.createRun(newRun);
+    const [first, second] = journal.addItems(run.id, "create", [
+      { naturalKey: "a", input: {} },
+      { naturalKey: "b", input: {} },
+    ]);
+    journal.markInFlight(first!.id, { batch: 1, session: 1 });
+    clock.advance(40);
+
+    const settled = journal.settle(
+      first!.id,
+      { state: "succeeded", result: { uid: 7 } },
+      { durable: false },
+    );
+    journal.appendEvent(run.id, { type: "retry", itemId: first!.id }, { durable: false });
+
+    expect(settled.state).toBe("succeeded");
+    expect(settled.durationMs).toBe(40);
+    const observer = Journal.open(path, { readonly: true });
+    expect(observer.item(first!.id)?.state).toBe("in_flight");
+    expect(observer.events(run.id, { types: ["retry"] })).toHaveLength(0);
+
+    journal.markInFlight(second!.id, { batch: 1, session: 1 });
+
+    expect(observer.item(first!.id)).toEqual(settled);
+    expect(observer.events(run.id, { types: ["retry"] })).toHaveLength(1);
+    observer.close();
+    journal.close();
+  });
+
+  it("refuses an impossible settlement at once, and queues nothing for it", () => {
+    const journal = Journal.open(":memory:");
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.settle(item!.id, { state: "failed", errorCode: "X" });
+
+    expect(() => journal.settle(item!.id, { state: "succeeded" }, { durable: false })).toThrow(
+      JournalError,
+    );
+    journal.flush();
+    expect(journal.item(item!.id)?.state).toBe("failed");
+    journal.close();
+  });
+
+  it("shows deferred writes to this journal's own reads and writes them on close", () => {
+    const path = journalFile();
+    const journal = Journal.open(path);
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.markInFlight(item!.id, { batch: 1, session: 1 });
+    journal.settle(item!.id, { state: "succeeded" }, { durable: false });
+
+    expect(journal.counts(run.id).succeeded).toBe(1);
+
+    journal.settle(item!.id, { state: "succeeded" }, { durable: false });
+    journal.close();
+    const reopened = Journal.open(path);
+    expect(reopened.item(item!.id)?.state).toBe("succeeded");
+    reopened.close();
+  });
+
+  it("loses only deferred writes when the process dies before they are written: the item stays in flight", () => {
+    const path = journalFile();
+    const journal = Journal.open(path);
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.markInFlight(item!.id, { batch: 1, session: 1 });
+    journal.settle(item!.id, { state: "succeeded" }, { durable: false });
+
+    // A second connection sees the file as a process killed now would leave it.
+    const afterCrash = Journal.open(path, { readonly: true });
+    expect(afterCrash.item(item!.id)?.state).toBe("in_flight");
+    afterCrash.close();
+    journal.close();
+  });
+});
