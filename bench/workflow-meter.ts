@@ -26,6 +26,8 @@ export interface ClientCost {
   eventLoopUtilization: number;
   /** Sum of the client-observed durations of all requests, ms. */
   requestMs: number;
+  /** Client-observed mean duration per route, ms, with the count. */
+  observedByRoute: Record<string, { requests: number; meanMs: number }>;
 }
 
 interface PhaseRecord {
@@ -63,6 +65,7 @@ export class WorkflowMeter {
   #loopAtStart: EventLoopUtilization = performance.eventLoopUtilization();
   #loopUtilization = 0;
   #requestMs = 0;
+  readonly #byRoute = new Map<string, { requests: number; ms: number }>();
 
   constructor() {
     this.#current = this.#open("plan");
@@ -107,6 +110,10 @@ export class WorkflowMeter {
     phase.requests.set(route, (phase.requests.get(route) ?? 0) + 1);
     phase.requestMs += event.durationMs;
     this.#requestMs += event.durationMs;
+    const observed = this.#byRoute.get(route) ?? { requests: 0, ms: 0 };
+    observed.requests += 1;
+    observed.ms += event.durationMs;
+    this.#byRoute.set(route, observed);
   };
 
   /** Fields of all change requests so far. */
@@ -141,6 +148,15 @@ export class WorkflowMeter {
       cpuMs: Math.round(this.#cpuMs),
       eventLoopUtilization: Math.round(this.#loopUtilization * 1_000) / 1_000,
       requestMs: Math.round(this.#requestMs),
+      observedByRoute: Object.fromEntries(
+        [...this.#byRoute].map(([route, observed]) => [
+          route,
+          {
+            requests: observed.requests,
+            meanMs: Math.round((observed.ms / observed.requests) * 100) / 100,
+          },
+        ]),
+      ),
     };
   }
 

@@ -8,7 +8,7 @@ import { DEMO, startSimulator } from "../../src/simulator/index.js";
 
 const exampleUrl = new URL("../../examples/library-example.ts", import.meta.url);
 const clientEntryUrl = new URL("../../src/client/index.ts", import.meta.url);
-const libraryGuideUrl = new URL("../../docs/library.md", import.meta.url);
+const libraryGuideUrl = new URL("../../README.md", import.meta.url);
 
 let cleanup: (() => Promise<void>) | undefined;
 
@@ -47,7 +47,7 @@ describe("the library example", () => {
     expect(source).toContain(`const SUPPLIER = "${DEMO.example.supplierId}";`);
   });
 
-  it("is shown in docs/library.md as it is written", async () => {
+  it("is shown in the README as it is written", async () => {
     const source = await readFile(exampleUrl, "utf8");
     const guide = await readFile(libraryGuideUrl, "utf8");
     const code = source.slice(source.indexOf("import "));

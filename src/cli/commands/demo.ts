@@ -37,7 +37,7 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
   const demo = program
     .command("demo")
     .description(
-      "replace 700 price pages of 25 suppliers, linked to 3 books, on a simulator in this process (what `npm start` runs)",
+      "replace 700 price pages of 25 suppliers, each linked to one of 3 books, on a simulator in this process (what `npm start` runs)",
     )
     .option(
       "--time-scale <factor>",

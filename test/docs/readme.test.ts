@@ -1,0 +1,114 @@
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { startSimulator } from "../../src/simulator/index.js";
+import type { SimulatorHandle } from "../../src/simulator/index.js";
+
+const readmeUrl = new URL("../../README.md", import.meta.url);
+const cliEntry = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+
+let simulator: SimulatorHandle | undefined;
+
+afterEach(async () => {
+  await simulator?.close();
+  simulator = undefined;
+});
+
+/** The text under a heading, up to the next heading of the same or a higher level. */
+function section(markdown: string, heading: string): string {
+  const level = heading.indexOf(" ");
+  const lines = markdown.split("\n");
+  const first = lines.indexOf(heading);
+  if (first < 0) throw new Error(`the README has no section "${heading}"`);
+
+  let fenced = false;
+  const body: string[] = [];
+  for (const line of lines.slice(first + 1)) {
+    if (line.startsWith("```")) fenced = !fenced;
+    const depth = /^(#+) /.exec(line)?.[1]?.length;
+    if (!fenced && depth !== undefined && depth <= level) break;
+
+    body.push(line);
+  }
+
+  return body.join("\n");
+}
+
+function shellBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+}
+
+function runBash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function runCli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", () => resolve(stdout));
+  });
+}
+
+describe("the README", () => {
+  it("walks through token, session, expire, create, link and OData with curl, as written", async () => {
+    const readme = await readFile(readmeUrl, "utf8");
+    const blocks = shellBlocks(section(readme, "### Walk-through with curl"));
+    expect(blocks[0]).toContain("p21kit simulator --data demo");
+    simulator = await startSimulator({ data: "demo" });
+
+    // The first block starts the simulator; this test has started one on a free port instead.
+    const script = ["set -euo pipefail", ...blocks.slice(1)]
+      .join("\n")
+      .replaceAll("http://127.0.0.1:8021", simulator.url);
+    const { code, stdout, stderr } = await runBash(script);
+
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const pages = simulator.rows("price_page");
+    const expired = pages.filter((page) => page.expiration_date === "2026-12-31T00:00:00");
+    const created = pages.filter((page) => page.description === "Acme Fasteners FASTN 2027");
+    expect(expired).toHaveLength(1);
+    expect(created).toHaveLength(1);
+    const createdUid = created[0]?.price_page_uid;
+    expect(stdout).toContain(String(createdUid));
+    const links = simulator.rows("price_book_x_page");
+    expect(links.filter((link) => link.price_page_uid === createdUid)).toEqual([
+      expect.objectContaining({ price_book_id: "RETAIL" }),
+    ]);
+  });
+
+  it("documents every command of p21kit, each with an example", async () => {
+    const readme = await readFile(readmeUrl, "utf8");
+    const help = await runCli(["--help"]);
+    const commands = [...help.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+      .map((match) => match[1] ?? "")
+      .filter((name) => name !== "help");
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+
+    for (const command of commands) {
+      expect(readme, command).toMatch(new RegExp(`#### \`${command}`));
+      expect(readme, command).toMatch(new RegExp(`\\bp21kit ${command}\\b`));
+    }
+  });
+
+  it("gives the two-command quickstart", async () => {
+    const readme = await readFile(readmeUrl, "utf8");
+    const quickstart = section(readme, "## Quickstart");
+
+    expect(quickstart).toContain("npm install && npm start");
+    expect(quickstart).toContain("npm install && npm test");
+  });
+});
