@@ -1,4 +1,4 @@
-import { cpus, freemem, totalmem, arch, platform, release } from "node:os";
+import { arch, cpus, freemem, loadavg, platform, release, totalmem } from "node:os";
 
 /** The machine a bench ran on, as `latest.json` records it. */
 export interface MachineDescription {
@@ -12,6 +12,8 @@ export interface MachineDescription {
   /** `linux x64 6.8.0`. */
   os: string;
   node: string;
+  /** 1, 5 and 15 minute load averages when the bench started (other work on the machine). */
+  loadAverageAtStart: number[];
   /** ISO timestamp of the start of the run. */
   startedAt: string;
   /** `true` for a `--quick` run (smaller sizes; not comparable with a full run). */
@@ -31,6 +33,7 @@ export function describeMachine(quick: boolean): MachineDescription {
     freeMemoryMb: Math.round(freemem() / megabyte),
     os: `${platform()} ${arch()} ${release()}`,
     node: process.version,
+    loadAverageAtStart: loadavg().map((load) => Math.round(load * 100) / 100),
     startedAt: new Date().toISOString(),
     quick,
   };
