@@ -15,9 +15,16 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  { files: ["src/cli/**", "bench/**", "scripts/**"], rules: { "no-console": "off" } },
+  {
+    files: ["src/cli/**", "bench/**", "scripts/**", "examples/**"],
+    rules: { "no-console": "off" },
+  },
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: "readonly", console: "readonly" },
+    },
   },
 );

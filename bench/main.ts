@@ -19,7 +19,11 @@ interface BenchArguments {
 }
 
 function parseArguments(argv: readonly string[]): BenchArguments {
-  const parsed: BenchArguments = { quick: false, sections: [...SECTIONS], simulatorInProcess: false };
+  const parsed: BenchArguments = {
+    quick: false,
+    sections: [...SECTIONS],
+    simulatorInProcess: false,
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index] ?? "";
     if (argument === "--quick") {
@@ -36,7 +40,9 @@ function parseArguments(argv: readonly string[]): BenchArguments {
 
       parsed.sections = wanted as Section[];
     } else {
-      throw new Error(`unknown argument "${argument}" (known: --quick, --only, --simulator-in-process)`);
+      throw new Error(
+        `unknown argument "${argument}" (known: --quick, --only, --simulator-in-process)`,
+      );
     }
   }
 
@@ -95,7 +101,11 @@ async function runBench(options: BenchArguments): Promise<BenchResults> {
  */
 function resultFile(options: BenchArguments): string {
   const partial = options.sections.length < SECTIONS.length || options.simulatorInProcess;
-  const name = options.quick ? "latest-quick.json" : partial ? "latest-partial.json" : "latest.json";
+  const name = options.quick
+    ? "latest-quick.json"
+    : partial
+      ? "latest-partial.json"
+      : "latest.json";
 
   return fileURLToPath(new URL(`./results/${name}`, import.meta.url));
 }

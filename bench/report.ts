@@ -45,7 +45,8 @@ export function overheadSection(result: EngineOverheadResult): OverheadSection {
     cpuMsPerRecordNoJournal: without,
     recordsPerSecond: result.withJournal.recordsPerSecond,
     recordsPerSecondNoJournal: result.withoutJournal.recordsPerSecond,
-    journalCpuShare: without > 0 ? Math.round(((withJournal - without) / without) * 1_000) / 1_000 : 0,
+    journalCpuShare:
+      without > 0 ? Math.round(((withJournal - without) / without) * 1_000) / 1_000 : 0,
   };
 }
 
@@ -109,7 +110,9 @@ export function judgeGoals(results: Omit<BenchResults, "goals">): GoalVerdict[] 
   const small = sizes[0];
   const large = sizes[sizes.length - 1];
   const growth =
-    small && large && large !== small ? large.microsecondsPerRow / small.microsecondsPerRow : undefined;
+    small && large && large !== small
+      ? large.microsecondsPerRow / small.microsecondsPerRow
+      : undefined;
   add(
     "scale: time grows linearly (per-row time at the larger size ≤ 1.5 × the smaller's)",
     growth === undefined ? undefined : `${growth.toFixed(2)} ×`,
@@ -142,7 +145,9 @@ function table(header: string[], rows: string[][]): string[] {
   );
   const line = (cells: string[]) =>
     cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
       .join("  ");
 
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)];
@@ -157,12 +162,23 @@ function workflowLines(workflow: WorkflowBenchResult): string[] {
   const lines = [
     `Workflow: replace ${workflow.pages} pages (${workflow.links} links), seed latency × ${workflow.timeScale}, pool ${workflow.poolSize}, simulator ${workflow.simulator === "child" ? "in its own process" : "in this process"}`,
     ...table(
-      ["configuration", "wall", "production", "ratio", "req/page", "req/created+linked", "server busy", "sessions busy"],
+      [
+        "configuration",
+        "wall",
+        "production",
+        "ratio",
+        "modeled ratio",
+        "req/page",
+        "req/created+linked",
+        "server / sessions",
+        "sessions busy",
+      ],
       configurations.map(([name, figures]) => [
         name,
         seconds(figures.wallMs),
         minutes(figures.productionMs),
         figures.ratioToReference.toFixed(3),
+        figures.modeledRatioToReference.toFixed(3),
         figures.requestsPerPage.toFixed(2),
         figures.requestsPerCreatedAndLinkedPage.toFixed(2),
         seconds(figures.serverMs / figures.sessions),
@@ -208,7 +224,11 @@ export function formatReport(results: BenchResults): string {
         ["journal", "CPU per record", "records/s"],
         [
           ["SQLite", `${overhead.cpuMsPerRecord.toFixed(3)} ms`, String(overhead.recordsPerSecond)],
-          ["none", `${overhead.cpuMsPerRecordNoJournal.toFixed(3)} ms`, String(overhead.recordsPerSecondNoJournal)],
+          [
+            "none",
+            `${overhead.cpuMsPerRecordNoJournal.toFixed(3)} ms`,
+            String(overhead.recordsPerSecondNoJournal),
+          ],
         ],
       ),
       "",

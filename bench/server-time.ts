@@ -103,7 +103,11 @@ export function countChangeFields(): { fields(): number; stop(): void } {
       return;
 
     const body = request.body;
-    const text = Buffer.isBuffer(body) ? body.toString("utf8") : typeof body === "string" ? body : "";
+    const text = Buffer.isBuffer(body)
+      ? body.toString("utf8")
+      : typeof body === "string"
+        ? body
+        : "";
     try {
       const parsed = JSON.parse(text) as { List?: unknown };
       fields += Array.isArray(parsed.List) ? parsed.List.length : 1;

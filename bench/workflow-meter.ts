@@ -45,7 +45,9 @@ const ODATA_TABLE = /^\/odataservice\/odata\/table\/[^/?]+/;
 
 /** The simulator's stats key of a request the client made. */
 export function routeKeyOf(event: Pick<RequestEvent, "method" | "path">): string {
-  const path = event.path.replace(UI_SERVER_PREFIX, "").replace(ODATA_TABLE, "/odataservice/odata/table/:name");
+  const path = event.path
+    .replace(UI_SERVER_PREFIX, "")
+    .replace(ODATA_TABLE, "/odataservice/odata/table/:name");
   return `${event.method} ${path}`;
 }
 

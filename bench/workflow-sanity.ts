@@ -98,7 +98,9 @@ export function replaceProblems(
       text(row.expiration_date).startsWith(expected.expireDate),
   ).length;
   if (expiredOld !== oldUids.size) {
-    problems.push(`${expiredOld} old pages expire on ${expected.expireDate}, expected ${oldUids.size}`);
+    problems.push(
+      `${expiredOld} old pages expire on ${expected.expireDate}, expected ${oldUids.size}`,
+    );
   }
 
   const links = new Map<string, number>();

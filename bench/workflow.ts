@@ -70,6 +70,8 @@ export interface ConfigurationFigures {
   changeFields: number;
   /** Wall time / the reference configuration's wall time. */
   ratioToReference: number;
+  /** Modeled server time / the reference's: the ratio with no per-request overhead at all. */
+  modeledRatioToReference: number;
   expired: number;
   created: number;
   linked: number;
@@ -79,6 +81,11 @@ export interface ConfigurationFigures {
   serverProductionMs: number;
   /** The same at the time scale: what the server's sleeps add up to, wall ms. */
   serverMs: number;
+  /**
+   * (client-observed request time − modeled server time) / requests: what each request costs
+   * beyond the latency model (loopback HTTP, the simulator's own work, timer slack), ms.
+   */
+  overheadMsPerRequest: number;
   /** Client-observed request time / (sessions × wall): how busy the sessions were kept. */
   sessionBusyShare: number;
   /** CPU and event loop of the bench process (client, engine, journal). */
@@ -276,6 +283,7 @@ function figuresOf(
     requests,
     changeFields,
     ratioToReference: 1,
+    modeledRatioToReference: 1,
     expired: summary.expired,
     created: summary.created,
     linked: summary.linked,
@@ -283,6 +291,10 @@ function figuresOf(
     reopens: sum((phase) => phase.reopens),
     serverProductionMs: round(serverTime.totalMs),
     serverMs: round(serverTime.totalMs * WORKFLOW_SIMULATOR.timeScale),
+    overheadMsPerRequest: round(
+      (client.requestMs - serverTime.totalMs * WORKFLOW_SIMULATOR.timeScale) / requests,
+      2,
+    ),
     sessionBusyShare: round(client.requestMs / (sessions * wallMs), 3),
     client,
     simulatorCpuMs: round(measured.simulatorCpuMs),
@@ -342,6 +354,7 @@ export async function runWorkflowBench(
   const parallel = pick("parallel");
   for (const figures of [single, parallel.figures]) {
     figures.ratioToReference = round(figures.wallMs / reference.wallMs, 3);
+    figures.modeledRatioToReference = round(figures.serverMs / reference.serverMs, 3);
   }
 
   const lowerBoundProductionMs = parallel.serverTime.totalMs / WORKFLOW_SIMULATOR.poolSize;

@@ -1,11 +1,12 @@
 import { JournalError } from "./errors.js";
+import type { JournalErrorContext } from "./errors.js";
 import { redactText } from "./redact.js";
 import { toItemRecord } from "./rows.js";
 import type { ItemRow } from "./rows.js";
 import { transition } from "./state-machine.js";
 import type { ItemEvent } from "./state-machine.js";
 import { isUniqueViolation } from "./storage-errors.js";
-import type { AttemptPlace, ItemOutcome, ItemRecord, NewItem } from "./types.js";
+import type { AttemptPlace, ItemOutcome, ItemRecord, NewItem, SettledItemState } from "./types.js";
 import {
   optionalText,
   requireCount,
@@ -70,58 +71,112 @@ export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPl
   const context = { operation: "markInFlight", journalPath: scope.journalPath, itemId };
   const batch = requireCount(place.batch, "batch", context);
   const session = requireCount(place.session, "session", context);
-  const to = nextItemState(requireItem(scope, itemId, context), "start", context);
-  const row = scope.statements.startItem.get({
-    id: itemId,
-    state: to,
+  const item = requireItem(scope, itemId, context);
+  const startedAt = scope.now().toISOString();
+  const started: ItemRow = {
+    ...item,
+    state: nextItemState(item, "start", context),
+    attempts: item.attempts + 1,
     batch,
     session,
-    started_at: scope.now().toISOString(),
+    started_at: startedAt,
+    settled_at: null,
+    duration_ms: null,
+  };
+  // The row is built here rather than read back (RETURNING): the transaction holds the write
+  // lock, so the row read above is the one the update changes.
+  scope.statements.startItem.run({
+    id: itemId,
+    state: started.state,
+    batch,
+    session,
+    started_at: startedAt,
   });
 
-  return toItemRecord(row as ItemRow);
+  return toItemRecord(started);
 }
 
-export function settleItem(scope: WriteScope, itemId: number, outcome: ItemOutcome): ItemRecord {
-  const context = { operation: "settle", journalPath: scope.journalPath, itemId };
+/** A settlement's outcome, checked and encoded for the `items` row. */
+export interface Settlement {
+  readonly state: SettledItemState;
+  readonly result: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+}
+
+/** Checks an outcome and encodes it (result as canonical JSON, message redacted). */
+export function toSettlement(outcome: ItemOutcome, context: JournalErrorContext): Settlement {
   const state = requireSettledState(outcome.state, context);
   const result =
     outcome.result === undefined ? null : toJsonText(outcome.result, "result", context);
   const errorCode = optionalText(outcome.errorCode, "errorCode", context);
   const givenMessage = optionalText(outcome.errorMessage, "errorMessage", context);
   const errorMessage = givenMessage === null ? null : redactText(givenMessage);
-  const item = requireItem(scope, itemId, context);
+
+  return { state, result, errorCode, errorMessage };
+}
+
+/**
+ * The row `item` becomes when `settlement` is written at `settledAt`, or `item` itself when it
+ * is already settled with the same outcome. Throws `P21_JOURNAL_STATE` when it cannot settle.
+ */
+export function settledRow(
+  item: ItemRow,
+  settlement: Settlement,
+  settledAt: Date,
+  context: JournalErrorContext,
+): ItemRow {
   const identicalRepeat =
-    item.state === state &&
-    item.result === result &&
-    item.error_code === errorCode &&
-    item.error_message === errorMessage;
-  if (identicalRepeat) return toItemRecord(item);
+    item.state === settlement.state &&
+    item.result === settlement.result &&
+    item.error_code === settlement.errorCode &&
+    item.error_message === settlement.errorMessage;
+  if (identicalRepeat) return item;
 
-  const to = nextItemState(item, settleEvents[state], context);
-  const settledAt = scope.now();
-  const durationMs =
-    item.started_at === null
-      ? null
-      : Math.max(0, settledAt.getTime() - Date.parse(item.started_at));
-  const row = scope.statements.settleItem.get({
-    id: itemId,
-    state: to,
-    result,
-    error_code: errorCode,
-    error_message: errorMessage,
+  return {
+    ...item,
+    state: nextItemState(item, settleEvents[settlement.state], context),
+    result: settlement.result,
+    error_code: settlement.errorCode,
+    error_message: settlement.errorMessage,
     settled_at: settledAt.toISOString(),
-    duration_ms: durationMs,
-  });
+    duration_ms:
+      item.started_at === null
+        ? null
+        : Math.max(0, settledAt.getTime() - Date.parse(item.started_at)),
+  };
+}
 
-  return toItemRecord(row as ItemRow);
+/** Writes the row {@link settledRow} answered (nothing for an identical repeat). */
+export function writeSettledRow(scope: WriteScope, item: ItemRow, settled: ItemRow): void {
+  if (settled === item) return;
+
+  scope.statements.settleItem.run({
+    id: settled.id,
+    state: settled.state,
+    result: settled.result,
+    error_code: settled.error_code,
+    error_message: settled.error_message,
+    settled_at: settled.settled_at,
+    duration_ms: settled.duration_ms,
+  });
+}
+
+export function settleItem(scope: WriteScope, itemId: number, outcome: ItemOutcome): ItemRecord {
+  const context = { operation: "settle", journalPath: scope.journalPath, itemId };
+  const settlement = toSettlement(outcome, context);
+  const item = requireItem(scope, itemId, context);
+  const settled = settledRow(item, settlement, scope.now(), context);
+  writeSettledRow(scope, item, settled);
+
+  return toItemRecord(settled);
 }
 
 export function returnItemToPending(scope: WriteScope, itemId: number, reason: string): ItemRecord {
   const context = { operation: "returnToPending", journalPath: scope.journalPath, itemId };
   const item = requireItem(scope, itemId, context);
-  const to = nextItemState(item, "return", context);
-  const row = scope.statements.returnItem.get({ id: itemId, state: to });
+  const returned: ItemRow = { ...item, state: nextItemState(item, "return", context) };
+  scope.statements.returnItem.run({ id: itemId, state: returned.state });
   insertEvent(scope, item.run_id, {
     type: returnedToPendingEventType,
     itemId,
@@ -129,7 +184,7 @@ export function returnItemToPending(scope: WriteScope, itemId: number, reason: s
     data: { reason },
   });
 
-  return toItemRecord(row as ItemRow);
+  return toItemRecord(returned);
 }
 
 export function resetFailedItems(scope: WriteScope, runId: string): number {

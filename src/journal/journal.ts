@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 
+import { DeferredWrites } from "./deferred-writes.js";
 import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
 import {
@@ -57,7 +58,7 @@ export class Journal {
   readonly readonly: boolean;
   #database: Database | undefined;
   readonly #scope: WriteScope;
-  #deferred: (() => void)[] = [];
+  readonly #deferred = new DeferredWrites();
 
   private constructor(path: string, database: Database, readonly: boolean, now: () => Date) {
     this.path = path;
@@ -202,11 +203,13 @@ export class Journal {
    * reconciles against the server, so nothing is lost or sent twice.
    */
   settle(itemId: number, outcome: ItemOutcome, options: WriteOptions = {}): ItemRecord {
-    const work = (scope: WriteScope) => settleItem(scope, itemId, outcome);
+    if (options.durable === false && !this.readonly) {
+      return this.#defer("settle", { itemId }, (scope) =>
+        this.#deferred.settle(scope, itemId, outcome),
+      );
+    }
 
-    return options.durable === false
-      ? this.#defer("settle", { itemId }, work)
-      : this.#write("settle", { itemId }, work);
+    return this.#write("settle", { itemId }, (scope) => settleItem(scope, itemId, outcome));
   }
 
   /**
@@ -229,18 +232,23 @@ export class Journal {
    * `durable: false` defers the write as for {@link settle}.
    */
   appendEvent(runId: string, event: NewEvent, options: WriteOptions = {}): void {
-    const work = (scope: WriteScope) => {
+    if (options.durable === false && !this.readonly) {
+      this.#defer("appendEvent", { runId }, (scope) =>
+        this.#deferred.appendEvent(scope, runId, event),
+      );
+
+      return;
+    }
+
+    this.#write("appendEvent", { runId }, (scope) => {
       requireRun(scope, runId, { operation: "appendEvent", journalPath: this.path });
       insertEvent(scope, runId, event);
-    };
-
-    if (options.durable === false) this.#defer("appendEvent", { runId }, work);
-    else this.#write("appendEvent", { runId }, work);
+    });
   }
 
   /** Writes the settlements and events deferred with `durable: false`, in one commit. */
   flush(): void {
-    if (this.#deferred.length === 0) return;
+    if (this.#deferred.size === 0) return;
 
     this.#write("flush", {}, () => undefined);
   }
@@ -263,7 +271,7 @@ export class Journal {
     const database = this.#open("transaction");
     try {
       const run = database.transaction(() => {
-        this.#writeDeferred();
+        this.#deferred.writeAll(this.#scope);
 
         return work();
       });
@@ -294,8 +302,8 @@ export class Journal {
     if (database === undefined) return;
 
     try {
-      if (this.#deferred.length > 0 && !this.readonly) {
-        database.transaction(() => this.#writeDeferred()).immediate();
+      if (this.#deferred.size > 0 && !this.readonly) {
+        database.transaction(() => this.#deferred.writeAll(this.#scope)).immediate();
       }
     } finally {
       this.#database = undefined;
@@ -322,7 +330,7 @@ export class Journal {
     work: (statements: Statements) => T,
   ): T {
     this.#open(operation);
-    if (this.#deferred.length > 0) this.flush();
+    if (this.#deferred.size > 0) this.flush();
 
     try {
       return work(this.#scope.statements);
@@ -344,7 +352,7 @@ export class Journal {
     try {
       return database
         .transaction(() => {
-          this.#writeDeferred();
+          this.#deferred.writeAll(this.#scope);
 
           return work(this.#scope);
         })
@@ -355,45 +363,16 @@ export class Journal {
   }
 
   /**
-   * Checks a write now and queues it for the next transaction: `work` runs once in a
-   * transaction that is rolled back (so that its checks and its answer are the real ones, with
-   * no commit and no sync) and again, with the same clock reading, when the queue is written.
+   * Checks a write now and queues it for the next transaction (see {@link DeferredWrites}),
+   * with one clock reading for the check and the write.
    */
   #defer<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
-    const database = this.#open(operation);
-    if (this.readonly) return this.#write(operation, context, work);
-
+    this.#open(operation);
     const at = this.#scope.now();
-    const scope: WriteScope = { ...this.#scope, now: () => at };
-    let answer: T | undefined;
     try {
-      database
-        .transaction(() => {
-          for (const write of this.#deferred) write();
-          answer = work(scope);
-          throw rollBack;
-        })
-        .immediate();
+      return work({ ...this.#scope, now: () => at });
     } catch (error) {
-      if (error !== rollBack) {
-        throw translateStorageError(error, { ...context, operation, journalPath: this.path });
-      }
+      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
     }
-
-    this.#deferred.push(() => work(scope));
-
-    return answer as T;
-  }
-
-  /** Runs the deferred writes inside the caller's transaction; the queue is emptied either way. */
-  #writeDeferred(): void {
-    const deferred = this.#deferred;
-    if (deferred.length === 0) return;
-
-    this.#deferred = [];
-    for (const write of deferred) write();
   }
 }
-
-/** Thrown inside a checking transaction to roll it back. */
-const rollBack = Symbol("roll back");

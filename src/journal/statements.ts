@@ -93,16 +93,16 @@ export function prepareStatements(database: Database) {
       database,
       "SELECT phase FROM items WHERE run_id = ? GROUP BY phase ORDER BY min(id)",
     ),
+    // The item updates return nothing: their callers hold the row they read in the same
+    // transaction and build the new one themselves, which costs less than reading it back.
     startItem: prepare<
-      [{ id: number; state: ItemState; batch: number; session: number; started_at: string }],
-      ItemRow
+      [{ id: number; state: ItemState; batch: number; session: number; started_at: string }]
     >(
       database,
       `
       UPDATE items SET state = @state, attempts = attempts + 1, batch = @batch,
         session = @session, started_at = @started_at, settled_at = NULL, duration_ms = NULL
-      WHERE id = @id
-      RETURNING *`,
+      WHERE id = @id`,
     ),
     settleItem: prepare<
       [
@@ -112,22 +112,20 @@ export function prepareStatements(database: Database) {
           result: string | null;
           error_code: string | null;
           error_message: string | null;
-          settled_at: string;
+          settled_at: string | null;
           duration_ms: number | null;
         },
-      ],
-      ItemRow
+      ]
     >(
       database,
       `
       UPDATE items SET state = @state, result = @result, error_code = @error_code,
         error_message = @error_message, settled_at = @settled_at, duration_ms = @duration_ms
-      WHERE id = @id
-      RETURNING *`,
+      WHERE id = @id`,
     ),
-    returnItem: prepare<[{ id: number; state: ItemState }], ItemRow>(
+    returnItem: prepare<[{ id: number; state: ItemState }]>(
       database,
-      "UPDATE items SET state = @state WHERE id = @id RETURNING *",
+      "UPDATE items SET state = @state WHERE id = @id",
     ),
     resetItems: prepare<[{ run_id: string; from: ItemState; to: ItemState }]>(
       database,

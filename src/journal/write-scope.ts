@@ -1,7 +1,7 @@
 import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
 import { redactSecrets } from "./redact.js";
-import type { ItemRow, RunRow } from "./rows.js";
+import type { EventRow, ItemRow, RunRow } from "./rows.js";
 import { isSettled, transition } from "./state-machine.js";
 import type { ItemEvent } from "./state-machine.js";
 import type { Statements } from "./statements.js";
@@ -56,8 +56,11 @@ export function nextItemState(
   );
 }
 
-/** Appends to a run's event log, without secrets; `phase` defaults to the item's. */
-export function insertEvent(scope: WriteScope, runId: string, event: NewEvent): void {
+/**
+ * The `events` row of an event, checked (its item must belong to the run) and without secrets;
+ * `phase` defaults to the item's.
+ */
+export function eventRow(scope: WriteScope, runId: string, event: NewEvent): Omit<EventRow, "id"> {
   const context = { operation: "appendEvent", journalPath: scope.journalPath, runId };
   const type = requireText(event.type, "event type", context);
   let phase = optionalText(event.phase, "phase", context);
@@ -74,12 +77,17 @@ export function insertEvent(scope: WriteScope, runId: string, event: NewEvent): 
     phase ??= item.phase;
   }
 
-  scope.statements.insertEvent.run({
+  return {
     run_id: runId,
     at: scope.now().toISOString(),
     type,
     item_id: event.itemId ?? null,
     phase,
     data: toJsonText(redactSecrets(event.data ?? null), "event data", context),
-  });
+  };
+}
+
+/** Appends to a run's event log, without secrets; `phase` defaults to the item's. */
+export function insertEvent(scope: WriteScope, runId: string, event: NewEvent): void {
+  scope.statements.insertEvent.run(eventRow(scope, runId, event));
 }
