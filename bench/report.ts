@@ -186,6 +186,7 @@ function workflowLines(workflow: WorkflowBenchResult): string[] {
       ]),
     ),
     `(c) lower bound: ${seconds(workflow.parallelLowerBoundMs)} (modeled server time ${seconds(workflow.parallel.serverMs)} / pool ${workflow.poolSize}); (c) is ${(workflow.parallel.wallMs / workflow.parallelLowerBoundMs).toFixed(2)} × it`,
+    `(c) lower bound from the time the simulator really served: ${seconds(workflow.parallelServedLowerBoundMs)} (${seconds(workflow.parallel.servedServerMs)} / pool ${workflow.poolSize}); (c) is ${(workflow.parallel.wallMs / workflow.parallelServedLowerBoundMs).toFixed(2)} × it`,
     `reference pattern computed from the timing table: ${minutes(workflow.referenceEstimateProductionMs)} at production latency`,
     "",
     "(c) per phase: wall vs its modeled server time / 5",

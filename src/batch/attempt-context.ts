@@ -70,9 +70,10 @@ export function settleItem<Input, Output>(
   );
 
   runtime.counter.settled(settled.state === "failed" ? "failed" : "succeeded");
-  if (outcome.state === "succeeded" && outcome.via === "reconcile") {
-    runtime.statistics.reconciled += 1;
-  }
+  const reconciled = outcome.state === "succeeded" && outcome.via === "reconcile";
+  if (reconciled) runtime.statistics.reconciled += 1;
+  // A reconciled settlement goes to the journal's event log; any other one only to listeners.
+  if (!reconciled && !runtime.listened) return;
 
   runtime.emit({
     type: "record-settled",

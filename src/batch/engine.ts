@@ -164,6 +164,7 @@ export class BatchEngine {
         backoffMaxMs: options.backoff.maxMs,
       },
       firstBatchNumber,
+      options.sessions,
     );
   }
 

@@ -1,5 +1,5 @@
 import type { Logger, P21Client } from "../client/index.js";
-import { defaultLogger } from "../client/logger.js";
+import { defaultLogger, levelEnabled } from "../client/logger.js";
 import type { ItemRecord, Journal } from "../journal/index.js";
 import type { BatchUnit } from "./batches.js";
 import type { Operation } from "./operation.js";
@@ -58,6 +58,13 @@ export class PhaseRuntime<Input, Output> {
   readonly workerCount: WorkerCountController;
   readonly counter: ProgressCounter;
   readonly logger: Logger;
+  /**
+   * Whether anyone reads the events that are not journaled: the progress listener or the debug
+   * log. Without either, such events are not built (a record-settled event costs a rate and an
+   * estimate per record).
+   */
+  readonly listened: boolean;
+  readonly #debug: boolean;
   /** Sessions open right now, over every worker. */
   openSessions = 0;
   /** Workers that hold a batch right now. */
@@ -79,6 +86,8 @@ export class PhaseRuntime<Input, Output> {
     for (const item of phaseItems) this.items.set(item.id, item);
 
     this.logger = options.logger ?? defaultLogger();
+    this.#debug = levelEnabled(this.logger, "debug");
+    this.listened = options.onProgress !== undefined || this.#debug;
     this.#nextSession = Math.max(0, ...phaseItems.map((item) => item.session ?? 0)) + 1;
     this.counter = new ProgressCounter({
       total: phaseItems.length,
@@ -157,11 +166,12 @@ export class PhaseRuntime<Input, Output> {
 
   /** Sends an event to the listener and, for the history-worthy types, to the journal. */
   emit(input: ProgressEventInput): void {
-    const elapsedMs = this.elapsedMs;
-    const event: ProgressEvent = { ...input, runId: this.runId, phase: this.phase, elapsedMs };
-
     const reconciled = input.type === "record-settled" && input.via === "reconcile";
-    if (journaledTypes.has(input.type) || reconciled) {
+    const journaled = journaledTypes.has(input.type) || reconciled;
+    if (!journaled && !this.listened) return;
+
+    const elapsedMs = this.elapsedMs;
+    if (journaled) {
       const { type, ...fields } = input;
       const itemId = "itemId" in input ? input.itemId : undefined;
       const journalType =
@@ -182,7 +192,10 @@ export class PhaseRuntime<Input, Output> {
       }
     }
 
-    this.logger.debug({ ...event }, `p21kit engine ${event.type}`);
+    if (!this.listened) return;
+
+    const event: ProgressEvent = { ...input, runId: this.runId, phase: this.phase, elapsedMs };
+    if (this.#debug) this.logger.debug({ ...event }, `p21kit engine ${event.type}`);
     try {
       this.options.onProgress?.(event);
     } catch (error) {

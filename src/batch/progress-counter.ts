@@ -8,7 +8,7 @@ export const rateWindowMs = 10_000;
  * injected clock.
  */
 export class ProgressCounter {
-  #counts: ProgressCounts;
+  readonly #counts: ProgressCounts;
   readonly #settledAt: number[] = [];
   readonly #now: () => number;
 
@@ -29,11 +29,8 @@ export class ProgressCounter {
 
   /** Counts one settled item. */
   settled(state: "succeeded" | "failed" | "skipped"): void {
-    this.#counts = {
-      ...this.#counts,
-      [state]: this.#counts[state] + 1,
-      remaining: Math.max(0, this.#counts.remaining - 1),
-    };
+    this.#counts[state] += 1;
+    this.#counts.remaining = Math.max(0, this.#counts.remaining - 1);
     this.#settledAt.push(this.#now());
     this.#trim();
   }

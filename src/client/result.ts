@@ -179,11 +179,9 @@ export class Result {
     this.status = parseStatus(property(raw, "Status")) ?? 0;
     this.messages = parseMessages(property(raw, "Messages"), this.status === 2);
     this.events = parseEvents(property(raw, "Events"));
-    const openedWindowId = this.openedWindowId;
+    const openedWindowId = this.blocked ? this.openedWindowId : undefined;
     this.dialog =
-      this.blocked && openedWindowId !== undefined && dialogFor !== undefined
-        ? dialogFor(openedWindowId)
-        : undefined;
+      openedWindowId !== undefined && dialogFor !== undefined ? dialogFor(openedWindowId) : undefined;
   }
 
   /**

@@ -76,11 +76,16 @@ export class Session implements AsyncDisposable {
   readonly #origin: SessionOrigin;
   readonly #windows = new Map<string, Window>();
   readonly #channel: InteractiveChannel;
+  readonly #interactiveUrl: string;
+  /** The header of every request of this session (one token per session), never changed. */
+  readonly #authorization: Readonly<Record<string, string>>;
 
   /** @internal */
   constructor(host: SessionHost, origin: SessionOrigin) {
     this.#host = host;
     this.#origin = origin;
+    this.#interactiveUrl = `${origin.uiServerUrl}/api/ui/interactive`;
+    this.#authorization = { authorization: `Bearer ${origin.token.accessToken}` };
     this.#channel = {
       sessionId: origin.id,
       logger: host.logger,
@@ -137,20 +142,18 @@ export class Session implements AsyncDisposable {
 
   async #call(request: InteractiveRequest): Promise<unknown> {
     this.#assertOpen(request.description);
-    const url = new URL(`${this.#origin.uiServerUrl}/api/ui/interactive${request.route}`);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      url.searchParams.set(key, value);
-    }
+    const query =
+      request.query === undefined ? "" : `?${new URLSearchParams(request.query).toString()}`;
 
     const timeoutMs =
       request.options?.timeoutMs ??
       (request.timeoutKind === "save" ? this.#host.timeouts.saveMs : this.#host.timeouts.defaultMs);
     const answer = await this.#host.transport.send({
       method: request.method,
-      url: url.toString(),
+      url: `${this.#interactiveUrl}${request.route}${query}`,
       operation: request.operation,
       description: request.description,
-      headers: { authorization: `Bearer ${this.#origin.token.accessToken}` },
+      headers: this.#authorization,
       body: request.body,
       timeoutMs,
       signal: request.options?.signal,
@@ -242,7 +245,7 @@ export class Session implements AsyncDisposable {
         url: `${this.#origin.uiServerUrl}/api/ui/interactive/sessions`,
         operation: "end-session",
         description: `end of session ${this.id}`,
-        headers: { authorization: `Bearer ${this.#origin.token.accessToken}` },
+        headers: this.#authorization,
         timeoutMs: this.#host.timeouts.defaultMs,
         sessionId: this.id,
         cleanup: true,

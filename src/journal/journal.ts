@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Transaction } from "better-sqlite3";
 
 import { DeferredWrites } from "./deferred-writes.js";
 import { JournalError } from "./errors.js";
@@ -59,12 +59,22 @@ export class Journal {
   #database: Database | undefined;
   readonly #scope: WriteScope;
   readonly #deferred = new DeferredWrites();
+  /**
+   * Runs its argument in a transaction, the deferred writes first. Built once: better-sqlite3
+   * makes four wrapper functions on every `transaction()` call, a cost paid per record otherwise.
+   */
+  readonly #transaction: Transaction<(work: () => unknown) => unknown>;
 
   private constructor(path: string, database: Database, readonly: boolean, now: () => Date) {
     this.path = path;
     this.readonly = readonly;
     this.#database = database;
     this.#scope = { statements: prepareStatements(database), now, journalPath: path };
+    this.#transaction = database.transaction((work: () => unknown) => {
+      this.#deferred.writeAll(this.#scope);
+
+      return work();
+    });
     this.schemaVersion = readSchemaVersion(database);
   }
 
@@ -268,15 +278,11 @@ export class Journal {
    * comes out unchanged. `work` must be synchronous. Nested calls become savepoints.
    */
   transaction<T>(work: () => T): T {
-    const database = this.#open("transaction");
+    this.#open("transaction");
     try {
-      const run = database.transaction(() => {
-        this.#deferred.writeAll(this.#scope);
-
-        return work();
-      });
-
-      return this.readonly ? run.deferred() : run.immediate();
+      return (
+        this.readonly ? this.#transaction.deferred(work) : this.#transaction.immediate(work)
+      ) as T;
     } catch (error) {
       throw translateStorageError(error, { operation: "transaction", journalPath: this.path });
     }
@@ -303,7 +309,7 @@ export class Journal {
 
     try {
       if (this.#deferred.size > 0 && !this.readonly) {
-        database.transaction(() => this.#deferred.writeAll(this.#scope)).immediate();
+        this.#transaction.immediate(() => undefined);
       }
     } finally {
       this.#database = undefined;
@@ -340,7 +346,7 @@ export class Journal {
   }
 
   #write<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
-    const database = this.#open(operation);
+    this.#open(operation);
     if (this.readonly) {
       throw new JournalError(
         "P21_JOURNAL_READONLY",
@@ -350,13 +356,7 @@ export class Journal {
     }
 
     try {
-      return database
-        .transaction(() => {
-          this.#deferred.writeAll(this.#scope);
-
-          return work(this.#scope);
-        })
-        .immediate();
+      return this.#transaction.immediate(() => work(this.#scope)) as T;
     } catch (error) {
       throw translateStorageError(error, { ...context, operation, journalPath: this.path });
     }

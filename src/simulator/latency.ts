@@ -77,10 +77,29 @@ export function resolveLatency(latency: "none" | "seed" | Partial<LatencyTable> 
 export class LatencyModel {
   private readonly table: LatencyTable;
   private readonly timeScale: number;
+  private readonly onPaid: (modeledMs: number, servedMs: number) => void;
 
-  constructor(table: LatencyTable, timeScale: number) {
+  constructor(
+    table: LatencyTable,
+    timeScale: number,
+    onPaid: (modeledMs: number, servedMs: number) => void = () => undefined,
+  ) {
     this.table = table;
     this.timeScale = timeScale;
+    this.onPaid = onPaid;
+  }
+
+  /**
+   * Waits for the cost of `operation` (a table entry, or milliseconds already scaled) and
+   * reports what was charged and how long the wait took.
+   */
+  async pay(operation: LatencyOperation | number, signal: AbortSignal): Promise<void> {
+    const modeledMs = typeof operation === "number" ? operation : this.costMs(operation);
+    if (modeledMs <= 0) return;
+
+    const startedAt = performance.now();
+    await sleep(modeledMs, signal);
+    this.onPaid(modeledMs, performance.now() - startedAt);
   }
 
   /** Milliseconds an operation costs, scaled. */

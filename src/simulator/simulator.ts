@@ -191,7 +191,9 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
     sessions,
     faults: new FaultScheduler(resolved.faults, resolved.faultSeed),
     stats,
-    latency: new LatencyModel(resolved.latency, resolved.timeScale),
+    latency: new LatencyModel(resolved.latency, resolved.timeScale, (modeledMs, servedMs) =>
+      stats.latencyPaid(modeledMs, servedMs),
+    ),
     closing: closeController.signal,
     events,
     clock,

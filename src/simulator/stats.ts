@@ -7,6 +7,8 @@ export class StatsRecorder {
   private faults = new Map<string, number>();
   private sessionsPeak = 0;
   private sessionsOpenNow = 0;
+  private modeledMs = 0;
+  private servedMs = 0;
 
   countRequest(routeKey: string): void {
     this.totalRequests += 1;
@@ -15,6 +17,12 @@ export class StatsRecorder {
 
   countFault(kind: string): void {
     this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
+  }
+
+  /** A latency paid: what the model charged, and how long the wait really took. */
+  latencyPaid(modeledMs: number, servedMs: number): void {
+    this.modeledMs += modeledMs;
+    this.servedMs += servedMs;
   }
 
   sessionsChanged(openNow: number): void {
@@ -29,6 +37,10 @@ export class StatsRecorder {
       sessionsOpen: this.sessionsOpenNow,
       sessionsPeak: this.sessionsPeak,
       faultsInjected: Object.fromEntries(this.faults),
+      serverTimeMs: {
+        modeled: Math.round(this.modeledMs * 1000) / 1000,
+        served: Math.round(this.servedMs * 1000) / 1000,
+      },
     };
   }
 
@@ -36,6 +48,8 @@ export class StatsRecorder {
     this.requests.clear();
     this.faults.clear();
     this.totalRequests = 0;
+    this.modeledMs = 0;
+    this.servedMs = 0;
     this.sessionsPeak = this.sessionsOpenNow;
   }
 }

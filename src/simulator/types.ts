@@ -121,6 +121,12 @@ export interface SimulatorStats {
   sessionsOpen: number;
   sessionsPeak: number;
   faultsInjected: Record<string, number>;
+  /**
+   * The time the latency model charged for the requests counted (scaled), and the time those
+   * waits really took on this machine (timers fire late by a fraction of a millisecond, which
+   * matters at small time scales). Pool waits are not included.
+   */
+  serverTimeMs: { modeled: number; served: number };
 }
 
 export interface SimulatorHandle {

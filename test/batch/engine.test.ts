@@ -256,7 +256,7 @@ describe("batches as plain units", () => {
     const { engine } = engineFor(harness, { batchSize: 5 });
 
     const units = engine.planBatches(runId, phase, testPageOperation);
-    expect(units.map((unit) => unit.itemIds.length)).toEqual([5, 5, 2]);
+    expect(units.map((unit) => unit.itemIds.length)).toEqual([4, 4, 4]);
     expect(units[0]).toMatchObject({ phase, batch: 1, options: { retries: 2 } });
 
     for (const unit of JSON.parse(JSON.stringify(units)) as typeof units) {

@@ -115,6 +115,34 @@ describe("splitIntoBatches", () => {
     );
   });
 
+  it("with several workers, makes a multiple of the workers in batches as even as they can be", () => {
+    const items = Array.from({ length: 700 }, (_, index) => ({ id: index + 1, sequence: index }));
+
+    const batches = splitIntoBatches("create", items, 25, unitOptions, 1, 5);
+
+    expect(batches).toHaveLength(30);
+    const sizes = batches.map((batch) => batch.itemIds.length);
+    expect(Math.max(...sizes)).toBe(24);
+    expect(Math.min(...sizes)).toBe(23);
+    expect(batches.flatMap((batch) => batch.itemIds)).toEqual(items.map((item) => item.id));
+  });
+
+  it("rounds groups up together and never makes an empty batch", () => {
+    const items = [
+      ...Array.from({ length: 30 }, (_, index) => ({ id: index, sequence: index, groupKey: "A" })),
+      { id: 100, sequence: 100, groupKey: "B" },
+    ];
+
+    const batches = splitIntoBatches("link", items, 25, unitOptions, 1, 4);
+
+    expect(batches.map((batch) => [batch.options.groupKey, batch.itemIds.length])).toEqual([
+      ["A", 10],
+      ["A", 10],
+      ["A", 10],
+      ["B", 1],
+    ]);
+  });
+
   it("keeps each batch within one group for group operations", () => {
     const items = [
       { id: 1, sequence: 1, groupKey: "BOOK1" },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LatencyModel, resolveLatency, SEED_LATENCY, sleep } from "../../src/simulator/latency.js";
 import { SimulatorError } from "../../src/simulator/errors.js";
+import { startSimulator } from "../../src/simulator/index.js";
 
 describe("latency cost model", () => {
   it("costs the timing table, scaled", () => {
@@ -43,5 +44,32 @@ describe("latency cost model", () => {
     const sleeping = sleep(60_000, controller.signal);
     controller.abort(new Error("closing"));
     await expect(sleeping).rejects.toThrow("closing");
+  });
+});
+
+describe("server time in the stats", () => {
+  it("adds up what the model charged for each request, and how long the waits took", async () => {
+    const simulator = await startSimulator({ latency: "seed", timeScale: 0.05 });
+    try {
+      const token = await fetch(`${simulator.url}/api/security/token/v2`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ username: "api_user", password: "api_password" }),
+      });
+      const { AccessToken } = (await token.json()) as { AccessToken: string };
+      await fetch(`${simulator.url}/api/ui/router/v1/?urlType=external`, {
+        headers: { authorization: `Bearer ${AccessToken}`, accept: "application/json" },
+      });
+
+      const { serverTimeMs } = simulator.stats();
+      // authenticate 200 ms + router 50 ms, times 0.05
+      expect(serverTimeMs.modeled).toBeCloseTo(12.5, 6);
+      expect(serverTimeMs.served).toBeGreaterThan(0);
+
+      simulator.resetStats();
+      expect(simulator.stats().serverTimeMs).toEqual({ modeled: 0, served: 0 });
+    } finally {
+      await simulator.close();
+    }
   });
 });

@@ -4,7 +4,6 @@ import { CONSUMER_KEY_LIFETIME_SECONDS } from "../auth/tokens.js";
 import { errorEnvelope, refuse, WireError, type Answer } from "../http/answer.js";
 import { addRoute } from "../http/route.js";
 import { prefersXml, toDataContractXml, XmlContracts } from "../http/xml.js";
-import { sleep } from "../latency.js";
 import type { Runtime } from "../runtime.js";
 
 const BAD_PASSWORD = {
@@ -70,7 +69,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
     interactive: false,
     authenticated: false,
     run: async (call) => {
-      await sleep(runtime.latency.costMs("authenticate"), runtime.closing);
+      await runtime.latency.pay("authenticate", runtime.closing);
       const body = call.body;
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
         throw refuse(
@@ -138,7 +137,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
     interactive: false,
     authenticated: false,
     run: async (call) => {
-      await sleep(runtime.latency.costMs("authenticate"), runtime.closing);
+      await runtime.latency.pay("authenticate", runtime.closing);
       const headers = call.request.headers;
       const token = issueForPassword(runtime, headers.username, headers.password);
       return passwordAnswer(runtime, token, prefersXml(headers.accept));

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import { TABLE_NAMES, TABLE_SCHEMAS } from "../data/schema.js";
 import { refuse } from "../http/answer.js";
 import { addRoute } from "../http/route.js";
-import { sleep } from "../latency.js";
 import { ODataQueryError, runQuery } from "../odata/query.js";
 import type { Runtime } from "../runtime.js";
 import type { TableName } from "../types.js";
@@ -24,7 +23,7 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
     url: "/odataservice/odata/table/:name",
     interactive: false,
     run: async (call) => {
-      await sleep(runtime.latency.costMs("odata"), runtime.closing);
+      await runtime.latency.pay("odata", runtime.closing);
       const name = (call.request.params as { name: string }).name;
       if (!(TABLE_NAMES as readonly string[]).includes(name)) {
         throw refuse(404, `The table '${name}' does not exist or is not exposed through OData.`);

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { WireError, type Answer } from "../http/answer.js";
 import { addRoute, authenticate } from "../http/route.js";
 import { prefersXml, toDataContractXml, XmlContracts } from "../http/xml.js";
-import { sleep } from "../latency.js";
 import { UI_SERVER_PREFIX, type Runtime } from "../runtime.js";
 
 /** Application versions reported per build profile. */
@@ -60,7 +59,7 @@ export function registerRouterRoutes(app: FastifyInstance, runtime: Runtime): vo
       }
 
       authenticate(runtime, call.request);
-      await sleep(runtime.latency.costMs("router"), runtime.closing);
+      await runtime.latency.pay("router", runtime.closing);
       const url = uiServerUrlOf(call.request);
       if (prefersXml(call.request.headers.accept)) {
         return {
@@ -80,7 +79,7 @@ export function registerRouterRoutes(app: FastifyInstance, runtime: Runtime): vo
     interactive: false,
     xmlWithoutJson: true,
     run: async (call) => {
-      await sleep(runtime.latency.costMs("serverInfo"), runtime.closing);
+      await runtime.latency.pay("serverInfo", runtime.closing);
       const version = PROFILE_VERSIONS[runtime.options.profile];
       const shortVersion = version.split(".").slice(0, 2).join(".");
       return {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { TokenRecord } from "../auth/tokens.js";
 import { refuse, refusals, type Answer } from "../http/answer.js";
 import { addRoute, type RouteCall } from "../http/route.js";
-import { sleep } from "../latency.js";
 import { UI_SERVER_PREFIX, type Runtime } from "../runtime.js";
 import type { InteractiveSession, SessionParameters, SessionType } from "../sessions/session.js";
 import { PROFILE_VERSIONS } from "./router-routes.js";
@@ -177,7 +176,7 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
         const parameters = sessionParameters(call.body, runtime.options.sessionTimeoutSeconds);
         assertRealUser(runtime, call.token);
         runtime.sessions.assertNoSession(call.token);
-        await sleep(runtime.latency.costMs("startSession"), runtime.closing);
+        await runtime.latency.pay("startSession", runtime.closing);
         const session = await runtime.sessions.create(call.token, parameters, runtime.closing);
         return createdAnswer(runtime, session);
       },
@@ -189,7 +188,7 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
       interactive: true,
       xmlWithoutJson: true,
       run: async (call) => {
-        await sleep(runtime.latency.costMs("listSessions"), runtime.closing);
+        await runtime.latency.pay("listSessions", runtime.closing);
         const sessions = runtime.sessions.listForUser(call.token.username);
         return {
           statusCode: 200,
@@ -209,7 +208,7 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
         if (namedSessionIds(call).some((id) => id !== session.id)) throw refusals.invalidSession();
 
         return session.serve(async () => {
-          await sleep(runtime.latency.costMs("endSession"), runtime.closing);
+          await runtime.latency.pay("endSession", runtime.closing);
           runtime.sessions.end(session);
           const idKey = runtime.options.profile === "25.2" ? "SessionId" : "Id";
           return {

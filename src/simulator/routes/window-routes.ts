@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { refuse, refusals, type Answer } from "../http/answer.js";
 import { addRoute, type RouteCall } from "../http/route.js";
-import { sleep, type LatencyOperation } from "../latency.js";
+import type { LatencyOperation } from "../latency.js";
 import { UI_SERVER_PREFIX, type Runtime } from "../runtime.js";
 import type { InteractiveSession } from "../sessions/session.js";
 import { closeWindow } from "../windows/dialogs.js";
@@ -56,7 +56,7 @@ async function onWindow(
   const session = sessionOf(runtime, call.token);
   const id = windowId();
   return session.serve(async () => {
-    await sleep(typeof cost === "number" ? cost : runtime.latency.costMs(cost), runtime.closing);
+    await runtime.latency.pay(cost, runtime.closing);
     if (session.state !== "open") throw refusals.invalidSession();
 
     const window = session.windows.get(id);
@@ -78,7 +78,7 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     run: (call) => {
       const session = sessionOf(runtime, call.token);
       return session.serve(async () => {
-        await sleep(runtime.latency.costMs("openWindow"), runtime.closing);
+        await runtime.latency.pay("openWindow", runtime.closing);
         if (session.state !== "open") throw refusals.invalidSession();
 
         const body = asObject(call.body) ?? {};
