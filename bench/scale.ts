@@ -1,5 +1,5 @@
 // Validation and dry-run planning of large generated inputs, each measurement in its own child
-// process (bench/scale-child.ts) for an honest peak RSS; the dry run plans against a simulator
+// process (bench/scale-child.mjs, on the built package) for an honest peak RSS; the dry run plans against a simulator
 // with no latency and the demo data.
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -9,8 +9,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO } from "../src/simulator/index.js";
-import type { ScaleChildFigures } from "./scale-child.js";
-import { childExecArgv, startSimulatorHost } from "./simulator-host.js";
+import { startSimulatorHost } from "./simulator-host.js";
+
+/** What one child measured. */
+export interface ScaleChildFigures {
+  mode: "validate" | "plan";
+  rows: number;
+  /** Reading and validating the file. */
+  validationMs: number;
+  /** The dry-run plan after validation (OData lookups only); 0 for `validate`. */
+  planMs: number;
+  /** RSS when the child started, before the file was read. */
+  baselineRssMb: number;
+  /** `process.resourceUsage().maxRSS`: the process's peak resident memory. */
+  peakRssMb: number;
+  /** Records the plan would create, expire and link (plan mode). */
+  plan?: { create: number; expire: number; link: number; skipped: number };
+}
 
 /** The figures of one input size. */
 export interface ScaleFigures {
@@ -25,7 +40,7 @@ export interface ScaleFigures {
   planMs: number;
   /** A process that only validates: its time and peak RSS. */
   validationOnly: { ms: number; peakRssMb: number };
-  /** RSS of the child before it read anything (Node, tsx, the modules). */
+  /** RSS of the child before it read anything (Node and the modules). */
   baselineRssMb: number;
   /** Microseconds per row, validation + plan. */
   microsecondsPerRow: number;
@@ -35,7 +50,7 @@ export interface ScaleFigures {
 /** `rows10k`, `rows100k`, … keyed by size. */
 export type ScaleBenchResult = Record<string, ScaleFigures>;
 
-const CHILD = fileURLToPath(new URL("./scale-child.ts", import.meta.url));
+const CHILD = fileURLToPath(new URL("./scale-child.mjs", import.meta.url));
 
 /** `10k`, `100k`, `1k`, `2500`. */
 export function sizeLabel(rows: number): string {
@@ -81,7 +96,7 @@ export async function writeGeneratedInput(file: string, rows: number): Promise<v
 
 function runChild(args: string[]): Promise<ScaleChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childExecArgv(), CHILD, ...args], {
+    const child = spawn(process.execPath, [CHILD, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -110,7 +110,9 @@ export async function planPhases(
           },
     );
     const pair = pairKey(page);
-    newPagesByPair.set(pair, [...(newPagesByPair.get(pair) ?? []), page]);
+    const pairPages = newPagesByPair.get(pair);
+    if (pairPages === undefined) newPagesByPair.set(pair, [page]);
+    else pairPages.push(page);
   }
 
   const expire = await planExpirations(spec, view, newPagesByPair, rowOf);

@@ -1,28 +1,13 @@
 // One measurement of the scale bench, alone in its process so that its peak RSS is its own:
-// `scale-child.ts validate FILE` or `scale-child.ts plan FILE SIMULATOR_URL`. Prints one JSON
-// line (ScaleChildFigures) on stdout.
-import { P21Client } from "../src/client/index.js";
-import { planWorkflow, readPricePageFile } from "../src/pricing/index.js";
-
-/** What one child measured. */
-export interface ScaleChildFigures {
-  mode: "validate" | "plan";
-  rows: number;
-  /** Reading and validating the file. */
-  validationMs: number;
-  /** The dry-run plan after validation (OData lookups only); 0 for `validate`. */
-  planMs: number;
-  /** RSS when the child started, before the file was read. */
-  baselineRssMb: number;
-  /** `process.resourceUsage().maxRSS`: the process's peak resident memory. */
-  peakRssMb: number;
-  /** Records the plan would create, expire and link (plan mode). */
-  plan?: { create: number; expire: number; link: number; skipped: number };
-}
+// `scale-child.mjs validate FILE` or `scale-child.mjs plan FILE SIMULATOR_URL`. Prints one JSON
+// line (ScaleChildFigures, in bench/scale.ts) on stdout. Plain JavaScript on the built package
+// (dist/), so that the figures are those of the code users run, without a TypeScript loader.
+import { P21Client } from "../dist/client/index.js";
+import { planWorkflow, readPricePageFile } from "../dist/pricing/index.js";
 
 const megabyte = 1_048_576;
 
-async function measure(mode: string, file: string, url: string | undefined): Promise<void> {
+async function measure(mode, file, url) {
   const baselineRssMb = process.memoryUsage().rss / megabyte;
   const validationStart = performance.now();
   const reading = await readPricePageFile(file);
@@ -32,7 +17,7 @@ async function measure(mode: string, file: string, url: string | undefined): Pro
   }
 
   let planMs = 0;
-  let plan: ScaleChildFigures["plan"];
+  let plan;
   if (mode === "plan") {
     if (url === undefined) throw new Error("plan mode needs the simulator URL");
     const client = new P21Client({ baseUrl: url, username: "api_user", password: "api_password" });
@@ -53,7 +38,7 @@ async function measure(mode: string, file: string, url: string | undefined): Pro
     }
   }
 
-  const figures: ScaleChildFigures = {
+  const figures = {
     mode: mode === "plan" ? "plan" : "validate",
     rows: reading.rows.length,
     validationMs: Math.round(validationMs),
