@@ -181,7 +181,9 @@ export class Result {
     this.events = parseEvents(property(raw, "Events"));
     const openedWindowId = this.blocked ? this.openedWindowId : undefined;
     this.dialog =
-      openedWindowId !== undefined && dialogFor !== undefined ? dialogFor(openedWindowId) : undefined;
+      openedWindowId !== undefined && dialogFor !== undefined
+        ? dialogFor(openedWindowId)
+        : undefined;
   }
 
   /**

@@ -55,8 +55,7 @@ export function decodeBody(
   const trimmed = text.trim();
   if (trimmed === "") return { body: undefined, format: "empty" };
 
-  const looksLikeJson = /^[{["\d-]|^(true|false|null)$/.test(trimmed);
-  if (contentType.includes("json") || looksLikeJson) {
+  if (contentType.includes("json") || /^[{["\d-]|^(true|false|null)$/.test(trimmed)) {
     try {
       return { body: JSON.parse(trimmed) as unknown, format: "json" };
     } catch {
@@ -182,15 +181,6 @@ export class Transport {
       );
     }
 
-    const abort = new RequestAbort();
-    const timer = setTimeout(timeOut, outgoing.timeoutMs, abort);
-    timer.unref();
-    this.#inFlight.add(abort);
-    const callerSignal = outgoing.signal;
-    const clientSignal = outgoing.cleanup === true ? undefined : this.#clientSignal;
-    abort.follow(callerSignal);
-    abort.follow(clientSignal);
-
     const headers: Record<string, string> = {
       accept: "application/json",
       ...outgoing.headers,
@@ -202,11 +192,22 @@ export class Transport {
     }
 
     this.#traceRequest(outgoing, pathWithQuery, payload);
+    // Armed only now, so that a body that cannot be encoded throws before anything needs clearing.
+    const abort = new RequestAbort();
+    const timer = setTimeout(timeOut, outgoing.timeoutMs, abort);
+    timer.unref();
+    this.#inFlight.add(abort);
+    const callerSignal = outgoing.signal;
+    const clientSignal = outgoing.cleanup === true ? undefined : this.#clientSignal;
+    abort.follow(callerSignal);
+    abort.follow(clientSignal);
     const startedAt = performance.now();
     let status: number | undefined;
     try {
       if (abort.aborted) throw new undiciErrors.RequestAbortedError();
 
+      // The dispatcher's own request(): undici's top-level one parses the URL again and copies
+      // the options into a new object on every call.
       const response = await this.#dispatcher.request({
         origin: url.origin,
         path: pathWithQuery,

@@ -65,6 +65,45 @@ describe("deferred settlements and events (durable: false)", () => {
     journal.close();
   });
 
+  it("checks a deferred settlement against the ones still queued: a different second outcome is refused at once", () => {
+    const journal = Journal.open(":memory:");
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.markInFlight(item!.id, { batch: 1, session: 1 });
+    const first = journal.settle(item!.id, { state: "succeeded", result: 1 }, { durable: false });
+
+    expect(journal.settle(item!.id, { state: "succeeded", result: 1 }, { durable: false })).toEqual(
+      first,
+    );
+    expect(() =>
+      journal.settle(item!.id, { state: "failed", errorCode: "X" }, { durable: false }),
+    ).toThrow(expect.objectContaining({ code: "P21_JOURNAL_STATE" }));
+    expect(journal.item(item!.id)).toEqual(first);
+    journal.close();
+  });
+
+  it("checks a deferred write without the write lock: another writer holding it does not make it wait or fail", () => {
+    const path = journalFile();
+    const journal = Journal.open(path, { busyTimeoutMs: 0 });
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.markInFlight(item!.id, { batch: 1, session: 1 });
+    const other = Journal.open(path);
+
+    const settled = other.transaction(() => {
+      journal.appendEvent(run.id, { type: "retry", itemId: item!.id }, { durable: false });
+
+      return journal.settle(item!.id, { state: "succeeded" }, { durable: false });
+    });
+
+    expect(settled.state).toBe("succeeded");
+    journal.flush();
+    expect(other.item(item!.id)?.state).toBe("succeeded");
+    expect(other.events(run.id, { types: ["retry"] })).toHaveLength(1);
+    other.close();
+    journal.close();
+  });
+
   it("shows deferred writes to this journal's own reads and writes them on close", () => {
     const path = journalFile();
     const journal = Journal.open(path);
