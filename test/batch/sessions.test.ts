@@ -61,7 +61,7 @@ describe("many sessions", () => {
       latency: "seed",
       timeScale: 0.02,
       poolSize: 3,
-      poolWaitMs: 150,
+      poolWaitMs: 40,
     });
     const { summary, events } = await runOnSessions(harness, 60, 5);
 
