@@ -12,6 +12,13 @@ export interface BatchScope<Input, Output> {
   readonly client: P21Client;
   readonly workerIndex: number;
   readonly batch: number;
+  /** The batch's records, in the order they run. */
+  readonly itemIds: readonly number[];
+  /**
+   * Records marked in flight ahead of their turn, with the batch's first record, and not
+   * started yet (see {@link markAttempt}).
+   */
+  readonly premarked: Set<number>;
 }
 
 /** The context an operation receives for one attempt. */
@@ -89,4 +96,49 @@ export function settleItem<Input, Output>(
     ratePerSecond: runtime.counter.ratePerSecond(),
     etaMs: runtime.counter.etaMs(),
   });
+}
+
+/**
+ * Makes a record durably in flight before its attempt sends anything. The first record of a
+ * batch marks the batch's later records too, in the same commit, so that a batch costs one
+ * synced commit rather than one per record (settlements ride along with the next commit, see
+ * `Journal.settle`). An item marked early is in flight a little sooner than needed, which is
+ * safe: resume reconciles every in-flight item with the server before sending it again, and
+ * a batch that ends before reaching a record returns it to pending. Retries mark again.
+ */
+export function markAttempt<Input, Output>(
+  scope: BatchScope<Input, Output>,
+  itemId: number,
+  attempt: number,
+  session: number,
+): void {
+  const { runtime, premarked } = scope;
+  if (attempt === 1 && premarked.delete(itemId)) return;
+
+  const place = { batch: scope.batch, session };
+  runtime.journal.transaction(() => {
+    runtime.remember(runtime.journal.markInFlight(itemId, place));
+    if (attempt !== 1) return;
+
+    const later = scope.itemIds.slice(scope.itemIds.indexOf(itemId) + 1);
+    for (const laterId of later) {
+      if (runtime.item(laterId).state !== "pending") continue;
+
+      runtime.remember(runtime.journal.markInFlight(laterId, place));
+      premarked.add(laterId);
+    }
+  });
+}
+
+/** Returns the records marked early but never started to pending, in one commit. */
+export function releasePremarked<Input, Output>(scope: BatchScope<Input, Output>): void {
+  const { runtime, premarked } = scope;
+  if (premarked.size === 0) return;
+
+  runtime.journal.transaction(() => {
+    for (const itemId of premarked) {
+      runtime.remember(runtime.journal.returnToPending(itemId, "the batch ended before it"));
+    }
+  });
+  premarked.clear();
 }

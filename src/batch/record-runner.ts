@@ -1,7 +1,7 @@
 import type { Window } from "../client/index.js";
 import type { ItemRecord } from "../journal/index.js";
 import type { BatchScope } from "./attempt-context.js";
-import { operationContext, settleItem } from "./attempt-context.js";
+import { markAttempt, operationContext, settleItem } from "./attempt-context.js";
 import type { RecordOperation } from "./operation.js";
 import { askServer } from "./reconcile.js";
 import type { FailureReading } from "./retry.js";
@@ -69,9 +69,7 @@ export async function runRecord<Input, Output>(
     }
 
     attempt += 1;
-    runtime.remember(
-      runtime.journal.markInFlight(itemId, { batch: scope.batch, session: lease.sessionNumber }),
-    );
+    markAttempt(scope, itemId, attempt, lease.sessionNumber);
 
     let output: Output;
     try {

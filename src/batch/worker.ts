@@ -1,3 +1,4 @@
+import { releasePremarked } from "./attempt-context.js";
 import type { BatchScope } from "./attempt-context.js";
 import type { BatchUnit } from "./batches.js";
 import { runGroup } from "./group-runner.js";
@@ -31,6 +32,8 @@ async function runBatch<Input, Output>(
     },
     workerIndex,
     batch: batch.batch,
+    itemIds,
+    premarked: new Set(),
   };
   const outcomes = new Map<number, RecordOutcome>();
   let refused = false;
@@ -60,6 +63,9 @@ async function runBatch<Input, Output>(
     await lease.end(
       runtime.stop.stopping ? "stopped" : failure === undefined ? "batch-done" : "failed",
     );
+    // Records marked early and never started were never sent: back to pending, also after a
+    // hard stop (the record in hand is not among them and stays in flight).
+    releasePremarked(scope);
   }
 
   const settled = itemIds.map((itemId) => runtime.item(itemId).state);
