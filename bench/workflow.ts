@@ -390,7 +390,9 @@ export async function runWorkflowBench(
     parallel: parallel.figures,
     parallelLowerBoundMs: round(lowerBoundProductionMs * WORKFLOW_SIMULATOR.timeScale),
     parallelLowerBoundProductionMs: round(lowerBoundProductionMs),
-    parallelServedLowerBoundMs: round(parallel.figures.servedServerMs / WORKFLOW_SIMULATOR.poolSize),
+    parallelServedLowerBoundMs: round(
+      parallel.figures.servedServerMs / WORKFLOW_SIMULATOR.poolSize,
+    ),
     referenceEstimateProductionMs: round(estimate.totalMs),
   };
 }
