@@ -5,7 +5,7 @@ import type { ScaleBenchResult, ScaleFigures } from "./scale.js";
 import type { SimulatorThroughputResult } from "./simulator-throughput.js";
 import type { ConfigurationFigures, WorkflowBenchResult } from "./workflow.js";
 
-/** The overhead figures in the issue's shape, with the detail kept. */
+/** The overhead figures in the published shape of latest.json, with the detail kept. */
 export interface OverheadSection {
   records: number;
   /** CPU of the engine's process per record, with the SQLite journal. */
@@ -18,14 +18,14 @@ export interface OverheadSection {
   journalCpuShare: number;
 }
 
-/** One goal of the issue and whether this run met it. */
+/** One performance goal and whether this run met it. */
 export interface GoalVerdict {
   goal: string;
   measured: string;
   met: boolean | "not run";
 }
 
-/** `bench/results/latest.json`: the issue's shape, with more fields. */
+/** `bench/results/latest.json`: its published shape, with more fields. */
 export interface BenchResults {
   machine: MachineDescription & { loadAverageAtEnd: number[]; benchMs: number };
   workflow?: WorkflowBenchResult;
@@ -58,7 +58,7 @@ function scaleSizes(scale: ScaleBenchResult): ScaleFigures[] {
   return Object.values(scale).sort((left, right) => left.rows - right.rows);
 }
 
-/** Every goal of the issue, judged on these results. */
+/** Every performance goal, judged on these results. */
 export function judgeGoals(results: Omit<BenchResults, "goals">): GoalVerdict[] {
   const goals: GoalVerdict[] = [];
   const add = (goal: string, measured: string | undefined, met: boolean | undefined) =>

@@ -123,7 +123,7 @@ export interface WorkflowBenchResult {
    * does not count and which weighs at small time scales), divided by the pool size.
    */
   parallelServedLowerBoundMs: number;
-  /** The reference document's pattern computed from the latency table (production ms). */
+  /** The production guide's pattern computed from the latency table (production ms). */
   referenceEstimateProductionMs: number;
 }
 

@@ -250,7 +250,7 @@ describe("doctor's build quirks", () => {
 });
 
 describe("the reference pattern estimate", () => {
-  it("adds up the timing table the way the reference document runs a job", () => {
+  it("adds up the timing table the way the production guide runs a job", () => {
     const estimate = estimateReferencePattern(SEED_LATENCY, {
       expired: 0,
       created: 25,
@@ -264,7 +264,7 @@ describe("the reference pattern estimate", () => {
     expect(estimate.requests).toBe(2 + 4 + 25 * 13 + 2 + 25 * 7);
   });
 
-  it("lands near the reference document's 2.5 s per page with one book", () => {
+  it("lands near the production guide's 2.5 s per page with one book", () => {
     const estimate = estimateReferencePattern(SEED_LATENCY, {
       expired: 700,
       created: 700,

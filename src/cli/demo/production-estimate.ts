@@ -24,7 +24,7 @@ export interface ProductionEstimate {
 }
 
 /**
- * The time the production pattern of the reference document (`batch-processing-patterns`)
+ * The time the production pattern p21kit starts from (the community batch-processing guide)
  * would take on the same server: one session at a time, 25 operations per session, one field
  * per change request, and a SalesPriceBook window of its own for every link.
  *
