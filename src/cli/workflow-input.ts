@@ -58,6 +58,32 @@ function problemsOf(readings: readonly InputReading<unknown>[]): {
   };
 }
 
+/** The input of a command that reads one file of records (expire, link), or its problems. */
+function singleFileInput<T>(
+  reading: InputReading<T>,
+  records: (rows: T[]) => Pick<WorkflowSpec, "kind" | "expirations" | "links">,
+  path: string,
+  file: string,
+  common: Omit<WorkflowSpec, "kind">,
+): WorkflowInput {
+  if (!reading.ok) {
+    const { problems, omitted } = problemsOf([reading]);
+    throw new InputInvalidError(problems, omitted);
+  }
+
+  return {
+    spec: {
+      ...records(reading.rows.map((row) => row.value)),
+      inputFile: path,
+      inputRows: reading.rows.map((row) => row.row),
+      ...common,
+    },
+    digest: reading.digest,
+    records: reading.rows.length,
+    file,
+  };
+}
+
 /**
  * Reads and validates the input of a `price-pages` command, all of it, before any request:
  * any problem ends the command with every problem listed (exit 2).
@@ -92,44 +118,14 @@ export async function readWorkflowInput(
       displayName: file,
       ...(flags.expireDate === undefined ? {} : { expireDate: flags.expireDate }),
     });
-    if (!reading.ok) {
-      const { problems, omitted } = problemsOf([reading]);
-      throw new InputInvalidError(problems, omitted);
-    }
 
-    return {
-      spec: {
-        kind,
-        inputFile: path,
-        expirations: reading.rows.map((row) => row.value),
-        inputRows: reading.rows.map((row) => row.row),
-        ...common,
-      },
-      digest: reading.digest,
-      records: reading.rows.length,
-      file,
-    };
+    return singleFileInput(reading, (rows) => ({ kind, expirations: rows }), path, file, common);
   }
 
   if (kind === "link") {
     const reading = await readLinkFile(path, { displayName: file });
-    if (!reading.ok) {
-      const { problems, omitted } = problemsOf([reading]);
-      throw new InputInvalidError(problems, omitted);
-    }
 
-    return {
-      spec: {
-        kind,
-        inputFile: path,
-        links: reading.rows.map((row) => row.value),
-        inputRows: reading.rows.map((row) => row.row),
-        ...common,
-      },
-      digest: reading.digest,
-      records: reading.rows.length,
-      file,
-    };
+    return singleFileInput(reading, (rows) => ({ kind, links: rows }), path, file, common);
   }
 
   const pageReading = await readPricePageFile(path, {
