@@ -116,7 +116,7 @@ export class BatchEngine {
         counts: runtime.counter.counts,
         operation: operation.name,
         inFlight: plan.reconcile.length,
-        batches: Math.ceil(plan.run.length / options.batchSize),
+        batches: batchesFor(runtime, plan.run).length,
         sessions: options.sessions,
       });
 
