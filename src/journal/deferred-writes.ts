@@ -19,8 +19,26 @@ export class DeferredWrites {
   /** Items as the queued settlements leave them. */
   #items = new Map<number, ItemRow>();
 
+  /** Rows this journal just committed (in-flight marks): what a deferred settlement checks. */
+  #remembered = new Map<number, ItemRow>();
+
   get size(): number {
     return this.#writes.length;
+  }
+
+  /** Keeps the row an in-flight mark wrote, for the check of the item's deferred settlement. */
+  remember(row: ItemRow): void {
+    this.#remembered.set(row.id, row);
+  }
+
+  /** Drops the remembered row of an item that another write is about to change. */
+  forget(itemId: number): void {
+    this.#remembered.delete(itemId);
+  }
+
+  /** Drops the remembered rows (their transaction rolled back, or many items change). */
+  forgetRemembered(): void {
+    this.#remembered.clear();
   }
 
   /**
@@ -30,7 +48,11 @@ export class DeferredWrites {
   settle(scope: WriteScope, itemId: number, outcome: ItemOutcome): ItemRecord {
     const context = { operation: "settle", journalPath: scope.journalPath, itemId };
     const settlement = toSettlement(outcome, context);
-    const item = this.#items.get(itemId) ?? requireItem(scope, itemId, context);
+    const item =
+      this.#items.get(itemId) ??
+      this.#remembered.get(itemId) ??
+      requireItem(scope, itemId, context);
+    this.#remembered.delete(itemId);
     const settled = settledRow(item, settlement, scope.now(), context);
     this.#items.set(itemId, settled);
 

@@ -67,7 +67,7 @@ export function insertItems(
   return added;
 }
 
-export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPlace): ItemRecord {
+export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPlace): ItemRow {
   const context = { operation: "markInFlight", journalPath: scope.journalPath, itemId };
   const batch = requireCount(place.batch, "batch", context);
   const session = requireCount(place.session, "session", context);
@@ -93,7 +93,7 @@ export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPl
     started_at: startedAt,
   });
 
-  return toItemRecord(started);
+  return started;
 }
 
 /** A settlement's outcome, checked and encoded for the `items` row. */

@@ -199,7 +199,14 @@ export class Journal {
    * and where the attempt runs. Committed (fsynced) before returning.
    */
   markInFlight(itemId: number, at: AttemptPlace): ItemRecord {
-    return this.#write("markInFlight", { itemId }, (scope) => startAttempt(scope, itemId, at));
+    const started = this.#write("markInFlight", { itemId }, (scope) =>
+      startAttempt(scope, itemId, at),
+    );
+    // A settlement deferred after this checks against the row just written rather than read it
+    // again; it is still read again when the settlement is written.
+    this.#deferred.remember(started);
+
+    return toItemRecord(started);
   }
 
   /**
@@ -219,6 +226,8 @@ export class Journal {
       );
     }
 
+    this.#deferred.forget(itemId);
+
     return this.#write("settle", { itemId }, (scope) => settleItem(scope, itemId, outcome));
   }
 
@@ -227,6 +236,8 @@ export class Journal {
    * not happen. Attempts are kept; `reason` goes to the event log in the same transaction.
    */
   returnToPending(itemId: number, reason: string): ItemRecord {
+    this.#deferred.forget(itemId);
+
     return this.#write("returnToPending", { itemId }, (scope) =>
       returnItemToPending(scope, itemId, reason),
     );
@@ -234,6 +245,8 @@ export class Journal {
 
   /** Takes every failed item of a run back to `pending`, clearing its outcome; returns how many. */
   resetFailed(runId: string): number {
+    this.#deferred.forgetRemembered();
+
     return this.#write("resetFailed", { runId }, (scope) => resetFailedItems(scope, runId));
   }
 
@@ -284,6 +297,9 @@ export class Journal {
         this.readonly ? this.#transaction.deferred(work) : this.#transaction.immediate(work)
       ) as T;
     } catch (error) {
+      // Rows remembered inside the rolled-back transaction were never committed.
+      this.#deferred.forgetRemembered();
+
       throw translateStorageError(error, { operation: "transaction", journalPath: this.path });
     }
   }

@@ -135,4 +135,36 @@ describe("deferred settlements and events (durable: false)", () => {
     afterCrash.close();
     journal.close();
   });
+
+  it("checks a deferred settlement against the item as every other write left it", () => {
+    const journal = Journal.open(":memory:");
+    const run = journal.createRun(newRun);
+    const [settledFirst, returned, rolledBack] = journal.addItems(run.id, "create", [
+      { naturalKey: "a", input: {} },
+      { naturalKey: "b", input: {} },
+      { naturalKey: "c", input: {} },
+    ]);
+    const place = { batch: 1, session: 1 };
+    journal.markInFlight(settledFirst!.id, place);
+    journal.settle(settledFirst!.id, { state: "failed", errorCode: "X" });
+    journal.markInFlight(returned!.id, place);
+    journal.returnToPending(returned!.id, "not found on the server");
+    expect(() =>
+      journal.transaction(() => {
+        journal.markInFlight(rolledBack!.id, place);
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+
+    expect(() =>
+      journal.settle(settledFirst!.id, { state: "succeeded" }, { durable: false }),
+    ).toThrow(JournalError);
+    expect(journal.settle(returned!.id, { state: "skipped" }, { durable: false }).state).toBe(
+      "skipped",
+    );
+    expect(
+      journal.settle(rolledBack!.id, { state: "skipped" }, { durable: false }).durationMs,
+    ).toBe(undefined);
+    journal.close();
+  });
 });
