@@ -2,7 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { collect, ndjson, runChild, spawnCli, temporaryDirectory } from "./helpers.js";
+import {
+  collect,
+  ndjson,
+  runChild,
+  spawnCli,
+  temporaryDirectory,
+  connectionTo,
+} from "./helpers.js";
 
 const header =
   "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
@@ -48,14 +55,7 @@ describe("interrupted runs", () => {
   beforeAll(async () => {
     directory = await temporaryDirectory();
     simulator = await startSimulator({ data: "demo", latency: "seed", timeScale: 0.02 });
-    connection = [
-      "--base-url",
-      simulator.url,
-      "--username",
-      "api_user",
-      "--password",
-      "api_password",
-    ];
+    connection = connectionTo(simulator.url);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { ndjson, parseCsv, runChild, temporaryDirectory } from "./helpers.js";
+import { ndjson, parseCsv, runChild, temporaryDirectory, connectionTo } from "./helpers.js";
 
 const header =
   "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
@@ -29,14 +29,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   beforeAll(async () => {
     directory = await temporaryDirectory();
     simulator = await startSimulator({ data: "demo" });
-    connection = [
-      "--base-url",
-      simulator.url,
-      "--username",
-      "api_user",
-      "--password",
-      "api_password",
-    ];
+    connection = connectionTo(simulator.url);
   });
 
   afterAll(async () => {
