@@ -6,6 +6,7 @@ import type { Redactor } from "./redact.js";
 import { property } from "./result.js";
 import { errorFromAnswer } from "./server-answers.js";
 import type { IncomingAnswer, Transport } from "./transport.js";
+import { queryString } from "./url-parts.js";
 import { Window } from "./window.js";
 
 /**
@@ -142,8 +143,7 @@ export class Session implements AsyncDisposable {
 
   async #call(request: InteractiveRequest): Promise<unknown> {
     this.#assertOpen(request.description);
-    const query =
-      request.query === undefined ? "" : `?${new URLSearchParams(request.query).toString()}`;
+    const query = request.query === undefined ? "" : `?${queryString(request.query)}`;
 
     const timeoutMs =
       request.options?.timeoutMs ??

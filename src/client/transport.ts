@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import { Agent, errors as undiciErrors } from "undici";
 import type { Dispatcher } from "undici";
 import type { P21ProtocolError } from "./errors.js";
@@ -6,6 +5,9 @@ import { LifecycleError, P21AbortError, P21NetworkError, P21TimeoutError } from 
 import type { RequestEvent } from "./events.js";
 import { levelEnabled } from "./logger.js";
 import type { Logger } from "./logger.js";
+import { follow, unfollow } from "./abort-fanout.js";
+import { Exchange } from "./exchange.js";
+import { urlParts } from "./url-parts.js";
 import type { Redactor } from "./redact.js";
 import { parseXml } from "./xml.js";
 
@@ -72,44 +74,9 @@ export function decodeBody(
   return { body: trimmed, format: "text" };
 }
 
-/**
- * The abort of one request, fed by its timer, the caller's signals and the client's closing.
- * undici takes an EventEmitter as a request's `signal` (it then fails with RequestAbortedError);
- * one costs a fraction of an AbortController and its listeners, at several requests per record.
- * It listens to the signals it follows as an EventListener object, so no closure is made.
- */
-class RequestAbort extends EventEmitter {
-  aborted = false;
-  /** The request's timer fired: its failure is a timeout. */
-  timedOut = false;
-
-  abort(): void {
-    if (this.aborted) return;
-
-    this.aborted = true;
-    this.emit("abort");
-  }
-
-  follow(signal: AbortSignal | undefined): void {
-    if (signal === undefined) return;
-
-    if (signal.aborted) this.abort();
-    else signal.addEventListener("abort", this, { once: true });
-  }
-
-  unfollow(signal: AbortSignal | undefined): void {
-    signal?.removeEventListener("abort", this);
-  }
-
-  /** Called by the signals it follows. */
-  handleEvent(): void {
-    this.abort();
-  }
-}
-
-function timeOut(abort: RequestAbort): void {
-  abort.timedOut = true;
-  abort.abort();
+function timeOut(exchange: Exchange): void {
+  exchange.timedOut = true;
+  exchange.abort();
 }
 
 function causeCode(error: unknown): string | undefined {
@@ -125,8 +92,8 @@ function causeCode(error: unknown): string | undefined {
 export class Transport {
   readonly #agent: Agent;
   readonly #dispatcher: Dispatcher;
-  /** The aborts of the requests in flight, ended by close(). */
-  readonly #inFlight = new Set<RequestAbort>();
+  /** The requests in flight, aborted by close(). */
+  readonly #inFlight = new Set<Exchange>();
   readonly #logger: Logger;
   readonly #redactor: Redactor;
   readonly #clientSignal: AbortSignal | undefined;
@@ -166,9 +133,7 @@ export class Transport {
 
   /** Sends a request; resolves with any HTTP answer; throws only for no answer at all. */
   async send(outgoing: OutgoingRequest): Promise<IncomingAnswer> {
-    const url = new URL(outgoing.url);
-    const path = url.pathname;
-    const pathWithQuery = `${url.pathname}${url.search}`;
+    const { origin, path, pathWithQuery } = urlParts(outgoing.url);
     const context = {
       method: outgoing.method,
       path: pathWithQuery,
@@ -193,32 +158,24 @@ export class Transport {
 
     this.#traceRequest(outgoing, pathWithQuery, payload);
     // Armed only now, so that a body that cannot be encoded throws before anything needs clearing.
-    const abort = new RequestAbort();
-    const timer = setTimeout(timeOut, outgoing.timeoutMs, abort);
+    const exchange = new Exchange();
+    const timer = setTimeout(timeOut, outgoing.timeoutMs, exchange);
     timer.unref();
-    this.#inFlight.add(abort);
+    this.#inFlight.add(exchange);
     const callerSignal = outgoing.signal;
     const clientSignal = outgoing.cleanup === true ? undefined : this.#clientSignal;
-    abort.follow(callerSignal);
-    abort.follow(clientSignal);
+    follow(callerSignal, exchange);
+    follow(clientSignal, exchange);
     const startedAt = performance.now();
-    let status: number | undefined;
     try {
-      if (abort.aborted) throw new undiciErrors.RequestAbortedError();
-
-      // The dispatcher's own request(): undici's top-level one parses the URL again and copies
-      // the options into a new object on every call.
-      const response = await this.#dispatcher.request({
-        origin: url.origin,
+      exchange.send(this.#dispatcher, {
+        origin,
         path: pathWithQuery,
         method: outgoing.method,
         headers,
         body: payload,
-        signal: abort,
       });
-      status = response.statusCode;
-      const text = await response.body.text();
-      const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
+      const { status, contentType, text } = await exchange.answer;
       const decoded = decodeBody(text, contentType);
       this.#finish(outgoing, path, startedAt, status, undefined);
       this.#traceAnswer(outgoing, status, text);
@@ -233,17 +190,17 @@ export class Transport {
       };
     } catch (error) {
       const failure = this.#failure(error, outgoing, context, {
-        timedOut: abort.timedOut,
+        timedOut: exchange.timedOut,
         closing: this.#closed,
-        status,
+        status: exchange.status,
       });
-      this.#finish(outgoing, path, startedAt, status, failure.code);
+      this.#finish(outgoing, path, startedAt, exchange.status, failure.code);
       throw failure;
     } finally {
       clearTimeout(timer);
-      this.#inFlight.delete(abort);
-      abort.unfollow(callerSignal);
-      abort.unfollow(clientSignal);
+      this.#inFlight.delete(exchange);
+      unfollow(callerSignal, exchange);
+      unfollow(clientSignal, exchange);
     }
   }
 
@@ -356,7 +313,7 @@ export class Transport {
     if (this.#closed) return;
 
     this.#closed = true;
-    for (const abort of this.#inFlight) abort.abort();
+    for (const exchange of this.#inFlight) exchange.abort();
     await this.#agent.close().catch(() => this.#agent.destroy());
   }
 }

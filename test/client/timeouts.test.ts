@@ -22,9 +22,10 @@ afterEach(async () => {
 });
 
 function newClient(
-  options: { defaultMs?: number; saveMs?: number; signal?: AbortSignal } = {},
+  options: { defaultMs?: number; saveMs?: number; signal?: AbortSignal; connections?: number } = {},
 ): P21Client {
   client = new P21Client({
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
     baseUrl: server.url,
     username: "api_user",
     password: "api_password",
@@ -70,6 +71,22 @@ describe("timeouts and aborts over a real socket", () => {
     const error = await call;
     expect(error).toBeInstanceOf(P21AbortError);
     expect(error).toMatchObject({ code: "P21_ABORTED", retry: "permanent" });
+  });
+
+  it("ends at once a call still waiting for a connection when its signal aborts", async () => {
+    newClient({ connections: 1 });
+    await client.authenticate();
+    const stalled = client.serverInfo().catch((caught: unknown) => caught);
+    while (!server.received.some((line) => line.includes("serverinfo"))) await server.nextRequest();
+    const controller = new AbortController();
+    // The only connection is held by the stalled call: this one waits in undici's queue.
+    const queued = client.listSessions(controller.signal).catch((caught: unknown) => caught);
+    controller.abort();
+
+    expect(await queued).toBeInstanceOf(P21AbortError);
+    expect(server.received.filter((line) => line.includes("sessions"))).toEqual([]);
+    await client.close();
+    expect(await stalled).toBeInstanceOf(LifecycleError);
   });
 
   it("sends nothing when the signal is already aborted", async () => {
