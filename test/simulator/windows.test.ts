@@ -474,3 +474,28 @@ describe("SalesPriceBook", () => {
     );
   });
 });
+
+describe("the store's overlap check", () => {
+  const page = (supplier: number) => ({
+    company_id: "IFS",
+    supplier_id: supplier,
+    product_group_id: "PG1",
+    discount_group_id: null,
+    effective_date: "2030-01-01",
+    expiration_date: "2030-12-31",
+  });
+
+  it("finds the overlapping pages of the supplier a page has now, after an update moved it", () => {
+    const store = new SimulatorStore(emptyContents());
+    const first = store.insertPricePage(page(10), "api_user");
+    const second = store.insertPricePage(page(20), "api_user");
+    const uidsFor = (supplier: number) =>
+      store.overlappingActivePages(page(supplier), null).map((row) => row.price_page_uid);
+
+    expect(uidsFor(10)).toEqual([first.price_page_uid]);
+    store.updatePricePage(Number(second.price_page_uid), { supplier_id: 10 }, "api_user");
+    expect(uidsFor(10).sort()).toEqual([first.price_page_uid, second.price_page_uid].sort());
+    expect(uidsFor(20)).toEqual([]);
+    expect(store.overlappingActivePages(page(10), Number(first.price_page_uid))).toHaveLength(1);
+  });
+});

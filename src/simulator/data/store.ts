@@ -25,6 +25,8 @@ export class SimulatorStore {
   readonly companies: Set<string>;
   private readonly counters: StoreCounters;
   private readonly pricePages = new Map<number, Row>();
+  /** The uids of the pages of each supplier: the overlap check of a save looks only there. */
+  private readonly pageUidsBySupplier = new Map<string, Set<number>>();
   private readonly priceBooks = new Map<string, Row>();
   private readonly bookLinks = new Map<string, Row>();
   private readonly suppliers = new Map<number, Row>();
@@ -37,7 +39,7 @@ export class SimulatorStore {
     this.companies = new Set(contents.companies.map((company) => company.toUpperCase()));
     this.counters = { ...contents.counters };
     for (const row of contents.tables.price_page) {
-      this.pricePages.set(Number(row.price_page_uid), { ...row });
+      this.putPricePage(Number(row.price_page_uid), { ...row });
     }
 
     for (const row of contents.tables.price_book) {
@@ -147,8 +149,9 @@ export class SimulatorStore {
    */
   overlappingActivePages(page: Row, exceptUid: number | null): Row[] {
     const overlapping: Row[] = [];
-    for (const other of this.pricePages.values()) {
-      if (other.price_page_uid === exceptUid) continue;
+    for (const uid of this.pageUidsBySupplier.get(supplierKey(page.supplier_id)) ?? []) {
+      const other = this.pricePages.get(uid);
+      if (other === undefined || other.price_page_uid === exceptUid) continue;
       if (other.row_status_flag !== RowStatus.Active) continue;
       if (other.supplier_id !== page.supplier_id) continue;
       if (!sameText(other.company_id, page.company_id)) continue;
@@ -173,9 +176,22 @@ export class SimulatorStore {
     row.date_last_modified = now;
     row.last_maintained_by = username;
     row.row_status_flag = this.statusOf(row);
-    this.pricePages.set(uid, row);
+    this.putPricePage(uid, row);
     this.changed = true;
     return row;
+  }
+
+  private putPricePage(uid: number, row: Row): void {
+    const previous = this.pricePages.get(uid);
+    if (previous !== undefined) {
+      this.pageUidsBySupplier.get(supplierKey(previous.supplier_id))?.delete(uid);
+    }
+
+    this.pricePages.set(uid, row);
+    const key = supplierKey(row.supplier_id);
+    const uids = this.pageUidsBySupplier.get(key) ?? new Set<number>();
+    uids.add(uid);
+    this.pageUidsBySupplier.set(key, uids);
   }
 
   updatePricePage(uid: number, fields: Row, username: string): Row {
@@ -186,7 +202,7 @@ export class SimulatorStore {
     row.date_last_modified = timestampOf(this.clock());
     row.last_maintained_by = username;
     row.row_status_flag = this.statusOf(row);
-    this.pricePages.set(uid, row);
+    this.putPricePage(uid, row);
     this.changed = true;
     return row;
   }
@@ -236,6 +252,10 @@ function linkKey(priceBookId: string, uid: number): string {
 
 function groupKey(companyId: string, productGroupId: string): string {
   return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
+}
+
+function supplierKey(supplierId: CellValue | undefined): string {
+  return supplierId === null || supplierId === undefined ? "" : String(supplierId);
 }
 
 function sameText(left: CellValue | undefined, right: CellValue | undefined): boolean {
