@@ -41,8 +41,11 @@ export interface OverheadFigures {
 
 export interface EngineOverheadResult {
   records: number;
+  /** The median round of each configuration (by CPU per record). */
   withJournal: OverheadFigures;
   withoutJournal: OverheadFigures;
+  /** Every round's CPU per record, in the order measured: a feel for the noise. */
+  rounds: { withJournal: number[]; withoutJournal: number[] };
   /** What the SQLite journal (WAL, synchronous=FULL) adds per record. */
   journalCpuMsPerRecord: number;
 }
@@ -321,11 +324,24 @@ async function measure(
   };
 }
 
-/** Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal and without. */
+/** The round with the median CPU per record (the lower middle one of an even count). */
+function median(rounds: readonly OverheadFigures[]): OverheadFigures {
+  const sorted = [...rounds].sort((left, right) => left.cpuMsPerRecord - right.cpuMsPerRecord);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error("no round was measured");
+
+  return middle;
+}
+
+/**
+ * Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal and without,
+ * three rounds of each (two when quick).
+ */
 export async function runEngineOverheadBench(
   options: { quick?: boolean } = {},
 ): Promise<EngineOverheadResult> {
   const records = options.quick === true ? 1_000 : 10_000;
+  const rounds = options.quick === true ? 2 : 3;
   const simulator = await startSimulatorProcess();
   const directory = mkdtempSync(join(tmpdir(), "p21kit-bench-"));
 
@@ -346,17 +362,36 @@ export async function runEngineOverheadBench(
     await measure(warmUpJournal, simulator.url, warmUpRecords, "WarmJournal", 2050);
     warmUpJournal.close();
 
-    const shim = new MemoryJournalShim() as unknown as Journal;
-    const withoutJournal = await measure(shim, simulator.url, records, "Memory", 2200);
-
-    const journal = Journal.open(join(directory, "journal.db"));
-    const withJournal = await measure(journal, simulator.url, records, "Journal", 2100);
-    journal.close();
+    // Rounds of both configurations, interleaved and in alternating order, and the median of
+    // each: on a shared 2-CPU VM one run of either moves by 10 % or more from noise alone.
+    const withoutRounds: OverheadFigures[] = [];
+    const withRounds: OverheadFigures[] = [];
+    let year = 2100;
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? ["memory", "journal"] : ["journal", "memory"];
+      for (const configuration of order) {
+        year += 50;
+        if (configuration === "memory") {
+          const shim = new MemoryJournalShim() as unknown as Journal;
+          withoutRounds.push(await measure(shim, simulator.url, records, `Memory${year}`, year));
+        } else {
+          const journal = Journal.open(join(directory, `journal-${year}.db`));
+          withRounds.push(await measure(journal, simulator.url, records, `Journal${year}`, year));
+          journal.close();
+        }
+      }
+    }
+    const withoutJournal = median(withoutRounds);
+    const withJournal = median(withRounds);
 
     return {
       records,
       withJournal,
       withoutJournal,
+      rounds: {
+        withJournal: withRounds.map((figures) => figures.cpuMsPerRecord),
+        withoutJournal: withoutRounds.map((figures) => figures.cpuMsPerRecord),
+      },
       journalCpuMsPerRecord: Number(
         (withJournal.cpuMsPerRecord - withoutJournal.cpuMsPerRecord).toFixed(3),
       ),

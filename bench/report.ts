@@ -16,6 +16,8 @@ export interface OverheadSection {
   recordsPerSecondNoJournal: number;
   /** (with − without) / without. */
   journalCpuShare: number;
+  /** CPU per record of every round, in the order measured; the figures above are medians. */
+  rounds: { withJournal: number[]; withoutJournal: number[] };
 }
 
 /** One performance goal and whether this run met it. */
@@ -47,6 +49,7 @@ export function overheadSection(result: EngineOverheadResult): OverheadSection {
     recordsPerSecondNoJournal: result.withoutJournal.recordsPerSecond,
     journalCpuShare:
       without > 0 ? Math.round(((withJournal - without) / without) * 1_000) / 1_000 : 0,
+    rounds: result.rounds,
   };
 }
 
@@ -220,15 +223,21 @@ export function formatReport(results: BenchResults): string {
   const overhead = results.overhead;
   if (overhead !== undefined) {
     lines.push(
-      `Engine overhead: ${overhead.records.toLocaleString("en-US")} records, latency none, simulator in its own process`,
+      `Engine overhead: ${overhead.records.toLocaleString("en-US")} records, latency none, simulator in its own process, median of ${overhead.rounds.withJournal.length} rounds`,
       ...table(
-        ["journal", "CPU per record", "records/s"],
+        ["journal", "CPU per record", "records/s", "rounds"],
         [
-          ["SQLite", `${overhead.cpuMsPerRecord.toFixed(3)} ms`, String(overhead.recordsPerSecond)],
+          [
+            "SQLite",
+            `${overhead.cpuMsPerRecord.toFixed(3)} ms`,
+            String(overhead.recordsPerSecond),
+            overhead.rounds.withJournal.map((ms) => ms.toFixed(3)).join(", "),
+          ],
           [
             "none",
             `${overhead.cpuMsPerRecordNoJournal.toFixed(3)} ms`,
             String(overhead.recordsPerSecondNoJournal),
+            overhead.rounds.withoutJournal.map((ms) => ms.toFixed(3)).join(", "),
           ],
         ],
       ),
