@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { LatencyModel, resolveLatency, SEED_LATENCY, sleep } from "../../src/simulator/latency.js";
+import {
+  lateness,
+  LatencyModel,
+  resolveLatency,
+  SEED_LATENCY,
+  sleep,
+} from "../../src/simulator/latency.js";
 import { SimulatorError } from "../../src/simulator/errors.js";
 import { startSimulator } from "../../src/simulator/index.js";
 
@@ -37,6 +43,24 @@ describe("latency cost model", () => {
     expect(() => resolveLatency({ sav: 1 } as never)).toThrow(SimulatorError);
     expect(() => resolveLatency({ save: -1 })).toThrow("non-negative");
     expect(() => resolveLatency({ save: "1" } as never)).toThrow("non-negative");
+  });
+
+  it("makes the next waits up for late timers, so that the time served adds up to the model", () => {
+    // Timers that fire 0.3 ms late, on waits charged 1 ms each.
+    let lateMs = 0;
+    let servedMs = 0;
+    for (let index = 0; index < 1_000; index += 1) {
+      const waitMs = Math.max(0, 1 - lateMs);
+      const served = waitMs > 0 ? waitMs + 0.3 : 0;
+      servedMs += served;
+      lateMs = lateness(lateMs, 1, served);
+    }
+
+    expect(servedMs).toBeGreaterThan(999);
+    expect(servedMs).toBeLessThan(1_001);
+    // A long stall is made up for by a millisecond at most, not by skipping many waits.
+    expect(lateness(0, 1, 51)).toBe(1);
+    expect(lateness(0, 5, 0)).toBe(-1);
   });
 
   it("ends a sleep when the signal aborts", async () => {
