@@ -19,7 +19,10 @@ export function pageNaturalKey(
     "supplierId" | "productGroupId" | "discountGroupId" | "description" | "effectiveDate"
   >,
 ): string {
-  return `${page.supplierId}|${groupKey(page)}|${page.description}|${page.effectiveDate}`;
+  // Joined rather than a template literal: a template builds a chain of string pieces, and a
+  // plan of 100,000 pages keeps each key at twice the size of one flat string.
+  const { supplierId, description, effectiveDate } = page;
+  return [String(supplierId), groupKey(page), String(description), String(effectiveDate)].join("|");
 }
 
 /** "price page 'ACME 2027 list' (supplier 10001, product group PG01, effective 2027-01-01)". */

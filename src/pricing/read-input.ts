@@ -1,10 +1,10 @@
 import { closest } from "./closest.js";
 import { readCalendarDate } from "./dates.js";
+import { NaturalKeyIndex } from "./input/key-index.js";
 import { readTable } from "./input/table.js";
 import type { TableFormat, TableLayout, TableRecord, TableSummary } from "./input/table.js";
 import { expirationNaturalKey, linkNaturalKey, pageNaturalKey } from "./natural-keys.js";
 import { PAGE_COLUMNS, REQUIRED_PAGE_COLUMNS, validatePageRecord } from "./page-record.js";
-import type { RecordCells } from "./page-record.js";
 import type { ColumnProblem, PricePageRow } from "./page-row.js";
 import { ProblemList, quoted, sortProblems } from "./problems.js";
 import type { InputProblem } from "./problems.js";
@@ -15,7 +15,7 @@ import {
   validateLinkRecord,
 } from "./secondary-records.js";
 import type { ExpirationRow, LinkRow } from "./secondary-records.js";
-import { markValidated } from "./workflow/spec-check.js";
+import type { RecordCells } from "./record-check.js";
 
 /** Columns every reader skips: `error` is the column p21kit adds to `errors.csv`. */
 export const IGNORED_COLUMNS: readonly string[] = ["error"];
@@ -53,16 +53,15 @@ export interface InputReading<T> {
   readonly ok: boolean;
 }
 
-interface RecordContext {
-  readonly columns: ReadonlySet<string>;
-  readonly failedColumns: ReadonlySet<string>;
-}
-
 interface InputKind<T> {
   readonly columns: readonly string[];
   /** Problems of a CSV header (row 1) given its columns. */
   headerProblems(columns: ReadonlySet<string>): ColumnProblem[];
-  validate(cells: RecordCells, context: RecordContext): { row?: T; problems: ColumnProblem[] };
+  validate(
+    cells: RecordCells,
+    columns: ReadonlySet<string>,
+    failedColumns: ReadonlySet<string>,
+  ): { row?: T; problems: ColumnProblem[] };
   key(row: T): string;
   duplicate(earlierRow: number): string;
 }
@@ -75,12 +74,14 @@ const unreadableReasons: Record<string, string> = {
 };
 const unreadableCodes = new Set(Object.keys(unreadableReasons));
 
-const FORMULA_START = /^[=+\-@]/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** A cell a spreadsheet would run as a formula: =, +, - or @ first, and not a number. */
 export function looksLikeFormula(text: string): boolean {
-  return FORMULA_START.test(text) && !NUMBER.test(text);
+  // Every cell of a file is asked: the first character decides for nearly all of them.
+  const first = text.charCodeAt(0);
+  const formulaStart = first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40;
+  return formulaStart && !NUMBER.test(text);
 }
 
 async function readInput<T>(
@@ -95,7 +96,9 @@ async function readInput<T>(
   const known = new Set(kind.columns);
   const ignored = new Set(IGNORED_COLUMNS);
   const rows: InputRow<T>[] = [];
-  const firstRowOfKey = new KeyIndex<T>((row) => kind.key(row));
+  const firstRowOfKey = new NaturalKeyIndex((index) =>
+    kind.key((rows[index] as InputRow<T>).value),
+  );
   let recordColumns: ReadonlySet<string> = known;
 
   const header = (columns: readonly string[], layout: TableLayout): void => {
@@ -133,21 +136,30 @@ async function readInput<T>(
     }
   };
 
-  const record = (tableRecord: TableRecord): void => {
-    const failedColumns = new Set<string>(tableRecord.failedColumns);
-    for (const [column, text] of tableRecord.cells) {
-      if (known.has(column) && looksLikeFormula(text)) {
-        problems.add(
-          tableRecord.row,
-          column,
-          `${quoted(text)} looks like a spreadsheet formula (it starts with "${text[0] ?? ""}"); p21kit does not send formulas`,
-        );
-        failedColumns.add(column);
-      }
+  // One visitor for every cell of the file rather than a closure per record; it checks the
+  // cells of `current`. Most records have no failed cell: theirs serve until a formula is found.
+  let current: TableRecord | undefined;
+  let formulaColumns: Set<string> | undefined;
+  const checkFormula = (text: string, column: string): void => {
+    if (current === undefined || !known.has(column) || !looksLikeFormula(text)) {
+      return;
     }
 
-    const cells: RecordCells = { get: (column) => tableRecord.cells.get(column) };
-    const result = kind.validate(cells, { columns: recordColumns, failedColumns });
+    problems.add(
+      current.row,
+      column,
+      `${quoted(text)} looks like a spreadsheet formula (it starts with "${text[0] ?? ""}"); p21kit does not send formulas`,
+    );
+    formulaColumns ??= new Set(current.failedColumns);
+    formulaColumns.add(column);
+  };
+
+  const record = (tableRecord: TableRecord): void => {
+    current = tableRecord;
+    formulaColumns = undefined;
+    tableRecord.cells.forEach(checkFormula);
+    const failedColumns = formulaColumns ?? tableRecord.failedColumns;
+    const result = kind.validate(tableRecord.cells, recordColumns, failedColumns);
     for (const problem of result.problems) {
       problems.add(tableRecord.row, problem.column, problem.message);
     }
@@ -157,15 +169,12 @@ async function readInput<T>(
       return;
     }
 
-    const key = kind.key(result.row);
-    const earlier = firstRowOfKey.rowOf(key, rows);
+    const earlier = firstRowOfKey.findOrAdd(kind.key(result.row), rows.length);
     if (earlier !== undefined) {
-      problems.add(tableRecord.row, undefined, kind.duplicate(earlier));
+      problems.add(tableRecord.row, undefined, kind.duplicate(rows[earlier]?.row ?? 0));
       return;
     }
 
-    firstRowOfKey.add(key, rows.length);
-    markValidated(result.row as object);
     rows.push({ row: tableRecord.row, value: result.row });
   };
 
@@ -199,53 +208,6 @@ async function readInput<T>(
     omitted: problems.omitted,
     ok: problems.count === 0,
   };
-}
-
-/**
- * Which earlier row holds a natural key, keeping a 30-bit hash per row instead of the key
- * itself (100,000 keys as strings would cost ~10 MB); a hash hit is confirmed against the
- * earlier row's own key.
- */
-class KeyIndex<T> {
-  private readonly byHash = new Map<number, number | number[]>();
-
-  constructor(private readonly keyOf: (row: T) => string) {}
-
-  rowOf(key: string, rows: readonly InputRow<T>[]): number | undefined {
-    const found = this.byHash.get(hash(key));
-    const indexes = found === undefined ? [] : typeof found === "number" ? [found] : found;
-    for (const index of indexes) {
-      const earlier = rows[index];
-      if (earlier !== undefined && this.keyOf(earlier.value) === key) {
-        return earlier.row;
-      }
-    }
-
-    return undefined;
-  }
-
-  add(key: string, index: number): void {
-    const code = hash(key);
-    const found = this.byHash.get(code);
-    if (found === undefined) {
-      this.byHash.set(code, index);
-    } else if (typeof found === "number") {
-      this.byHash.set(code, [found, index]);
-    } else {
-      found.push(index);
-    }
-  }
-}
-
-/** FNV-1a over the UTF-16 code units, cut to 30 bits (a small integer for V8). */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index += 1) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193);
-  }
-
-  return value & 0x3fffffff;
 }
 
 function missing(column: string, columns: ReadonlySet<string>, note = ""): ColumnProblem[] {
@@ -283,7 +245,8 @@ export async function readPricePageFile(
         ? [{ column: "company_id", message: "the column is missing and no --company was given" }]
         : []),
     ],
-    validate: (cells, context) => validatePageRecord(cells, { ...context, company }),
+    validate: (cells, columns, failedColumns) =>
+      validatePageRecord(cells, { columns, failedColumns, company }),
     key: pageNaturalKey,
     duplicate: (earlier) =>
       `duplicate of row ${earlier}: the same supplier, group, description and effective date`,
@@ -322,9 +285,10 @@ export async function readExpirationFile(
           ]
         : []),
     ],
-    validate: (cells, context) =>
+    validate: (cells, columns, failedColumns) =>
       validateExpirationRecord(cells, {
-        ...context,
+        columns,
+        failedColumns,
         expireDate: dateReading?.ok === true ? expireDate : undefined,
       }),
     key: expirationNaturalKey,
@@ -349,7 +313,8 @@ export async function readLinkFile(
       ...missing("price_book_id", columns),
       ...missing("price_page_uid", columns),
     ],
-    validate: validateLinkRecord,
+    validate: (cells, columns, failedColumns) =>
+      validateLinkRecord(cells, { columns, failedColumns }),
     key: linkNaturalKey,
     duplicate: (earlier) =>
       `duplicate of row ${earlier}: the same price_book_id and price_page_uid`,

@@ -3,12 +3,13 @@ import {
   dateCell,
   MAX_BOOK_ID_LENGTH,
   MAX_WHOLE_NUMBER,
-  parseCell,
   idCell,
   wholeNumberCell,
 } from "./cells.js";
 import type { ColumnProblem } from "./page-row.js";
-import type { PageRecordContext, RecordCells } from "./page-record.js";
+import type { PageRecordContext } from "./page-record.js";
+import { RecordCheck } from "./record-check.js";
+import type { RecordCells } from "./record-check.js";
 
 /** An existing page to expire: its uid and the date it stops applying. */
 export const expirationRowSchema = z.object({
@@ -35,39 +36,6 @@ export interface ExpirationRecordContext extends Omit<PageRecordContext, "compan
   readonly expireDate?: string | undefined;
 }
 
-function reader(
-  cells: RecordCells,
-  context: { columns: ReadonlySet<string>; failedColumns: ReadonlySet<string> },
-  problems: ColumnProblem[],
-) {
-  return <T>(
-    column: string,
-    schema: z.ZodType<T, string>,
-    emptyMessage?: string,
-  ): T | undefined => {
-    if (context.failedColumns.has(column)) {
-      return undefined;
-    }
-
-    const text = cells.get(column);
-    if (text === undefined) {
-      if (emptyMessage !== undefined && context.columns.has(column)) {
-        problems.push({ column, message: emptyMessage });
-      }
-
-      return undefined;
-    }
-
-    const parsed = parseCell(schema, text);
-    if (!parsed.ok) {
-      problems.push({ column, message: parsed.message });
-      return undefined;
-    }
-
-    return parsed.value;
-  };
-}
-
 const uidCell = wholeNumberCell();
 const bookIdCell = idCell(MAX_BOOK_ID_LENGTH, "price_book_id");
 
@@ -76,10 +44,10 @@ export function validateExpirationRecord(
   cells: RecordCells,
   context: ExpirationRecordContext,
 ): { row?: ExpirationRow; problems: ColumnProblem[] } {
-  const problems: ColumnProblem[] = [];
-  const read = reader(cells, context, problems);
-  const pricePageUid = read("price_page_uid", uidCell, "price_page_uid is empty");
-  const ownDate = read("expiration_date", dateCell);
+  const check = new RecordCheck(cells, context);
+  const problems = check.problems;
+  const pricePageUid = check.read("price_page_uid", uidCell, "price_page_uid is empty");
+  const ownDate = check.read("expiration_date", dateCell);
   const expirationDate =
     ownDate ??
     (cells.get("expiration_date") === undefined && !context.failedColumns.has("expiration_date")
@@ -91,10 +59,7 @@ export function validateExpirationRecord(
     context.columns.has("expiration_date") &&
     !context.failedColumns.has("expiration_date")
   ) {
-    problems.push({
-      column: "expiration_date",
-      message: "expiration_date is empty and no --expire-date was given",
-    });
+    check.report("expiration_date", "expiration_date is empty and no --expire-date was given");
   }
 
   if (problems.length > 0 || pricePageUid === undefined || expirationDate === undefined) {
@@ -109,10 +74,10 @@ export function validateLinkRecord(
   cells: RecordCells,
   context: Omit<PageRecordContext, "company">,
 ): { row?: LinkRow; problems: ColumnProblem[] } {
-  const problems: ColumnProblem[] = [];
-  const read = reader(cells, context, problems);
-  const bookId = read("price_book_id", bookIdCell, "price_book_id is empty");
-  const pricePageUid = read("price_page_uid", uidCell, "price_page_uid is empty");
+  const check = new RecordCheck(cells, context);
+  const problems = check.problems;
+  const bookId = check.read("price_book_id", bookIdCell, "price_book_id is empty");
+  const pricePageUid = check.read("price_page_uid", uidCell, "price_page_uid is empty");
   if (problems.length > 0 || bookId === undefined || pricePageUid === undefined) {
     return { problems };
   }

@@ -35,7 +35,8 @@ export class CsvParser {
   private line = 1;
   private recordRow = 1;
   private cells: string[] = [];
-  private cellBytes = new Uint8Array(256);
+  /** The bytes of the cell being read; a Buffer, so that an ASCII cell decodes without a view. */
+  private cellBytes = Buffer.allocUnsafe(256);
   private cellLength = 0;
   private cellHasHighBytes = false;
   private cellStrayQuoteReported = false;
@@ -248,7 +249,7 @@ export class CsvParser {
 
   private append(byte: number): void {
     if (this.cellLength === this.cellBytes.length) {
-      const larger = new Uint8Array(this.cellBytes.length * 2);
+      const larger = Buffer.allocUnsafe(this.cellBytes.length * 2);
       larger.set(this.cellBytes);
       this.cellBytes = larger;
     }
@@ -268,11 +269,11 @@ export class CsvParser {
   }
 
   private decodeCell(): string {
-    const bytes = this.cellBytes.subarray(0, this.cellLength);
     if (!this.cellHasHighBytes) {
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+      return this.cellBytes.toString("latin1", 0, this.cellLength);
     }
 
+    const bytes = this.cellBytes.subarray(0, this.cellLength);
     try {
       return this.decoder.decode(bytes);
     } catch {

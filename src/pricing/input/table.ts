@@ -1,16 +1,24 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
+import { ColumnInterner } from "./column-interner.js";
+import { CsvLayout, trimmedTexts } from "./csv-cells.js";
 import { CsvParser } from "./csv-parser.js";
 import type { CsvRecord } from "./csv-parser.js";
+import { fileChunks } from "./file-chunks.js";
 import type { ProblemList } from "../problems.js";
+import type { RecordCells } from "../record-check.js";
+
+/** The non-empty cells of one record by column name (lower case), their text trimmed. */
+export interface TableCells extends RecordCells {
+  /** Each non-empty cell, in the file's order (a `Map` of column → text is one). */
+  forEach(visit: (text: string, column: string) => void): void;
+}
 
 /** A record of an input table: its row number and its cells by column, trimmed. */
 export interface TableRecord {
   readonly row: number;
-  /** Column name (lower case) → trimmed text; empty cells are absent. */
-  readonly cells: ReadonlyMap<string, string>;
+  readonly cells: TableCells;
   /** Columns whose cell already has a problem (bad encoding, wrong JSON type). */
   readonly failedColumns: ReadonlySet<string>;
 }
@@ -72,18 +80,17 @@ async function readCsvTable(
   signal: AbortSignal | undefined,
 ): Promise<TableSummary> {
   const hash = createHash("sha256");
-  const interner = new Interner();
-  let columns: string[] | undefined;
+  let layout: CsvLayout | undefined;
   let stopped = false;
   let records = 0;
   let failedCells: { row: number; cells: Set<number> } | undefined;
 
   const cellColumn = (cell: number | undefined, row: number): string | undefined => {
-    if (cell === undefined || columns === undefined || row === 1) {
+    if (cell === undefined || layout === undefined || row === 1) {
       return undefined;
     }
 
-    return columns[cell] ?? `column ${cell + 1}`;
+    return layout.columns[cell] ?? `column ${cell + 1}`;
   };
 
   const onRecord = (record: CsvRecord): void => {
@@ -91,24 +98,27 @@ async function readCsvTable(
       return;
     }
 
-    if (columns === undefined) {
-      columns = readHeader(record, problems);
+    if (layout === undefined) {
+      const columns = readHeader(record, problems);
       if (columns === undefined) {
         stopped = true;
         return;
       }
 
+      layout = new CsvLayout(columns);
       sink.header(columns, { format: "csv" });
       return;
     }
 
-    if (record.cells.every((cell) => cell.trim() === "")) {
+    const texts = trimmedTexts(record.cells);
+    if (texts === undefined) {
       return;
     }
 
     records += 1;
-    if (record.cells.length !== columns.length) {
-      const cells = record.cells.length === 1 ? "1 cell" : `${record.cells.length} cells`;
+    const columns = layout.columns;
+    if (texts.length !== columns.length) {
+      const cells = texts.length === 1 ? "1 cell" : `${texts.length} cells`;
       problems.add(
         record.row,
         undefined,
@@ -117,27 +127,21 @@ async function readCsvTable(
       return;
     }
 
-    const failedColumns = new Set<string>();
+    let failedColumns: ReadonlySet<string> = NO_COLUMNS;
     if (failedCells !== undefined && failedCells.row === record.row) {
+      const failed = new Set<string>();
       for (const cell of failedCells.cells) {
         const column = columns[cell];
         if (column !== undefined) {
-          failedColumns.add(column);
+          failed.add(column);
         }
       }
+
+      failedColumns = failed;
     }
 
     failedCells = undefined;
-
-    const cells = new Map<string, string>();
-    record.cells.forEach((cell, index) => {
-      const text = cell.trim();
-      const column = columns?.[index];
-      if (text !== "" && column !== undefined) {
-        cells.set(column, interner.intern(text));
-      }
-    });
-    sink.record({ row: record.row, cells, failedColumns });
+    sink.record({ row: record.row, cells: layout.cellsOf(texts), failedColumns });
   };
 
   const parser = new CsvParser({
@@ -158,13 +162,13 @@ async function readCsvTable(
     },
   });
 
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024, signal });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of fileChunks(path, signal)) {
     hash.update(chunk);
     parser.push(chunk);
   }
 
   parser.end();
+  const columns = layout?.columns;
   if (columns === undefined && !stopped && !parser.unreadableFile) {
     problems.add(
       1,
@@ -179,6 +183,9 @@ async function readCsvTable(
 
   return { format: "csv", digest: hash.digest("hex"), columns: columns ?? [], records };
 }
+
+/** The failed columns of the many records without one: one set for all of them. */
+const NO_COLUMNS: ReadonlySet<string> = new Set();
 
 /** Reads the header record; undefined when the file cannot be read as comma-separated. */
 function readHeader(record: CsvRecord, problems: ProblemList): string[] | undefined {
@@ -256,7 +263,7 @@ async function readJsonTable(
     return summary([], 0);
   }
 
-  const interner = new Interner();
+  const interners = new Map<string, ColumnInterner>();
   const firstRows = new Map<string, number>();
   document.forEach((entry: unknown, index) => {
     if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
@@ -289,8 +296,15 @@ async function readJsonTable(
         continue;
       }
 
-      if (cellText.trim() !== "") {
-        cells.set(column, interner.intern(cellText.trim()));
+      const text = cellText.trim();
+      if (text !== "") {
+        let interner = interners.get(column);
+        if (interner === undefined) {
+          interner = new ColumnInterner();
+          interners.set(column, interner);
+        }
+
+        cells.set(column, interner.intern(text));
       }
     }
 
@@ -327,29 +341,4 @@ function describeJsonValue(value: unknown): string {
   }
 
   return typeof value === "boolean" ? `a boolean (${String(value)})` : `an ${typeof value}`;
-}
-
-/**
- * Shares the strings of short cells that repeat from row to row (company, group, dates, books),
- * so that 100,000 validated rows do not hold 100,000 copies of "ACME". Bounded.
- */
-class Interner {
-  private readonly strings = new Map<string, string>();
-
-  intern(text: string): string {
-    if (text.length > 24) {
-      return text;
-    }
-
-    const known = this.strings.get(text);
-    if (known !== undefined) {
-      return known;
-    }
-
-    if (this.strings.size < 50_000) {
-      this.strings.set(text, text);
-    }
-
-    return text;
-  }
 }
