@@ -25,8 +25,11 @@ export class SimulatorStore {
   readonly companies: Set<string>;
   private readonly counters: StoreCounters;
   private readonly pricePages = new Map<number, Row>();
-  /** The uids of the pages of each supplier: the overlap check of a save looks only there. */
-  private readonly pageUidsBySupplier = new Map<string, Set<number>>();
+  /**
+   * The uids of the pages of each supplier, company and group ({@link overlapKey}): the
+   * overlap check of a save looks only there.
+   */
+  private readonly pageUidsByOverlapKey = new Map<string, Set<number>>();
   private readonly priceBooks = new Map<string, Row>();
   private readonly bookLinks = new Map<string, Row>();
   private readonly suppliers = new Map<number, Row>();
@@ -149,7 +152,7 @@ export class SimulatorStore {
    */
   overlappingActivePages(page: Row, exceptUid: number | null): Row[] {
     const overlapping: Row[] = [];
-    for (const uid of this.pageUidsBySupplier.get(supplierKey(page.supplier_id)) ?? []) {
+    for (const uid of this.pageUidsByOverlapKey.get(overlapKey(page)) ?? []) {
       const other = this.pricePages.get(uid);
       if (other === undefined || other.price_page_uid === exceptUid) continue;
       if (other.row_status_flag !== RowStatus.Active) continue;
@@ -184,14 +187,14 @@ export class SimulatorStore {
   private putPricePage(uid: number, row: Row): void {
     const previous = this.pricePages.get(uid);
     if (previous !== undefined) {
-      this.pageUidsBySupplier.get(supplierKey(previous.supplier_id))?.delete(uid);
+      this.pageUidsByOverlapKey.get(overlapKey(previous))?.delete(uid);
     }
 
     this.pricePages.set(uid, row);
-    const key = supplierKey(row.supplier_id);
-    const uids = this.pageUidsBySupplier.get(key) ?? new Set<number>();
+    const key = overlapKey(row);
+    const uids = this.pageUidsByOverlapKey.get(key) ?? new Set<number>();
     uids.add(uid);
-    this.pageUidsBySupplier.set(key, uids);
+    this.pageUidsByOverlapKey.set(key, uids);
   }
 
   updatePricePage(uid: number, fields: Row, username: string): Row {
@@ -254,8 +257,23 @@ function groupKey(companyId: string, productGroupId: string): string {
   return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
 }
 
-function supplierKey(supplierId: CellValue | undefined): string {
-  return supplierId === null || supplierId === undefined ? "" : String(supplierId);
+/** A text as {@link sameText} compares it; no value is not the empty text. */
+function comparedText(value: CellValue | undefined): string {
+  return value === null || value === undefined ? "\u0000" : String(value).toUpperCase();
+}
+
+/**
+ * What two pages share when they can overlap: supplier (compared strictly), company and
+ * groups (compared as {@link sameText} does).
+ */
+function overlapKey(page: Row): string {
+  const supplier = page.supplier_id ?? null;
+  return [
+    `${typeof supplier}:${String(supplier)}`,
+    comparedText(page.company_id),
+    comparedText(page.product_group_id),
+    comparedText(page.discount_group_id),
+  ].join("|");
 }
 
 function sameText(left: CellValue | undefined, right: CellValue | undefined): boolean {
