@@ -45,7 +45,11 @@ function headerIs(name: Buffer | string, wanted: string): boolean {
  * kept and decoded once. That is about a third of the client's CPU per request.
  *
  * An abort settles the promise at once, even while the request still waits for a connection;
- * undici's own request is ended as soon as it has one. @internal
+ * undici's own request is ended as soon as it has one.
+ *
+ * Known limit: undici 7 marks that older interface deprecated in its types while its core still
+ * calls it; a later major may drop it, and then this becomes an `onRequestStart`/
+ * `onResponseStart`/… handler. @internal
  */
 export class Exchange implements Dispatcher.DispatchHandler {
   aborted = false;
