@@ -107,6 +107,19 @@ describe("Exchange", () => {
     });
   });
 
+  it("drops a UTF-8 byte-order mark from the answer's text, in one chunk or split", async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const chunks of [[Buffer.concat([bom, Buffer.from("{}")])], [bom, Buffer.from("{}")]]) {
+      const exchange = new Exchange();
+      exchange.onConnect(() => undefined);
+      exchange.onHeaders(200, [Buffer.from("content-type"), Buffer.from("application/json")]);
+      for (const chunk of chunks) exchange.onData(chunk);
+      exchange.onComplete();
+
+      expect((await exchange.answer).text).toBe("{}");
+    }
+  });
+
   it("fails at once when aborted before it had a connection, and ends the request then", async () => {
     const exchange = new Exchange();
     exchange.abort();
