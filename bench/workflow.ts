@@ -38,6 +38,7 @@ export interface WorkflowConfiguration {
   batchSize?: number;
   changeMode?: "tab" | "field";
   linkMode?: "grouped" | "per-link";
+  readBack?: "batch" | "record";
 }
 
 export const CONFIGURATIONS: readonly WorkflowConfiguration[] = [
@@ -48,6 +49,7 @@ export const CONFIGURATIONS: readonly WorkflowConfiguration[] = [
     batchSize: 25,
     changeMode: "field",
     linkMode: "per-link",
+    readBack: "record",
   },
   { key: "single", label: "(b) p21kit defaults, 1 session" },
   { key: "parallel", label: "(c) p21kit defaults, 5 sessions (pool 5)", sessions: 5 },
@@ -198,6 +200,7 @@ async function runConfiguration(
       old: "auto",
       ...(configuration.changeMode === undefined ? {} : { changeMode: configuration.changeMode }),
       ...(configuration.linkMode === undefined ? {} : { linkMode: configuration.linkMode }),
+      ...(configuration.readBack === undefined ? {} : { readBack: configuration.readBack }),
     };
     const engine = new BatchEngine({
       journal,

@@ -19,6 +19,11 @@ export interface BatchScope<Input, Output> {
    * started yet (see {@link markAttempt}).
    */
   readonly premarked: Set<number>;
+  /**
+   * Records saved and not read back yet, with their output and the attempts made of them
+   * (operations with `readBack: "batch"`).
+   */
+  readonly written: Map<number, { output: Output; attempt: number }>;
 }
 
 /** The context an operation receives for one attempt. */
@@ -40,6 +45,9 @@ export function operationContext<Input, Output>(
       ),
     event: (name, data = {}) =>
       runtime.emit({ type: "operation-event", workerIndex, name, itemId, data }),
+    get client() {
+      return scope.client;
+    },
   };
 }
 

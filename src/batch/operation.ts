@@ -17,6 +17,11 @@ export interface OperationContext {
   /** Records an event in the journal's event log and the progress stream. */
   event(type: string, data?: Record<string, unknown>): void;
   readonly logger: Logger;
+  /**
+   * The batch's client, for reading a save back out of band (OData): what the database holds,
+   * where the window's own data shows what the window holds.
+   */
+  readonly client: P21Client;
 }
 
 /** What an operation sees while it asks the server whether its records already exist. */
@@ -48,6 +53,24 @@ export interface RecordOperation<Input, Output> {
     input: Input,
     context: ReconcileContext,
   ): Promise<Output | undefined>;
+  /**
+   * {@link reconcile} for many records with as few queries as the server allows; the outputs
+   * are in the order of `inputs`. The engine prefers it whenever it asks about several records.
+   */
+  reconcileMany?(
+    client: P21Client,
+    inputs: Input[],
+    context: ReconcileContext,
+  ): Promise<(Output | undefined)[]>;
+  /**
+   * Who reads a save back. "run" (the default): `run` itself, before it returns. "batch": `run`
+   * returns after its save, and once the batch's records have run the engine asks the server
+   * about them all (through `reconcileMany`, out of band); a record the server does not hold as
+   * written is tried again like any failed attempt, and the records stay in flight until then.
+   * Only for writes that may be sent again safely (an update to a known record), since the
+   * answer comes after the next records were sent.
+   */
+  readonly readBack?: "run" | "batch";
 }
 
 /** An operation that writes many records with one save (for example, link pages to a book). */

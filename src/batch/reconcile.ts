@@ -39,8 +39,10 @@ async function withRetries<Input, Output, T>(
 }
 
 /**
- * Asks the server, through the operation's reconcile, which of `items` it already holds.
- * A reconciliation that keeps failing answers "unknown": the item must not be re-sent.
+ * Asks the server, through the operation's reconcile, which of `items` it already holds: all
+ * at once through `reconcileMany` when the operation has it, a group at a time for a group
+ * operation, else one by one. A reconciliation that keeps failing, or answers for fewer records
+ * than it was asked about, answers "unknown": the item must not be re-sent.
  */
 export async function askServer<Input, Output>(
   runtime: PhaseRuntime<Input, Output>,
@@ -50,31 +52,44 @@ export async function askServer<Input, Output>(
   const operation = runtime.operation;
   const context = reconcileContext(runtime);
   const answers = new Map<number, ServerAnswer<Output>>();
-
-  if (operation.kind === "record") {
-    for (const item of items) {
-      const outcome = await withRetries(runtime, () =>
-        operation.reconcile(client, item.input as Input, context),
-      );
-      answers.set(item.id, answerOf(outcome));
-    }
-
-    return answers;
-  }
-
-  const groups = new Map<string, ItemRecord[]>();
-  for (const item of items) {
-    const key = operation.groupKey(item.input as Input);
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-
-  for (const members of groups.values()) {
+  const askAbout = async (
+    members: readonly ItemRecord[],
+    reconcile: (inputs: Input[]) => Promise<(Output | undefined)[]>,
+  ) => {
     const inputs = members.map((item) => item.input as Input);
-    const outcome = await withRetries(runtime, () => operation.reconcile(client, inputs, context));
-    members.forEach((item, index) => {
-      if ("value" in outcome) answers.set(item.id, answerOf({ value: outcome.value[index] }));
-      else answers.set(item.id, answerOf(outcome));
+    const outcome = await withRetries(runtime, async () => {
+      const outputs = await reconcile(inputs);
+      if (outputs.length !== inputs.length) {
+        throw new Error(
+          `${operation.name} reconciled ${outputs.length} record(s) of ${inputs.length}`,
+        );
+      }
+
+      return outputs;
     });
+    members.forEach((item, index) => {
+      answers.set(item.id, answerOf("value" in outcome ? { value: outcome.value[index] } : outcome));
+    });
+  };
+
+  if (operation.kind === "group") {
+    const groups = new Map<string, ItemRecord[]>();
+    for (const item of items) {
+      const key = operation.groupKey(item.input as Input);
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    for (const members of groups.values()) {
+      await askAbout(members, (inputs) => operation.reconcile(client, inputs, context));
+    }
+  } else if (operation.reconcileMany !== undefined && items.length > 1) {
+    const reconcileMany = operation.reconcileMany.bind(operation);
+    await askAbout(items, (inputs) => reconcileMany(client, inputs, context));
+  } else {
+    for (const item of items) {
+      await askAbout([item], async ([input]) => [
+        await operation.reconcile(client, input as Input, context),
+      ]);
+    }
   }
 
   return answers;

@@ -16,7 +16,9 @@ export type RecordOutcome =
   /** A stop came before the record was (re)sent: back to pending, or never touched. */
   | "stopped"
   /** It may have been written and nobody knows: left in flight for the next reconciliation. */
-  | "in-flight";
+  | "in-flight"
+  /** Saved, and in flight until the batch's read-back settles it (`readBack: "batch"`). */
+  | "written";
 
 /** Retries allowed after losing the session, beyond the record's own budget. */
 export const extraSessionRetries = 3;
@@ -41,17 +43,20 @@ export async function recover<Input, Output>(
 
 /**
  * Runs one record to the end: attempts on a clean window, retries transient failures with
- * backoff, reconciles ambiguous ones before anything is re-sent, and settles the item.
+ * backoff, reconciles ambiguous ones before anything is re-sent, and settles the item (or,
+ * for an operation whose batch reads its saves back, hands it to that read-back as written).
+ * `attemptsBefore` counts the attempts this run already made of the record.
  */
 export async function runRecord<Input, Output>(
   scope: BatchScope<Input, Output>,
   operation: RecordOperation<Input, Output>,
   itemId: number,
+  attemptsBefore = 0,
 ): Promise<RecordOutcome> {
   const { runtime, lease, workerIndex } = scope;
   const input = runtime.item(itemId).input as Input;
   const description = operation.describe(input);
-  let attempt = 0;
+  let attempt = attemptsBefore;
   let sessionLosses = 0;
 
   for (;;) {
@@ -92,6 +97,12 @@ export async function runRecord<Input, Output>(
       return outcome;
     }
 
+    if (operation.readBack === "batch") {
+      scope.written.set(itemId, { output, attempt });
+
+      return "written";
+    }
+
     settleItem(runtime, workerIndex, runtime.item(itemId), {
       state: "succeeded",
       result: output,
@@ -103,16 +114,21 @@ export async function runRecord<Input, Output>(
   }
 }
 
-async function decide<Input, Output>(
+/**
+ * What follows a failed attempt of a record: settled failed, settled by finding it on the
+ * server, left in flight, back to pending (a stop), or "retry" after the backoff.
+ * `reconciledAbsent`: the server already said it does not hold the record.
+ */
+export async function decide<Input, Output>(
   scope: BatchScope<Input, Output>,
   itemId: number,
   reading: FailureReading,
   attempt: number,
   sessionLosses: number,
+  reconciledAbsent = false,
 ): Promise<RecordOutcome | "retry"> {
   const { runtime, workerIndex } = scope;
   const options = runtime.options;
-  let reconciledAbsent = false;
 
   for (;;) {
     // Session losses (expiry, token invalidation) get a few attempts of their own, so that a
@@ -179,7 +195,7 @@ async function decide<Input, Output>(
   }
 }
 
-function returnToPending<Input, Output>(
+export function returnToPending<Input, Output>(
   scope: BatchScope<Input, Output>,
   itemId: number,
   reason: string,

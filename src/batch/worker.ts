@@ -1,10 +1,10 @@
 import { releasePremarked } from "./attempt-context.js";
 import type { BatchScope } from "./attempt-context.js";
+import { readBackBatch } from "./batch-read-back.js";
 import type { BatchUnit } from "./batches.js";
 import { runGroup } from "./group-runner.js";
 import type { PhaseRuntime } from "./phase-runtime.js";
 import { runRecord } from "./record-runner.js";
-import type { RecordOutcome } from "./record-runner.js";
 import { BatchGivenBackError, SessionLease, StoppingError } from "./session-lease.js";
 
 function pendingOf<Input, Output>(
@@ -34,8 +34,8 @@ async function runBatch<Input, Output>(
     batch: batch.batch,
     itemIds,
     premarked: new Set(),
+    written: new Map(),
   };
-  const outcomes = new Map<number, RecordOutcome>();
   let refused = false;
   let failure: unknown;
   runtime.emit({ type: "batch-started", workerIndex, batch: batch.batch, items: itemIds.length });
@@ -44,17 +44,16 @@ async function runBatch<Input, Output>(
     const operation = runtime.operation;
     if (operation.kind === "group") {
       if (!runtime.stop.stopping) {
-        for (const [itemId, outcome] of await runGroup(scope, operation, itemIds)) {
-          outcomes.set(itemId, outcome);
-        }
+        await runGroup(scope, operation, itemIds);
       }
     } else {
       for (const [index, itemId] of itemIds.entries()) {
         if (runtime.stop.stopping) break;
         if (index > 0) await lease.clear();
 
-        outcomes.set(itemId, await runRecord(scope, operation, itemId));
+        await runRecord(scope, operation, itemId);
       }
+      await readBackBatch(scope, operation, "retry");
     }
   } catch (error) {
     if (error instanceof BatchGivenBackError) refused = true;
@@ -67,6 +66,10 @@ async function runBatch<Input, Output>(
     // hard stop (the record in hand is not among them and stays in flight).
     releasePremarked(scope);
   }
+  // A batch that broke off with saves not read back: settle what the server holds, and give
+  // back what it does not (it was not written) with the records never reached.
+  const operation = runtime.operation;
+  if (operation.kind === "record") await readBackBatch(scope, operation, "release");
 
   const settled = itemIds.map((itemId) => runtime.item(itemId).state);
   runtime.emit({

@@ -48,6 +48,7 @@ export function retrySpec(journal: Journal, run: RunRecord): WorkflowSpec | unde
   const common = {
     changeMode: workflow.changeMode,
     linkMode: workflow.linkMode,
+    readBack: workflow.readBack,
     ...(workflow.books === undefined ? {} : { books: workflow.books }),
     ...(workflow.company === undefined ? {} : { company: workflow.company }),
   };

@@ -19,6 +19,7 @@ export interface WorkflowFlags {
   company?: string;
   changeMode: "tab" | "field";
   linkMode: "grouped" | "per-link";
+  readBack: "batch" | "record";
 }
 
 /** A validated input, ready to become a run. */
@@ -108,6 +109,7 @@ export async function readWorkflowInput(
   const common = {
     changeMode: flags.changeMode,
     linkMode: flags.linkMode,
+    readBack: flags.readBack,
     ...(books === undefined ? {} : { books }),
     ...(flags.company === undefined ? {} : { company: flags.company }),
     ...(flags.expireDate === undefined ? {} : { expireDate: flags.expireDate }),

@@ -63,7 +63,11 @@ export type {
   CreatePageOutput,
 } from "./operations/create-page.js";
 export { expirePricePage, expirePricePageOperation } from "./operations/expire-page.js";
-export type { ExpirePageInput, ExpirePageOutput } from "./operations/expire-page.js";
+export type {
+  ExpirePageInput,
+  ExpirePageOutput,
+  ExpireReadBack,
+} from "./operations/expire-page.js";
 export {
   linkPagesToBook,
   linkPagesToBookOperation,

@@ -228,6 +228,7 @@ describe("BatchEngine against the simulator", () => {
       settleDialogs: (result) => Promise.resolve(result),
       event: () => undefined,
       logger: silentLogger,
+      client: direct,
     };
     const page = pages[1];
     if (page === undefined) throw new Error("no second page");

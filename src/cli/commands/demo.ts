@@ -93,6 +93,7 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
             expireDate: dates.expireDate,
             changeMode: "tab",
             linkMode: "grouped",
+            readBack: "batch",
           },
           context.io,
         );

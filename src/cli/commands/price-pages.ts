@@ -55,6 +55,14 @@ function addWorkflowOptions(command: Command, kind: WorkflowKind): Command {
 
   if (kind === "expire" || kind === "replace") {
     command.option("--expire-date <YYYY-MM-DD>", "expiration date of the old pages");
+    command.addOption(
+      new Option(
+        "--read-back <when>",
+        "how expirations are checked: one OData query per batch, or the window after every save",
+      )
+        .choices(["batch", "record"])
+        .default("batch"),
+    );
   }
 
   if (kind === "replace") {
@@ -105,6 +113,7 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
             ...flags,
             changeMode: flags.changeMode ?? "tab",
             linkMode: flags.linkMode ?? "grouped",
+            readBack: flags.readBack ?? "batch",
           },
           context.io,
         );

@@ -3,7 +3,6 @@ import { RecordRefusedError, VerificationError } from "../../batch/index.js";
 import type { OperationContext, RecordOperation, ReconcileContext } from "../../batch/index.js";
 import { expirationNaturalKey } from "../natural-keys.js";
 import { pagesByUid } from "./lookups.js";
-import { readBackClient } from "./read-back.js";
 import { applyChanges, save, settled } from "./window-steps.js";
 
 /** One page to expire. */
@@ -30,22 +29,17 @@ function describeExpiration(input: ExpirePageInput): string {
   return `expiration of price page ${input.pricePageUid} on ${input.expirationDate}`;
 }
 
+/** Who reads an expiration back: the engine for the whole batch (OData), or each record. */
+export type ExpireReadBack = "batch" | "record";
+
 /**
- * The page's expiration date as the server has it after the save: through OData when the
- * engine offers a client, else from the window's `form` data (the reference pattern's
- * read-back); undefined when neither can tell.
+ * The page's expiration date as the window shows it after the save (its `form` data); undefined
+ * when the window does not tell.
  */
-async function readBackExpiration(
+async function windowExpiration(
   window: Window,
-  input: ExpirePageInput,
   context: OperationContext,
 ): Promise<string | undefined> {
-  const client = readBackClient(context);
-  if (client !== undefined) {
-    const pages = await pagesByUid(client, [input.pricePageUid], context.signal);
-    return pages.get(input.pricePageUid)?.expirationDate ?? "";
-  }
-
   const form = (await window.data({ signal: context.signal })).find(
     (datawindow) => datawindow.name === "form",
   );
@@ -54,18 +48,46 @@ async function readBackExpiration(
   return value === undefined ? undefined : (value ?? "");
 }
 
+/** For each input, its output when the server's page has the expiration date, else undefined. */
+async function expiredAsWanted(
+  client: P21Client,
+  inputs: readonly ExpirePageInput[],
+  signal: AbortSignal,
+): Promise<(ExpirePageOutput | undefined)[]> {
+  const pages = await pagesByUid(
+    client,
+    inputs.map((input) => input.pricePageUid),
+    signal,
+  );
+
+  return inputs.map((input) =>
+    pages.get(input.pricePageUid)?.expirationDate === input.expirationDate
+      ? { pricePageUid: input.pricePageUid, expirationDate: input.expirationDate }
+      : undefined,
+  );
+}
+
 /**
  * Expires a SalesPricePage: load it by uid (a load that is not a success, such as the Status-2
- * "Enter a valid ID" of an unknown uid, refuses the record), change `expiration_date`, save,
- * then read the page back through OData. Reconciles by reading the page's expiration date.
+ * "Enter a valid ID" of an unknown uid, refuses the record), change `expiration_date`, save.
+ * The save is read back through OData for the whole batch at once (`readBack: "batch"`, the
+ * default: what the database holds, one query per batch; setting the date again is harmless,
+ * so the engine may send a record again once the server says it lacks the date), or from the
+ * window's own data after every save (`"record"`, as the reference pattern does). Reconciles
+ * by reading the pages' expiration dates.
  */
-export function expirePricePageOperation(): RecordOperation<ExpirePageInput, ExpirePageOutput> {
+export function expirePricePageOperation(
+  options: { readBack?: ExpireReadBack } = {},
+): RecordOperation<ExpirePageInput, ExpirePageOutput> {
+  const readBack = options.readBack ?? "batch";
+
   return {
     kind: "record",
     name: "price-page.expire",
     service: "SalesPricePage",
     naturalKey: expirationNaturalKey,
     describe: describeExpiration,
+    readBack: readBack === "batch" ? "batch" : "run",
 
     async run(
       window: Window,
@@ -101,10 +123,10 @@ export function expirePricePageOperation(): RecordOperation<ExpirePageInput, Exp
       );
       await save(window, description, context);
 
-      const readBack = await readBackExpiration(window, input, context);
-      if (readBack !== undefined && !readBack.startsWith(input.expirationDate)) {
+      const shown = readBack === "record" ? await windowExpiration(window, context) : undefined;
+      if (shown !== undefined && !shown.startsWith(input.expirationDate)) {
         throw new VerificationError(
-          `${description}: the server reads back expiration date ${readBack === "" ? "none" : readBack}`,
+          `${description}: the window reads back expiration date ${shown === "" ? "none" : shown}`,
           { field: "expiration_date", windowId: window.id },
         );
       }
@@ -117,16 +139,18 @@ export function expirePricePageOperation(): RecordOperation<ExpirePageInput, Exp
       input: ExpirePageInput,
       context: ReconcileContext,
     ): Promise<ExpirePageOutput | undefined> {
-      const page = (await pagesByUid(client, [input.pricePageUid], context.signal)).get(
-        input.pricePageUid,
-      );
+      return (await expiredAsWanted(client, [input], context.signal))[0];
+    },
 
-      return page?.expirationDate === input.expirationDate
-        ? { pricePageUid: input.pricePageUid, expirationDate: input.expirationDate }
-        : undefined;
+    reconcileMany(
+      client: P21Client,
+      inputs: ExpirePageInput[],
+      context: ReconcileContext,
+    ): Promise<(ExpirePageOutput | undefined)[]> {
+      return expiredAsWanted(client, inputs, context.signal);
     },
   };
 }
 
-/** {@link expirePricePageOperation}, ready to run. */
+/** {@link expirePricePageOperation} with its defaults, ready to run. */
 export const expirePricePage = expirePricePageOperation();

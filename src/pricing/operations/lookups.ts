@@ -1,4 +1,4 @@
-import { eq, or } from "../../client/index.js";
+import { and, eq, or } from "../../client/index.js";
 import type { P21Client, Row } from "../../client/index.js";
 
 /** `row_status_flag` of an active record. */
@@ -104,16 +104,28 @@ export async function activePagesLike(
   return rows.map(serverPage).filter((found) => found !== undefined);
 }
 
-/** Pages by uid, asked 40 at a time (an `or` of uids). */
+/** Uids asked about in one OData query (an `or` of them): keeps the URL short. */
+const UIDS_PER_QUERY = 40;
+
+/** The distinct `uids` in slices of {@link UIDS_PER_QUERY}. */
+function uidChunks(uids: readonly number[]): number[][] {
+  const unique = [...new Set(uids)];
+  const chunks: number[][] = [];
+  for (let start = 0; start < unique.length; start += UIDS_PER_QUERY) {
+    chunks.push(unique.slice(start, start + UIDS_PER_QUERY));
+  }
+
+  return chunks;
+}
+
+/** Pages by uid, asked 40 at a time. */
 export async function pagesByUid(
   client: P21Client,
   uids: readonly number[],
   signal?: AbortSignal,
 ): Promise<Map<number, ServerPage>> {
   const pages = new Map<number, ServerPage>();
-  const unique = [...new Set(uids)];
-  for (let start = 0; start < unique.length; start += 40) {
-    const chunk = unique.slice(start, start + 40);
+  for (const chunk of uidChunks(uids)) {
     const rows = await client.odata.queryAll("price_page", {
       filter: or(...chunk.map((uid) => eq("price_page_uid", uid))),
       select: pageColumns,
@@ -129,25 +141,58 @@ export async function pagesByUid(
   return pages;
 }
 
-/** The uids of the pages linked to a book (active links only). */
+/** Adds the uids of the active links among `rows` (of `price_book_x_page`) to `linked`. */
+function addActiveLinks(rows: readonly Row[], linked: Set<number>): void {
+  for (const row of rows) {
+    const uid = wholeNumber(row.price_page_uid);
+    const status = wholeNumber(row.row_status_flag);
+    if (uid !== undefined && (status === undefined || status === ACTIVE)) {
+      linked.add(uid);
+    }
+  }
+}
+
+const linkColumns = ["price_page_uid", "row_status_flag"];
+
+/** The uids of the pages linked to a book (active links only): every link it holds. */
 export async function linkedPagesOfBook(
   client: P21Client,
   bookId: string,
   signal?: AbortSignal,
 ): Promise<Set<number>> {
+  const linked = new Set<number>();
   const rows = await client.odata.queryAll("price_book_x_page", {
     filter: { price_book_id: bookId },
-    select: ["price_page_uid", "row_status_flag"],
+    select: linkColumns,
     ...(signal === undefined ? {} : { signal }),
   });
-  const uids = new Set<number>();
-  for (const row of rows) {
-    const uid = wholeNumber(row.price_page_uid);
-    const status = wholeNumber(row.row_status_flag);
-    if (uid !== undefined && (status === undefined || status === ACTIVE)) {
-      uids.add(uid);
-    }
+  addActiveLinks(rows, linked);
+
+  return linked;
+}
+
+/**
+ * Which of `uids` a book links (active links only), asked 40 at a time: a book can hold
+ * thousands of pages, and a read-back or a reconciliation is about a few of them.
+ */
+export async function linkedPagesAmong(
+  client: P21Client,
+  bookId: string,
+  uids: readonly number[],
+  signal?: AbortSignal,
+): Promise<Set<number>> {
+  const linked = new Set<number>();
+  for (const chunk of uidChunks(uids)) {
+    const rows = await client.odata.queryAll("price_book_x_page", {
+      filter: and(
+        eq("price_book_id", bookId),
+        or(...chunk.map((uid) => eq("price_page_uid", uid))),
+      ),
+      select: linkColumns,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    addActiveLinks(rows, linked);
   }
 
-  return uids;
+  return linked;
 }

@@ -1,6 +1,6 @@
 import type { PhaseSummary } from "../../batch/index.js";
 import type { ChangeMode, CreatePageInput } from "../operations/create-page.js";
-import type { ExpirePageInput } from "../operations/expire-page.js";
+import type { ExpirePageInput, ExpireReadBack } from "../operations/expire-page.js";
 import type { LinkInput } from "../operations/link-pages.js";
 import type { PricePageRow } from "../page-row.js";
 
@@ -37,6 +37,11 @@ export interface WorkflowSpec {
   /** @default "grouped" */
   linkMode?: LinkMode;
   /**
+   * How expirations are read back: one OData query per batch, or the window's data after every
+   * save (the reference pattern). @default "batch"
+   */
+  readBack?: ExpireReadBack;
+  /**
    * The input rows the records came from, parallel to `pages` (create, replace),
    * `expirations` (expire) or `links` (link); kept with each item for the result files.
    */
@@ -48,6 +53,7 @@ export interface StoredWorkflow {
   kind: WorkflowKind;
   changeMode: ChangeMode;
   linkMode: LinkMode;
+  readBack: ExpireReadBack;
   books: string[] | undefined;
   expireDate: string | undefined;
   company: string | undefined;

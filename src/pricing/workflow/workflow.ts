@@ -5,7 +5,7 @@ import type { ItemRecord, Journal, RunRecord } from "../../journal/index.js";
 import { linkNaturalKey } from "../natural-keys.js";
 import { createPricePageOperation } from "../operations/create-page.js";
 import type { CreatePageInput, CreatePageOutput } from "../operations/create-page.js";
-import { expirePricePage } from "../operations/expire-page.js";
+import { expirePricePageOperation } from "../operations/expire-page.js";
 import type { ExpirePageInput } from "../operations/expire-page.js";
 import { linkPagesToBook, linkPageToBook } from "../operations/link-pages.js";
 import type { LinkInput } from "../operations/link-pages.js";
@@ -33,6 +33,7 @@ export function storedWorkflow(run: RunRecord): StoredWorkflow {
     kind,
     changeMode: stored.changeMode ?? "tab",
     linkMode: stored.linkMode ?? "grouped",
+    readBack: stored.readBack ?? "batch",
     books: stored.books,
     expireDate: stored.expireDate,
     company: stored.company,
@@ -89,6 +90,7 @@ export async function createWorkflowRun(
     kind: spec.kind,
     changeMode: spec.changeMode ?? "tab",
     linkMode: spec.linkMode ?? "grouped",
+    readBack: spec.readBack ?? "batch",
     books: spec.books,
     expireDate: spec.expireDate,
     company: spec.company,
@@ -290,7 +292,11 @@ function runPhase(
 ): Promise<PhaseSummary> {
   switch (phase) {
     case PHASES.expire:
-      return engine.runPhase(runId, phase, expirePricePage);
+      return engine.runPhase(
+        runId,
+        phase,
+        expirePricePageOperation({ readBack: workflow.readBack }),
+      );
     case PHASES.create:
       return engine.runPhase(
         runId,
