@@ -68,7 +68,10 @@ export async function askServer<Input, Output>(
       return outputs;
     });
     members.forEach((item, index) => {
-      answers.set(item.id, answerOf("value" in outcome ? { value: outcome.value[index] } : outcome));
+      answers.set(
+        item.id,
+        answerOf("value" in outcome ? { value: outcome.value[index] } : outcome),
+      );
     });
   };
 
@@ -81,7 +84,7 @@ export async function askServer<Input, Output>(
     for (const members of groups.values()) {
       await askAbout(members, (inputs) => operation.reconcile(client, inputs, context));
     }
-  } else if (operation.reconcileMany !== undefined && items.length > 1) {
+  } else if (operation.reconcileMany !== undefined) {
     const reconcileMany = operation.reconcileMany.bind(operation);
     await askAbout(items, (inputs) => reconcileMany(client, inputs, context));
   } else {

@@ -87,7 +87,11 @@ const FAULT_KINDS: readonly FaultKind[] = [
   "corrupt",
   "expire-session",
   "expire-token",
+  "drop-rows",
 ];
+
+/** The route a `drop-rows` fault strikes: a save. */
+const SAVE_ROUTE = "PUT /api/ui/interactive/v2/data";
 
 interface PendingFault {
   kind: FaultKind;
@@ -240,6 +244,7 @@ function matches(fault: PendingFault, candidate: FaultCandidate): boolean {
   }
 
   if (fault.kind === "corrupt") return candidate.window;
+  if (fault.kind === "drop-rows") return candidate.route === SAVE_ROUTE;
   return true;
 }
 

@@ -39,7 +39,14 @@ export interface FaultRates {
 }
 
 export type FaultKind =
-  "http500" | "reset" | "stall" | "corrupt" | "expire-session" | "expire-token";
+  | "http500"
+  | "reset"
+  | "stall"
+  | "corrupt"
+  | "expire-session"
+  | "expire-token"
+  /** A save answers success while the grid rows it added never persist (scheduled only). */
+  | "drop-rows";
 
 /** A deterministic fault, for tests. */
 export interface ScheduledFault {

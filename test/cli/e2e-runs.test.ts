@@ -209,12 +209,16 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   });
 
   it("expire and link from their own files", async () => {
-    const target = simulator
+    const [target, other] = simulator
       .rows("price_page")
-      .find((row) => row.supplier_id === 10060 && row.row_status_flag === 704);
-    expect(target).toBeDefined();
+      .filter((row) => row.supplier_id === 10060 && row.row_status_flag === 704);
+    expect(other).toBeDefined();
     const uid = Number(target?.price_page_uid);
+    const otherUid = Number(other?.price_page_uid);
     await writeFile(join(directory.path, "expire.csv"), `price_page_uid\r\n${uid}\r\n`);
+    await writeFile(join(directory.path, "expire-2.csv"), `price_page_uid\r\n${otherUid}\r\n`);
+    const windowReads = () => simulator.stats().requests["GET /api/ui/interactive/v2/data"] ?? 0;
+    simulator.resetStats();
     const expired = await cli([
       "price-pages",
       "expire",
@@ -223,8 +227,23 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       "2030-06-30",
     ]);
     expect(expired.exitCode).toBe(0);
-    const after = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
-    expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
+    // Read back through OData by default; from the window with --read-back record.
+    expect(windowReads()).toBe(0);
+    const byWindow = await cli([
+      "price-pages",
+      "expire",
+      "expire-2.csv",
+      "--expire-date",
+      "2030-06-30",
+      "--read-back",
+      "record",
+    ]);
+    expect(byWindow.exitCode).toBe(0);
+    expect(windowReads()).toBe(1);
+    for (const expiredUid of [uid, otherUid]) {
+      const after = simulator.rows("price_page").find((row) => row.price_page_uid === expiredUid);
+      expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
+    }
 
     await writeFile(
       join(directory.path, "links.csv"),

@@ -107,6 +107,14 @@ describe("fault scheduler", () => {
     expect(scheduler.decide(candidate(CHANGE))?.kind).toBe("corrupt");
   });
 
+  it("aims drop-rows only at saves", () => {
+    const scheduler = new FaultScheduler(undefined, 1);
+    scheduler.schedule({ kind: "drop-rows" });
+    expect(scheduler.decide(candidate(CHANGE, true))).toBeUndefined();
+    expect(scheduler.decide(candidate(SAVE, true))?.kind).toBe("drop-rows");
+    expect(scheduler.decide(candidate(SAVE, true))).toBeUndefined();
+  });
+
   it("refuses malformed scheduled faults", () => {
     const scheduler = new FaultScheduler(undefined, 1);
     expect(() => scheduler.schedule({ kind: "boom" } as never)).toThrow(SimulatorError);

@@ -460,6 +460,27 @@ describe("SalesPriceBook", () => {
     expect(store.isLinked("CONTRACT", 100601)).toBe(true);
   });
 
+  it("under drop-rows, answers a save as a success, shows its rows, and stores none of them", () => {
+    const { context, commits, store } = harness();
+    const window = new PriceBookWindow(context);
+    const before = store.linksOfBook("CONTRACT").length;
+    window.change([item("form", "price_book_id", "CONTRACT")]);
+    window.selectTab("LIST");
+    window.addRow("list_detail");
+    window.change([item("list_detail", "price_page_uid", "100600")]);
+
+    expect(window.save({ dropRows: true })).toMatchObject({
+      Status: 1,
+      Events: [{ Name: "savesucceeded" }],
+    });
+
+    expect(window.dirty).toBe(false);
+    expect(window.dataElements()[0]?.Data.at(-1)?.[0]).toBe("100600");
+    expect(store.isLinked("CONTRACT", 100600)).toBe(false);
+    expect(store.linksOfBook("CONTRACT")).toHaveLength(before);
+    expect(commits).toEqual([]);
+  });
+
   it("refuses a page already in the book and an unknown book", () => {
     const window = new PriceBookWindow(harness().context);
     expect(window.change([item("form", "price_book_id", "NOPE")])).toMatchObject({

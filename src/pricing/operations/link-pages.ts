@@ -136,7 +136,9 @@ async function reconcileLinks(
 ): Promise<(LinkOutput | undefined)[]> {
   const books = new Map<string, Set<number>>();
   for (const bookId of new Set(inputs.map((input) => input.bookId))) {
-    const uids = inputs.filter((input) => input.bookId === bookId).map((input) => input.pricePageUid);
+    const uids = inputs
+      .filter((input) => input.bookId === bookId)
+      .map((input) => input.pricePageUid);
     books.set(bookId, await linkedPagesAmong(client, bookId, uids, context.signal));
   }
 

@@ -16,6 +16,8 @@ export interface RouteCall {
   readonly wantsJson: boolean;
   /** A `corrupt` fault strikes the window this request names. */
   readonly corrupt: boolean;
+  /** A `drop-rows` fault strikes this save: its new grid rows are not persisted. */
+  readonly dropRows: boolean;
 }
 
 export interface RouteSpecification {
@@ -117,6 +119,7 @@ async function runSpecification(
     token,
     wantsJson,
     corrupt: decision?.kind === "corrupt",
+    dropRows: decision?.kind === "drop-rows",
   };
 
   if (specification.interactive && !wantsJson && runtime.options.profile === "26.1.5910") {

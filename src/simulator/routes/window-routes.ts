@@ -268,7 +268,7 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
         () => windowId,
         "save",
         "other",
-        (window) => resultAnswer(window.save()),
+        (window) => resultAnswer(window.save({ dropRows: call.dropRows })),
       );
     },
   });

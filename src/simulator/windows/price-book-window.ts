@@ -7,6 +7,7 @@ import {
   InteractiveWindow,
   type ChangeItem,
   type FieldOutcome,
+  type SaveOptions,
   type WindowContext,
 } from "./window.js";
 
@@ -199,7 +200,7 @@ export class PriceBookWindow extends InteractiveWindow {
     this.resetView();
   }
 
-  save(): ResultEnvelope {
+  save(options: SaveOptions = {}): ResultEnvelope {
     const bookId = this.loadedBookId;
     if (bookId === null)
       return failure(`Required value missing for ${BOOK_FIELDS.price_book_id.label}.`);
@@ -214,7 +215,8 @@ export class PriceBookWindow extends InteractiveWindow {
 
     const store = this.context.store;
     const username = this.context.username;
-    for (const row of this.newRows()) {
+    const added = this.newRows();
+    for (const row of options.dropRows === true ? [] : added) {
       const uid = row.price_page_uid as number;
       store.linkPageToBook(bookId, uid, username);
       this.context.emitCommitted({
@@ -239,7 +241,15 @@ export class PriceBookWindow extends InteractiveWindow {
     }
 
     const book = store.priceBook(bookId);
-    if (book !== undefined) this.show(book);
+    if (options.dropRows === true) {
+      // The window goes on showing the rows as saved; the database never got them.
+      for (const row of added) this.storedRows.add(row);
+      this.originalDescription = (this.formRecord.description as string | null) ?? null;
+      this.list.committedRows.clear();
+    } else if (book !== undefined) {
+      this.show(book);
+    }
+
     return success([event("savesucceeded", { datawindow: "list_detail" })]);
   }
 }

@@ -325,6 +325,7 @@ export class PricePageWindow extends InteractiveWindow {
     this.resetView();
   }
 
+  /** Saves the page (a `drop-rows` fault has nothing to drop: a page adds no grid rows). */
   save(): ResultEnvelope {
     if (this.isLoaded && !this.dirty) return success();
     if (this.isPristine)

@@ -27,6 +27,15 @@ export interface WindowContext {
 }
 
 /** One entry of a `PUT /v2/change` `List`, already checked for types. */
+/** How a save goes (faults a test schedules). */
+export interface SaveOptions {
+  /**
+   * The documented hazard: the save answers success while the grid rows it added never reach
+   * the database; the window goes on showing them.
+   */
+  dropRows?: boolean;
+}
+
 export interface ChangeItem {
   TabName: string | null;
   DatawindowName: string | null;
@@ -97,7 +106,7 @@ export abstract class InteractiveWindow {
   abstract get dirty(): boolean;
 
   /** Saves the record (may raise a dialog). */
-  abstract save(): ResultEnvelope;
+  abstract save(options?: SaveOptions): ResultEnvelope;
 
   /** Forgets the record: the window is ready for the next one. */
   abstract clear(): void;

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ProgressEvent } from "../../src/batch/index.js";
+import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
+import { DEMO } from "../../src/simulator/index.js";
+import { SAVE, startHarness } from "./workflow-harness.js";
+import type { Harness } from "./workflow-harness.js";
+
+/** Demo uids: 20 expired pages from 100001, then 28 active pages per supplier from 100021. */
+const firstActiveUid = 100_021;
+const uidOf = (supplierIndex: number, groupIndex: number) =>
+  firstActiveUid + supplierIndex * DEMO.productGroupIds.length + groupIndex;
+const ODATA = "GET /odataservice/odata/table/:name";
+const WINDOW_DATA = "GET /api/ui/interactive/v2/data";
+
+/** `count` active demo pages of the first supplier to expire on one date. */
+function expirations(count: number, expirationDate = "2026-12-31") {
+  return Array.from({ length: count }, (_, index) => ({
+    pricePageUid: uidOf(0, index),
+    expirationDate,
+  }));
+}
+
+function expirationOnServer(harness: Harness, uid: number): unknown {
+  return harness.simulator.rows("price_page").find((row) => row.price_page_uid === uid)
+    ?.expiration_date;
+}
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  await harness.close();
+});
+
+describe("expire read-back", () => {
+  it("reads a batch's expirations back with one OData query, and no window read", async () => {
+    const wanted = expirations(6);
+    const lookup = harness.client();
+    const run = await createWorkflowRun(
+      harness.journal,
+      lookup,
+      { kind: "expire", expirations: wanted },
+      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
+    );
+    harness.simulator.resetStats();
+
+    const summary = await runWorkflow(harness.journal, run.id, harness.engine({ batchSize: 3 }));
+
+    expect(summary).toMatchObject({ expired: 6, failed: 0, interrupted: false });
+    expect(harness.requests(SAVE)).toBe(6);
+    expect(harness.requests(WINDOW_DATA)).toBe(0);
+    // One query per batch of three.
+    expect(harness.requests(ODATA)).toBe(2);
+    for (const { pricePageUid } of wanted) {
+      expect(expirationOnServer(harness, pricePageUid)).toBe("2026-12-31T00:00:00");
+    }
+  });
+
+  it("reads the window after every save with readBack record, and asks OData nothing", async () => {
+    const wanted = expirations(4);
+    const lookup = harness.client();
+    const run = await createWorkflowRun(
+      harness.journal,
+      lookup,
+      { kind: "expire", expirations: wanted, readBack: "record" },
+      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
+    );
+    harness.simulator.resetStats();
+
+    const summary = await runWorkflow(harness.journal, run.id, harness.engine({ batchSize: 2 }));
+
+    expect(summary).toMatchObject({ expired: 4, failed: 0 });
+    expect(harness.requests(WINDOW_DATA)).toBe(4);
+    expect(harness.requests(ODATA)).toBe(0);
+  });
+
+  it("leaves the batch in flight when the read-back gets no answer, and resume settles it without a save", async () => {
+    const wanted = expirations(3);
+    const lookup = harness.client();
+    const run = await createWorkflowRun(
+      harness.journal,
+      lookup,
+      { kind: "expire", expirations: wanted },
+      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
+    );
+    // Every OData query of the read-back fails: the first try and its two retries.
+    harness.simulator.injectFault({ kind: "http500", route: ODATA, count: 3 });
+    const warnings: ProgressEvent[] = [];
+    const stopped = await runWorkflow(
+      harness.journal,
+      run.id,
+      harness.engine({
+        retries: 2,
+        onProgress: (event) => {
+          if (event.type === "warning") warnings.push(event);
+        },
+      }),
+    );
+
+    expect(stopped).toMatchObject({ expired: 0, failed: 0 });
+    expect(harness.journal.counts(run.id, "expire").in_flight).toBe(3);
+    expect(warnings).toHaveLength(3);
+    expect(JSON.stringify(warnings[0])).toContain("stays in flight");
+    // The pages did expire: only the answer about them was missing.
+    for (const { pricePageUid } of wanted) {
+      expect(expirationOnServer(harness, pricePageUid)).toBe("2026-12-31T00:00:00");
+    }
+
+    expect(harness.simulator.stats().faultsInjected.http500).toBe(3);
+    harness.simulator.resetStats();
+    const resumed = await runWorkflow(harness.journal, run.id, harness.engine());
+
+    expect(resumed).toMatchObject({ expired: 3, failed: 0, interrupted: false });
+    expect(harness.requests(SAVE)).toBe(0);
+    // Reconciled all at once.
+    expect(harness.requests(ODATA)).toBe(1);
+  });
+});
+
+describe("link read-back", () => {
+  it("sees through a save that reports success but drops its new rows, and links them again", async () => {
+    const links = [0, 1, 2].map((groupIndex) => ({
+      bookId: "DEALER",
+      pricePageUid: uidOf(1, groupIndex),
+    }));
+    harness.simulator.injectFault({ kind: "drop-rows" });
+    harness.simulator.resetStats();
+
+    const summary = await harness.run({ kind: "link", links });
+
+    expect(summary).toMatchObject({ linked: 3, failed: 0 });
+    // The dropped save, then the retry of the three rows the server did not keep.
+    expect(harness.requests(SAVE)).toBe(2);
+    const dealer = harness.simulator
+      .rows("price_book_x_page")
+      .filter((row) => row.price_book_id === "DEALER")
+      .map((row) => row.price_page_uid);
+    for (const link of links) {
+      expect(dealer.filter((uid) => uid === link.pricePageUid)).toHaveLength(1);
+    }
+    const items = harness.journal.items(summary.runId, { phase: "link" });
+    expect(items.map((item) => item.attempts)).toEqual([2, 2, 2]);
+  });
+});
