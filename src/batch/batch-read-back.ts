@@ -42,7 +42,6 @@ export async function readBackBatch<Input, Output>(
           result: output,
           via: "run",
         });
-        lease.recordSettled();
       } else if (answer?.answer === "absent") {
         refuted.push([itemId, attempt]);
       } else {

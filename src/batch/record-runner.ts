@@ -97,6 +97,8 @@ export async function runRecord<Input, Output>(
       return outcome;
     }
 
+    // Done on this session either way: a session lost later was not lost young.
+    lease.recordSettled();
     if (operation.readBack === "batch") {
       scope.written.set(itemId, { output, attempt });
 
@@ -108,7 +110,6 @@ export async function runRecord<Input, Output>(
       result: output,
       via: "run",
     });
-    lease.recordSettled();
 
     return "settled";
   }
