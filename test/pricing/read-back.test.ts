@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/batch/index.js";
 import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
+import type { WorkflowSpec } from "../../src/pricing/index.js";
 import { DEMO } from "../../src/simulator/index.js";
 import { SAVE, startHarness } from "./workflow-harness.js";
 import type { Harness } from "./workflow-harness.js";
@@ -27,6 +28,17 @@ function expirationOnServer(harness: Harness, uid: number): unknown {
 
 let harness: Harness;
 
+/** Writes a run of `spec` (its plan asks OData about the pages) and answers its id. */
+async function expireRun(spec: WorkflowSpec): Promise<string> {
+  const run = await createWorkflowRun(harness.journal, harness.client(), spec, {
+    baseUrl: harness.simulator.url,
+    options: {},
+    inputDigest: "test",
+  });
+
+  return run.id;
+}
+
 beforeEach(async () => {
   harness = await startHarness();
 });
@@ -38,16 +50,10 @@ afterEach(async () => {
 describe("expire read-back", () => {
   it("reads a batch's expirations back with one OData query, and no window read", async () => {
     const wanted = expirations(6);
-    const lookup = harness.client();
-    const run = await createWorkflowRun(
-      harness.journal,
-      lookup,
-      { kind: "expire", expirations: wanted },
-      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
-    );
+    const runId = await expireRun({ kind: "expire", expirations: wanted });
     harness.simulator.resetStats();
 
-    const summary = await runWorkflow(harness.journal, run.id, harness.engine({ batchSize: 3 }));
+    const summary = await runWorkflow(harness.journal, runId, harness.engine({ batchSize: 3 }));
 
     expect(summary).toMatchObject({ expired: 6, failed: 0, interrupted: false });
     expect(harness.requests(SAVE)).toBe(6);
@@ -61,16 +67,10 @@ describe("expire read-back", () => {
 
   it("reads the window after every save with readBack record, and asks OData nothing", async () => {
     const wanted = expirations(4);
-    const lookup = harness.client();
-    const run = await createWorkflowRun(
-      harness.journal,
-      lookup,
-      { kind: "expire", expirations: wanted, readBack: "record" },
-      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
-    );
+    const runId = await expireRun({ kind: "expire", expirations: wanted, readBack: "record" });
     harness.simulator.resetStats();
 
-    const summary = await runWorkflow(harness.journal, run.id, harness.engine({ batchSize: 2 }));
+    const summary = await runWorkflow(harness.journal, runId, harness.engine({ batchSize: 2 }));
 
     expect(summary).toMatchObject({ expired: 4, failed: 0 });
     expect(harness.requests(WINDOW_DATA)).toBe(4);
@@ -79,19 +79,13 @@ describe("expire read-back", () => {
 
   it("leaves the batch in flight when the read-back gets no answer, and resume settles it without a save", async () => {
     const wanted = expirations(3);
-    const lookup = harness.client();
-    const run = await createWorkflowRun(
-      harness.journal,
-      lookup,
-      { kind: "expire", expirations: wanted },
-      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
-    );
+    const runId = await expireRun({ kind: "expire", expirations: wanted });
     // Every OData query of the read-back fails: the first try and its two retries.
     harness.simulator.injectFault({ kind: "http500", route: ODATA, count: 3 });
     const warnings: ProgressEvent[] = [];
     const stopped = await runWorkflow(
       harness.journal,
-      run.id,
+      runId,
       harness.engine({
         retries: 2,
         onProgress: (event) => {
@@ -101,7 +95,7 @@ describe("expire read-back", () => {
     );
 
     expect(stopped).toMatchObject({ expired: 0, failed: 0 });
-    expect(harness.journal.counts(run.id, "expire").in_flight).toBe(3);
+    expect(harness.journal.counts(runId, "expire").in_flight).toBe(3);
     expect(warnings).toHaveLength(3);
     expect(JSON.stringify(warnings[0])).toContain("stays in flight");
     // The pages did expire: only the answer about them was missing.
@@ -111,7 +105,7 @@ describe("expire read-back", () => {
 
     expect(harness.simulator.stats().faultsInjected.http500).toBe(3);
     harness.simulator.resetStats();
-    const resumed = await runWorkflow(harness.journal, run.id, harness.engine());
+    const resumed = await runWorkflow(harness.journal, runId, harness.engine());
 
     expect(resumed).toMatchObject({ expired: 3, failed: 0, interrupted: false });
     expect(harness.requests(SAVE)).toBe(0);
