@@ -55,7 +55,7 @@ export async function readBackBatch<Input, Output>(
       }
     }
 
-    for (const [itemId, attempt] of refuted) {
+    for (const [index, [itemId, attempt]] of refuted.entries()) {
       const description = operation.describe(runtime.item(itemId).input as Input);
       const reading = readFailure(
         new VerificationError(`${description}: after the save the server does not hold it`),
@@ -65,10 +65,18 @@ export async function readBackBatch<Input, Output>(
         continue;
       }
 
-      if ((await decide(scope, itemId, reading, attempt, 0, true)) !== "retry") continue;
+      try {
+        if ((await decide(scope, itemId, reading, attempt, 0, true)) !== "retry") continue;
 
-      await lease.clear();
-      await runRecord(scope, operation, itemId, attempt);
+        await lease.clear();
+        await runRecord(scope, operation, itemId, attempt);
+      } catch (error) {
+        // The batch cannot go on (no session): the records not tried again were not written.
+        for (const [laterId] of refuted.slice(index + 1)) {
+          returnToPending(scope, laterId, "the batch ended before it was sent again");
+        }
+        throw error;
+      }
     }
   }
 }

@@ -139,6 +139,46 @@ describe("a batch's read-back", () => {
     expect(harness.simulator.stats().requests[SAVE]).toBe(4);
   });
 
+  it("gives back the records it could not send again when no session opens", async () => {
+    harness = await startHarness();
+    const current = harness;
+    const { runId, uids } = expireRun(current, 5);
+    const refuted = new Set([uids[1], uids[3]]);
+    let first = true;
+    const { operation } = wrappedExpire((inputs, outputs) => {
+      if (!first) return outputs;
+
+      first = false;
+      // The clear before the first retry loses the session, and no new one opens.
+      current.simulator.injectFault({
+        kind: "expire-session",
+        route: "DELETE /api/ui/interactive/v2/data",
+      });
+      current.simulator.injectFault({
+        kind: "http500",
+        route: "POST /api/ui/interactive/sessions",
+        count: 2,
+      });
+      return outputs.map((output, index) =>
+        refuted.has(inputs[index]?.pricePageUid) ? undefined : output,
+      );
+    });
+    const engine = new BatchEngine({
+      journal: current.journal,
+      createClient: current.createClient,
+      batchSize: 5,
+      sessionAttempts: 2,
+      backoff: { baseMs: 1, maxMs: 5 },
+    });
+
+    await expect(engine.runPhase(runId, "expire", operation)).rejects.toMatchObject({
+      code: "P21_SESSIONS_UNAVAILABLE",
+    });
+
+    const states = current.journal.items(runId, { phase: "expire" }).map((item) => item.state);
+    expect(states).toEqual(["succeeded", "pending", "succeeded", "pending", "succeeded"]);
+  });
+
   it("on a first abort, reads back what was saved before it and leaves the rest pending", async () => {
     harness = await startHarness();
     const { runId } = expireRun(harness, 5);
