@@ -63,6 +63,17 @@ export interface RecordSettledEvent extends WorkerEventBase {
   etaMs: number | undefined;
 }
 
+/**
+ * A record saved and waiting for its batch's read-back (operations with `readBack: "batch"`);
+ * its record-settled comes once the batch's records have run.
+ */
+export interface RecordSavedEvent extends WorkerEventBase {
+  type: "record-saved";
+  itemId: number;
+  naturalKey: string;
+  attempts: number;
+}
+
 export interface RetryEvent extends WorkerEventBase {
   type: "retry";
   itemId: number | undefined;
@@ -145,6 +156,7 @@ export type ProgressEvent =
   | BatchStartedEvent
   | BatchFinishedEvent
   | RecordSettledEvent
+  | RecordSavedEvent
   | RetryEvent
   | WindowReopenedEvent
   | SessionOpenedEvent

@@ -101,6 +101,16 @@ export async function runRecord<Input, Output>(
     lease.recordSettled();
     if (operation.readBack === "batch") {
       scope.written.set(itemId, { output, attempt });
+      if (runtime.listened) {
+        const item = runtime.item(itemId);
+        runtime.emit({
+          type: "record-saved",
+          workerIndex,
+          itemId,
+          naturalKey: item.naturalKey,
+          attempts: item.attempts,
+        });
+      }
 
       return "written";
     }

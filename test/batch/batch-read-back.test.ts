@@ -92,9 +92,13 @@ describe("a batch's read-back", () => {
       ),
     );
 
-    const summary = await engineFor(harness).engine.runPhase(runId, "expire", operation);
+    const { engine, events } = engineFor(harness);
+    const summary = await engine.runPhase(runId, "expire", operation);
 
     expect(summary).toMatchObject({ succeeded: 5, failed: 0, unsettled: 0, retries: 1 });
+    // Each save is reported as it happens, the one sent again twice.
+    const saves = events.filter((event) => event.type === "record-saved");
+    expect(saves).toHaveLength(6);
     expect(asked).toEqual([uids, [refuted]]);
     expect(harness.simulator.stats().requests[SAVE]).toBe(6);
     const attempts = harness.journal.items(runId, { phase: "expire" }).map((item) => item.attempts);

@@ -15,6 +15,7 @@ import type { CliIo } from "../../src/cli/io.js";
 import { CliOutput, colourWanted } from "../../src/cli/output/cli-output.js";
 import { formatDuration, formatEta } from "../../src/cli/output/format.js";
 import { createCliLogger } from "../../src/cli/output/logger.js";
+import { ProgressModel } from "../../src/cli/output/progress-model.js";
 import {
   JsonProgressReporter,
   PlainProgressReporter,
@@ -198,6 +199,44 @@ describe("progress reporters", () => {
       "phase-finished",
     ]);
     expect(text.stderr).toBe("");
+  });
+});
+
+describe("progress model", () => {
+  it("counts a saved record in its session's batch once, before and after its settlement", () => {
+    const model = new ProgressModel();
+    const base = { runId: "run-1", phase: "expire", workerIndex: 0, naturalKey: "k" };
+    const saved = (itemId: number): ProgressEvent => ({
+      ...base,
+      type: "record-saved",
+      elapsedMs: itemId,
+      itemId,
+      attempts: 1,
+    });
+    const settled = (itemId: number): ProgressEvent => ({
+      ...base,
+      type: "record-settled",
+      elapsedMs: 100 + itemId,
+      itemId,
+      state: "succeeded",
+      attempts: 1,
+      via: "run",
+      counts: counts(itemId),
+      ratePerSecond: 1,
+      etaMs: undefined,
+    });
+    model.apply({ ...base, type: "batch-started", elapsedMs: 0, batch: 1, items: 3 });
+
+    model.apply(saved(1));
+    model.apply(saved(2));
+    expect(model.workers.get(0)).toMatchObject({ batchSettled: 2, settled: 0 });
+
+    // The read-back: 1 settles, 2 is saved again (sent once more), 3 settles without a save.
+    model.apply(settled(1));
+    model.apply(saved(2));
+    model.apply(settled(2));
+    model.apply(settled(3));
+    expect(model.workers.get(0)).toMatchObject({ batchSettled: 3, settled: 3 });
   });
 });
 

@@ -20,7 +20,10 @@ export interface WorkerView {
   session: number | undefined;
   batch: number | undefined;
   batchItems: number;
+  /** Records of the batch done: settled, or saved and waiting for the batch's read-back. */
   batchSettled: number;
+  /** Records counted in batchSettled when saved, whose settlement is still to come. */
+  readonly saved: Set<number>;
   settled: number;
   failed: number;
   /** When the worker settled its first record, in the phase's elapsed milliseconds. */
@@ -69,10 +72,19 @@ export class ProgressModel {
         phase.etaMs = event.etaMs;
         const worker = this.worker(event.workerIndex);
         worker.settled += 1;
-        worker.batchSettled += 1;
+        if (!worker.saved.delete(event.itemId)) worker.batchSettled += 1;
         if (event.state === "failed") worker.failed += 1;
         worker.firstActiveMs ??= event.elapsedMs;
         worker.lastElapsedMs = event.elapsedMs;
+        break;
+      }
+
+      case "record-saved": {
+        const worker = this.worker(event.workerIndex);
+        if (!worker.saved.has(event.itemId)) {
+          worker.saved.add(event.itemId);
+          worker.batchSettled += 1;
+        }
         break;
       }
 
@@ -81,6 +93,7 @@ export class ProgressModel {
         worker.batch = event.batch;
         worker.batchItems = event.items;
         worker.batchSettled = 0;
+        worker.saved.clear();
         worker.working = true;
         worker.firstActiveMs ??= event.elapsedMs;
         break;
@@ -121,6 +134,7 @@ export class ProgressModel {
         batch: undefined,
         batchItems: 0,
         batchSettled: 0,
+        saved: new Set(),
         settled: 0,
         failed: 0,
         firstActiveMs: undefined,
