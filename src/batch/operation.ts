@@ -55,7 +55,7 @@ export interface RecordOperation<Input, Output> {
   ): Promise<Output | undefined>;
   /**
    * {@link reconcile} for many records with as few queries as the server allows; the outputs
-   * are in the order of `inputs`. The engine uses it, when there is one, in place of reconcile.
+   * are in the order of `inputs`. The engine uses it whenever it asks about several records.
    */
   reconcileMany?(
     client: P21Client,

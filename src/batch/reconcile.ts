@@ -40,8 +40,8 @@ async function withRetries<Input, Output, T>(
 
 /**
  * Asks the server, through the operation's reconcile, which of `items` it already holds: all
- * at once through `reconcileMany` when the operation has it, a group at a time for a group
- * operation, else one by one. A reconciliation that keeps failing, or answers for fewer records
+ * at once through `reconcileMany` when there are several and the operation has it, a group at
+ * a time for a group operation, else one by one. A reconciliation that keeps failing, or answers for fewer records
  * than it was asked about, answers "unknown": the item must not be re-sent.
  */
 export async function askServer<Input, Output>(
@@ -84,7 +84,7 @@ export async function askServer<Input, Output>(
     for (const members of groups.values()) {
       await askAbout(members, (inputs) => operation.reconcile(client, inputs, context));
     }
-  } else if (operation.reconcileMany !== undefined) {
+  } else if (operation.reconcileMany !== undefined && items.length > 1) {
     const reconcileMany = operation.reconcileMany.bind(operation);
     await askAbout(items, (inputs) => reconcileMany(client, inputs, context));
   } else {

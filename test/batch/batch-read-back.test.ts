@@ -55,12 +55,14 @@ function wrappedExpire(
   const reconcileMany = operation.reconcileMany?.bind(operation);
   if (reconcileMany === undefined) throw new Error("the expire operation has no reconcileMany");
 
+  const ask = async (...[client, inputs, context]: Parameters<typeof reconcileMany>) => {
+    asked.push(inputs.map((input) => input.pricePageUid));
+    return answer(inputs, await reconcileMany(client, inputs, context));
+  };
   const wrapped: RecordOperation<ExpirePageInput, ExpirePageOutput> = {
     ...operation,
-    async reconcileMany(client, inputs, context) {
-      asked.push(inputs.map((input) => input.pricePageUid));
-      return answer(inputs, await reconcileMany(client, inputs, context));
-    },
+    reconcileMany: ask,
+    reconcile: async (client, input, context) => (await ask(client, [input], context))[0],
   };
 
   return { operation: wrapped, asked };

@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ProgressEvent } from "../../src/batch/index.js";
-import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
+import type { OperationContext, ProgressEvent } from "../../src/batch/index.js";
+import { silentLogger } from "../../src/client/index.js";
+import type { Result } from "../../src/client/index.js";
+import { createPricePage, createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
 import type { WorkflowSpec } from "../../src/pricing/index.js";
-import { DEMO } from "../../src/simulator/index.js";
-import { SAVE, startHarness } from "./workflow-harness.js";
+import { demoPage, SAVE, startHarness, uidOf } from "./workflow-harness.js";
 import type { Harness } from "./workflow-harness.js";
 
-/** Demo uids: 20 expired pages from 100001, then 28 active pages per supplier from 100021. */
-const firstActiveUid = 100_021;
-const uidOf = (supplierIndex: number, groupIndex: number) =>
-  firstActiveUid + supplierIndex * DEMO.productGroupIds.length + groupIndex;
 const ODATA = "GET /odataservice/odata/table/:name";
 const WINDOW_DATA = "GET /api/ui/interactive/v2/data";
 
@@ -29,7 +26,7 @@ function expirationOnServer(harness: Harness, uid: number): unknown {
 let harness: Harness;
 
 /** Writes a run of `spec` (its plan asks OData about the pages) and answers its id. */
-async function expireRun(spec: WorkflowSpec): Promise<string> {
+async function workflowRun(spec: WorkflowSpec): Promise<string> {
   const run = await createWorkflowRun(harness.journal, harness.client(), spec, {
     baseUrl: harness.simulator.url,
     options: {},
@@ -50,7 +47,7 @@ afterEach(async () => {
 describe("expire read-back", () => {
   it("reads a batch's expirations back with one OData query, and no window read", async () => {
     const wanted = expirations(6);
-    const runId = await expireRun({ kind: "expire", expirations: wanted });
+    const runId = await workflowRun({ kind: "expire", expirations: wanted });
     harness.simulator.resetStats();
 
     const summary = await runWorkflow(harness.journal, runId, harness.engine({ batchSize: 3 }));
@@ -67,7 +64,7 @@ describe("expire read-back", () => {
 
   it("reads the window after every save with readBack record, and asks OData nothing", async () => {
     const wanted = expirations(4);
-    const runId = await expireRun({ kind: "expire", expirations: wanted, readBack: "record" });
+    const runId = await workflowRun({ kind: "expire", expirations: wanted, readBack: "record" });
     harness.simulator.resetStats();
 
     const summary = await runWorkflow(harness.journal, runId, harness.engine({ batchSize: 2 }));
@@ -79,7 +76,7 @@ describe("expire read-back", () => {
 
   it("leaves the batch in flight when the read-back gets no answer, and resume settles it without a save", async () => {
     const wanted = expirations(3);
-    const runId = await expireRun({ kind: "expire", expirations: wanted });
+    const runId = await workflowRun({ kind: "expire", expirations: wanted });
     // Every OData query of the read-back fails: the first try and its two retries.
     harness.simulator.injectFault({ kind: "http500", route: ODATA, count: 3 });
     const warnings: ProgressEvent[] = [];
@@ -137,5 +134,49 @@ describe("link read-back", () => {
     }
     const items = harness.journal.items(summary.runId, { phase: "link" });
     expect(items.map((item) => item.attempts)).toEqual([2, 2, 2]);
+  });
+});
+
+describe("resume", () => {
+  it("reconciles a batch's in-flight creates with one lookup per supplier, and sends nothing", async () => {
+    // After the demo pages expire, so that no save asks about an overlap.
+    const pages = [
+      [3, 0],
+      [3, 1],
+      [4, 0],
+      [4, 1],
+    ].map(([supplier = 0, group = 0]) =>
+      demoPage(supplier, group, { effectiveDate: "2050-01-01" }),
+    );
+    const runId = await workflowRun({ kind: "create", pages });
+    // An earlier process marked the batch in flight and saved every page, then died.
+    const items = harness.journal.items(runId, { phase: "create" });
+    for (const item of items) harness.journal.markInFlight(item.id, { batch: 1, session: 1 });
+    const direct = harness.client();
+    const session = await direct.startSession();
+    const window = await session.openWindow("SalesPricePage");
+    const context: OperationContext = {
+      signal: new AbortController().signal,
+      attempt: 1,
+      settleDialogs: (result: Result) => Promise.resolve(result),
+      event: () => undefined,
+      logger: silentLogger,
+      client: direct,
+    };
+    for (const [index, page] of pages.entries()) {
+      if (index > 0) await window.clear();
+      await createPricePage.run(window, { page }, context);
+    }
+    await window.close();
+    await session.close();
+    harness.simulator.resetStats();
+
+    const resumed = await runWorkflow(harness.journal, runId, harness.engine());
+
+    expect(resumed).toMatchObject({ created: 4, failed: 0, interrupted: false });
+    expect(harness.requests(SAVE)).toBe(0);
+    expect(harness.requests(ODATA)).toBe(2);
+    const reconciled = harness.journal.items(runId, { phase: "create" });
+    expect(reconciled.map((item) => item.state)).toEqual(Array(4).fill("succeeded"));
   });
 });

@@ -6,8 +6,8 @@ import type { EngineOptions } from "../../src/batch/index.js";
 import { P21Client } from "../../src/client/index.js";
 import { Journal } from "../../src/journal/index.js";
 import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
-import type { WorkflowSpec, WorkflowSummary } from "../../src/pricing/index.js";
-import { startSimulator } from "../../src/simulator/index.js";
+import type { PricePageRow, WorkflowSpec, WorkflowSummary } from "../../src/pricing/index.js";
+import { DEMO, startSimulator } from "../../src/simulator/index.js";
 import type { SimulatorHandle } from "../../src/simulator/index.js";
 
 /** A demo simulator, a journal file in a temp directory, and engines that run on them. */
@@ -85,3 +85,33 @@ export async function startHarness(
 
 export const SAVE = "PUT /api/ui/interactive/v2/data";
 export const CHANGE = "PUT /api/ui/interactive/v2/change";
+
+/** Demo uids: 20 expired pages from 100001, then 28 active pages per supplier from 100021. */
+export const firstActiveUid = 100_021;
+export const uidOf = (supplierIndex: number, groupIndex: number) =>
+  firstActiveUid + supplierIndex * DEMO.productGroupIds.length + groupIndex;
+
+/** A new page of a demo supplier and group, effective 2027-01-01 (all fields valid). */
+export function demoPage(
+  supplierIndex: number,
+  groupIndex: number,
+  extra: Partial<PricePageRow> = {},
+) {
+  const supplierId = DEMO.supplierIds[supplierIndex] ?? 0;
+  const productGroupId = DEMO.productGroupIds[groupIndex] ?? "";
+  const row: PricePageRow = {
+    pageType: "Supplier / Product Group",
+    companyId: DEMO.companyId,
+    supplierId,
+    productGroupId,
+    description: `New ${supplierId} ${productGroupId} 2027`,
+    pricingMethod: "Source",
+    sourcePrice: "Supplier List Price",
+    effectiveDate: "2027-01-01",
+    calculationMethod: "Multiplier",
+    calculationValues: [0.5],
+    breaks: [],
+    ...extra,
+  };
+  return row;
+}

@@ -1,34 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planWorkflow, readPricePageFile } from "../../src/pricing/index.js";
-import type { PricePageRow, WorkflowSpec } from "../../src/pricing/index.js";
-import { DEMO } from "../../src/simulator/index.js";
-import { CHANGE, SAVE, startHarness } from "./workflow-harness.js";
+import type { WorkflowSpec } from "../../src/pricing/index.js";
+import { CHANGE, demoPage as page, SAVE, startHarness, uidOf } from "./workflow-harness.js";
 import type { Harness } from "./workflow-harness.js";
-
-/** Demo uids: 20 expired pages from 100001, then 28 active pages per supplier from 100021. */
-const firstActiveUid = 100_021;
-const uidOf = (supplierIndex: number, groupIndex: number) =>
-  firstActiveUid + supplierIndex * DEMO.productGroupIds.length + groupIndex;
-
-function page(supplierIndex: number, groupIndex: number, extra: Partial<PricePageRow> = {}) {
-  const supplierId = DEMO.supplierIds[supplierIndex] ?? 0;
-  const productGroupId = DEMO.productGroupIds[groupIndex] ?? "";
-  const row: PricePageRow = {
-    pageType: "Supplier / Product Group",
-    companyId: DEMO.companyId,
-    supplierId,
-    productGroupId,
-    description: `New ${supplierId} ${productGroupId} 2027`,
-    pricingMethod: "Source",
-    sourcePrice: "Supplier List Price",
-    effectiveDate: "2027-01-01",
-    calculationMethod: "Multiplier",
-    calculationValues: [0.5],
-    breaks: [],
-    ...extra,
-  };
-  return row;
-}
 
 /** Answers the simulator's "another active page over these dates" warning with Yes. */
 const overlapAnswer = [{ title: "Price Page", press: "Yes" }];

@@ -3,7 +3,7 @@ import { VerificationError } from "../../batch/index.js";
 import type { OperationContext, RecordOperation, ReconcileContext } from "../../batch/index.js";
 import { describePage, pageNaturalKey } from "../natural-keys.js";
 import type { PricePageRow } from "../page-row.js";
-import { activePagesLike } from "./lookups.js";
+import { activePagesLike, activePagesOfSupplier } from "./lookups.js";
 import type { ServerPage } from "./lookups.js";
 import { pageFieldChanges } from "./page-fields.js";
 import { applyChanges, save, selectTab } from "./window-steps.js";
@@ -99,13 +99,34 @@ export function createPricePageOperation(
       input: CreatePageInput,
       context: ReconcileContext,
     ): Promise<CreatePageOutput | undefined> {
-      const pages = await activePagesLike(client, input.page, context.signal);
-      const matches = pages.filter((server) => isSamePage(server, input.page));
-      const newest = matches.sort((left, right) => right.pricePageUid - left.pricePageUid)[0];
+      return newestLike(await activePagesLike(client, input.page, context.signal), input);
+    },
 
-      return newest === undefined ? undefined : { pricePageUid: newest.pricePageUid };
+    /** One lookup per supplier (its active pages), as the plan makes them. */
+    async reconcileMany(
+      client: P21Client,
+      inputs: CreatePageInput[],
+      context: ReconcileContext,
+    ): Promise<(CreatePageOutput | undefined)[]> {
+      const bySupplier = new Map<number, ServerPage[]>();
+      for (const supplierId of new Set(inputs.map((input) => input.page.supplierId))) {
+        bySupplier.set(supplierId, await activePagesOfSupplier(client, supplierId, context.signal));
+      }
+
+      return inputs.map((input) => newestLike(bySupplier.get(input.page.supplierId) ?? [], input));
     },
   };
+}
+
+/** The newest of `pages` that is the input's page: what a save of it created. */
+function newestLike(
+  pages: readonly ServerPage[],
+  input: CreatePageInput,
+): CreatePageOutput | undefined {
+  const matches = pages.filter((server) => isSamePage(server, input.page));
+  const newest = matches.sort((left, right) => right.pricePageUid - left.pricePageUid)[0];
+
+  return newest === undefined ? undefined : { pricePageUid: newest.pricePageUid };
 }
 
 /** {@link createPricePageOperation} with the default options. */
