@@ -96,6 +96,58 @@ describe("interrupted runs", () => {
     expect(descriptions).toHaveLength(30);
   });
 
+  it("resume after a SIGKILL in the middle of an expire batch settles its saves from the server", async () => {
+    const uids = simulator
+      .rows("price_page")
+      .filter((row) => row.supplier_id === 10200 && row.row_status_flag === 704)
+      .map((row) => Number(row.price_page_uid));
+    expect(uids).toHaveLength(28);
+    await writeFile(
+      join(directory.path, "expire-killed.csv"),
+      ["price_page_uid", ...uids].join("\r\n") + "\r\n",
+    );
+    const child = spawnCli(
+      [
+        "price-pages",
+        "expire",
+        "expire-killed.csv",
+        "--expire-date",
+        "2031-03-31",
+        "--json",
+        ...connection,
+      ],
+      { cwd: directory.path },
+    );
+    const outcome = collect(child);
+    // Killed while its first batch waits for its read-back: saves made, none settled.
+    await new Promise<void>((resolve) => {
+      let saved = 0;
+      child.stdout?.on("data", (chunk: Buffer) => {
+        saved += (chunk.toString("utf8").match(/"type":"record-saved"/g) ?? []).length;
+        if (saved >= 5) resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    expect((await outcome).stdout).not.toContain('"type":"record-settled"');
+
+    const resumed = await runChild(["resume", "--password", "api_password", "--json"], {
+      cwd: directory.path,
+    });
+    expect(resumed.exitCode).toBe(0);
+    const events = ndjson(resumed.stdout) as { type: string; inFlight?: number }[];
+    expect(events.at(-1)).toMatchObject({ type: "summary", failed: 0 });
+    // The killed batch's records were in flight, the saved ones among them found on the server.
+    expect(events.find((event) => event.type === "phase-started")?.inFlight).toBeGreaterThanOrEqual(
+      5,
+    );
+    const expired = simulator
+      .rows("price_page")
+      .filter((row) => uids.includes(Number(row.price_page_uid)));
+    expect(expired.map((row) => String(row.expiration_date).slice(0, 10))).toEqual(
+      Array(28).fill("2031-03-31"),
+    );
+  });
+
   it("SIGINT stops gracefully with exit 130 and a hint; resume completes it", async () => {
     await writeFile(join(directory.path, "stopped.csv"), pagesFor(10080, "Harbor stopped"));
     const child = spawnCli(["price-pages", "create", "stopped.csv", "--json", ...connection], {
