@@ -47,10 +47,11 @@ export async function readBackBatch<Input, Output>(
       } else {
         runtime.emit({
           type: "warning",
-          code: answer?.errorCode ?? "P21_RECONCILE_FAILED",
+          code: "P21_RECONCILE_FAILED",
           message:
             `could not read back ${operation.describe(runtime.item(itemId).input as Input)} ` +
-            "after its save; it stays in flight and the next run reconciles it",
+            `after its save (${answer?.errorCode ?? "unknown"}); it stays in flight and the ` +
+            "next run reconciles it",
         });
       }
     }
