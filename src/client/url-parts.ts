@@ -16,12 +16,31 @@ const plainUrl =
   /^(https?:\/\/[a-z0-9.-]+(?::\d{1,5})?)(\/[\w~!$&'()*+,;=:@/%.-]*)?(\?[\w~!$&()*+,;=:@/?%.-]*)?$/;
 /** A `.` or `..` segment (`%2e` is a dot too), which `new URL()` resolves. */
 const dotSegment = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
+/** Origins already checked, with their verdict: each client asks about its own on every request. */
+const checkedOrigins = new Map<string, boolean>();
+/** A process talks to a handful of servers; past this many origins, the oldest is forgotten. */
+const checkedOriginsMax = 64;
+
+/** {@link isKeptAsIs}, remembered per origin. */
+function keptAsIs(origin: string): boolean {
+  let kept = checkedOrigins.get(origin);
+  if (kept === undefined) {
+    kept = isKeptAsIs(origin);
+    if (checkedOrigins.size >= checkedOriginsMax) {
+      checkedOrigins.delete(checkedOrigins.keys().next().value ?? "");
+    }
+    checkedOrigins.set(origin, kept);
+  }
+
+  return kept;
+}
+
 /**
  * A host `new URL()` keeps as it is: a name whose last label has a letter (and no punycode),
  * or a dotted quad written the usual way; with no port, or one it keeps (not 80 or 443, no
  * leading zero, at most 65535).
  */
-function keptAsIs(origin: string): boolean {
+function isKeptAsIs(origin: string): boolean {
   const [, host = "", port] = /^https?:\/\/([^:]+)(?::(\d+))?$/.exec(origin) ?? [];
   if (
     port !== undefined &&
