@@ -36,12 +36,12 @@ async function runBatch<Input, Output>(
     premarked: new Set(),
     written: new Map(),
   };
+  const operation = runtime.operation;
   let refused = false;
   let failure: unknown;
   runtime.emit({ type: "batch-started", workerIndex, batch: batch.batch, items: itemIds.length });
 
   try {
-    const operation = runtime.operation;
     if (operation.kind === "group") {
       if (!runtime.stop.stopping) {
         await runGroup(scope, operation, itemIds);
@@ -68,7 +68,6 @@ async function runBatch<Input, Output>(
   }
   // A batch that broke off with saves not read back: settle what the server holds, and give
   // back what it does not (it was not written) with the records never reached.
-  const operation = runtime.operation;
   if (operation.kind === "record") await readBackBatch(scope, operation, "release");
 
   const settled = itemIds.map((itemId) => runtime.item(itemId).state);

@@ -68,7 +68,10 @@ function wrappedExpire(
   return { operation: wrapped, asked };
 }
 
-function engineFor(current: Harness, options: { signal?: AbortSignal; retries?: number } = {}) {
+function engineFor(
+  current: Harness,
+  options: { signal?: AbortSignal; retries?: number; sessionAttempts?: number } = {},
+) {
   const events: ProgressEvent[] = [];
   const engine = new BatchEngine({
     journal: current.journal,
@@ -169,13 +172,7 @@ describe("a batch's read-back", () => {
         refuted.has(inputs[index]?.pricePageUid) ? undefined : output,
       );
     });
-    const engine = new BatchEngine({
-      journal: current.journal,
-      createClient: current.createClient,
-      batchSize: 5,
-      sessionAttempts: 2,
-      backoff: { baseMs: 1, maxMs: 5 },
-    });
+    const { engine } = engineFor(current, { sessionAttempts: 2 });
 
     await expect(engine.runPhase(runId, "expire", operation)).rejects.toMatchObject({
       code: "P21_SESSIONS_UNAVAILABLE",
