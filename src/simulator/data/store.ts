@@ -32,6 +32,12 @@ export class SimulatorStore {
   private readonly pageUidsByOverlapKey = new Map<string, Set<number>>();
   private readonly priceBooks = new Map<string, Row>();
   private readonly bookLinks = new Map<string, Row>();
+  /**
+   * The link keys of each book (upper-cased id) and of each page, in link order: a window that
+   * loads a book or a page looks only at its own links, not at every link of the store.
+   */
+  private readonly linkKeysByBook = new Map<string, Set<string>>();
+  private readonly linkKeysByPage = new Map<number, Set<string>>();
   private readonly suppliers = new Map<number, Row>();
   private readonly productGroups = new Map<string, Row>();
   private changed = false;
@@ -49,11 +55,7 @@ export class SimulatorStore {
       this.priceBooks.set(String(row.price_book_id).toUpperCase(), { ...row });
     }
 
-    for (const row of contents.tables.price_book_x_page) {
-      this.bookLinks.set(linkKey(String(row.price_book_id), Number(row.price_page_uid)), {
-        ...row,
-      });
-    }
+    for (const row of contents.tables.price_book_x_page) this.putLink({ ...row });
 
     for (const row of contents.tables.supplier)
       this.suppliers.set(Number(row.supplier_id), { ...row });
@@ -131,14 +133,31 @@ export class SimulatorStore {
 
   /** Pages linked to a book, in link order. */
   linksOfBook(priceBookId: string): Row[] {
-    const wanted = priceBookId.toUpperCase();
-    return [...this.bookLinks.values()].filter(
-      (link) => String(link.price_book_id).toUpperCase() === wanted,
-    );
+    return this.linksAt(this.linkKeysByBook.get(priceBookId.toUpperCase()));
   }
 
+  /** Books a page is linked to, in link order. */
   linksOfPage(uid: number): Row[] {
-    return [...this.bookLinks.values()].filter((link) => link.price_page_uid === uid);
+    return this.linksAt(this.linkKeysByPage.get(uid));
+  }
+
+  private linksAt(keys: Set<string> | undefined): Row[] {
+    const links: Row[] = [];
+    for (const key of keys ?? []) {
+      const link = this.bookLinks.get(key);
+      if (link !== undefined) links.push(link);
+    }
+
+    return links;
+  }
+
+  private putLink(link: Row): void {
+    const bookId = String(link.price_book_id).toUpperCase();
+    const uid = Number(link.price_page_uid);
+    const key = linkKey(bookId, uid);
+    this.bookLinks.set(key, link);
+    addTo(this.linkKeysByBook, bookId, key);
+    addTo(this.linkKeysByPage, uid, key);
   }
 
   isLinked(priceBookId: string, uid: number): boolean {
@@ -224,7 +243,7 @@ export class SimulatorStore {
       last_maintained_by: username,
     };
     this.counters.nextPriceBookXPageUid += 1;
-    this.bookLinks.set(linkKey(storedBookId, uid), link);
+    this.putLink(link);
     this.changed = true;
     return link;
   }
@@ -247,6 +266,12 @@ export class SimulatorStore {
 
     return RowStatus.Active;
   }
+}
+
+function addTo<K>(index: Map<K, Set<string>>, at: K, key: string): void {
+  const keys = index.get(at);
+  if (keys === undefined) index.set(at, new Set([key]));
+  else keys.add(key);
 }
 
 function linkKey(priceBookId: string, uid: number): string {
