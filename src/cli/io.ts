@@ -11,6 +11,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Whether a person is at a terminal: progress bars on stderr, the hidden password prompt. */
   readonly isTTY: boolean;
+  /**
+   * The terminal's width in columns now, when stderr is one; read at every redraw, so that the
+   * progress bars follow a resized terminal. @default 100 columns
+   */
+  readonly columns?: () => number | undefined;
   /** Where SIGINT and SIGTERM come from. @default process */
   readonly signals?: SignalSource;
 }

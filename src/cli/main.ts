@@ -15,6 +15,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stderr.isTTY === true,
+  columns: () => process.stderr.columns,
 });
 
 // The one exit of the command line: let stdout drain first when it is a pipe.

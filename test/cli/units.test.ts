@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/batch/index.js";
@@ -13,7 +14,7 @@ import { parseBuild, quirksForBuild } from "../../src/cli/doctor/quirks.js";
 import { InputInvalidError, UsageError } from "../../src/cli/errors.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { CliOutput, colourWanted } from "../../src/cli/output/cli-output.js";
-import { formatDuration, formatEta } from "../../src/cli/output/format.js";
+import { fitToWidth, formatDuration, formatEta } from "../../src/cli/output/format.js";
 import { createCliLogger } from "../../src/cli/output/logger.js";
 import { ProgressModel } from "../../src/cli/output/progress-model.js";
 import {
@@ -237,6 +238,106 @@ describe("progress model", () => {
     model.apply(settled(2));
     model.apply(settled(3));
     expect(model.workers.get(0)).toMatchObject({ batchSettled: 3, settled: 3 });
+  });
+
+  it("counts saved records awaiting their read-back until they settle or their batch ends", () => {
+    const model = new ProgressModel();
+    const base = { runId: "run-1", phase: "expire", naturalKey: "k" };
+    const saved = (workerIndex: number, itemId: number): ProgressEvent => ({
+      ...base,
+      type: "record-saved",
+      workerIndex,
+      elapsedMs: itemId,
+      itemId,
+      attempts: 1,
+    });
+    for (const workerIndex of [0, 1]) {
+      model.apply({
+        ...base,
+        type: "batch-started",
+        workerIndex,
+        elapsedMs: 0,
+        batch: 1,
+        items: 3,
+      });
+    }
+    model.apply(saved(0, 1));
+    model.apply(saved(0, 2));
+    model.apply(saved(1, 4));
+    model.apply(saved(1, 4));
+    expect(model.savedAwaitingReadBack()).toBe(3);
+
+    model.apply({
+      ...base,
+      type: "record-settled",
+      workerIndex: 0,
+      elapsedMs: 50,
+      itemId: 1,
+      state: "succeeded",
+      attempts: 1,
+      via: "run",
+      counts: counts(1),
+      ratePerSecond: 1,
+      etaMs: undefined,
+    });
+    expect(model.savedAwaitingReadBack()).toBe(2);
+
+    // Session 2's batch ends with record 4 unsettled (no answer to its read-back): not done.
+    model.apply({
+      runId: "run-1",
+      phase: "expire",
+      type: "batch-finished",
+      workerIndex: 1,
+      elapsedMs: 60,
+      batch: 1,
+      succeeded: 0,
+      failed: 0,
+      unsettled: 1,
+    });
+    expect(model.savedAwaitingReadBack()).toBe(1);
+  });
+});
+
+describe("terminal width", () => {
+  const strip = stripVTControlCharacters;
+
+  it("cuts a line to the width with an ellipsis, keeps its styles and resets them", () => {
+    expect(fitToWidth("short", 10)).toBe("short");
+    expect(fitToWidth("exactly10!", 10)).toBe("exactly10!");
+    expect(fitToWidth("eleven char", 10)).toBe("eleven ch\u2026");
+    const styled = "\u001b[1mbold\u001b[22m and \u001b[31mred text\u001b[39m";
+    expect(fitToWidth(styled, 20)).toBe(styled);
+    const cut = fitToWidth(styled, 12);
+    expect(cut).toBe("\u001b[1mbold\u001b[22m and \u001b[31mre\u2026\u001b[0m");
+    expect(strip(cut)).toHaveLength(12);
+    expect(fitToWidth("abc", 1)).toBe("\u2026");
+  });
+
+  it("draws the bars within the terminal's width, and follows a resize", async () => {
+    const { io, text } = bufferedIo({ isTTY: true });
+    let columns: number | undefined = 50;
+    const reporter = new TtyProgressReporter(new CliOutput(io, { colour: true }), () => columns);
+    const events = sampleEvents();
+    try {
+      for (const event of events.slice(0, 3)) reporter.onEvent(event);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const narrow = text.stderr;
+      const rows = narrow.split("\n").filter((row) => row !== "");
+      const drawn = rows.filter((row) => !strip(row).startsWith("failed"));
+      expect(drawn.length).toBeGreaterThanOrEqual(2);
+      for (const row of drawn) expect(strip(row).length).toBeLessThanOrEqual(49);
+      expect(narrow).toContain("\u2026");
+
+      columns = undefined; // a terminal that does not say: 100 columns
+      reporter.onEvent({ ...(events[1] as ProgressEvent), elapsedMs: 600 });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const wide = text.stderr.slice(narrow.length);
+      // The redraw first moves up over exactly the rows drawn before, then draws in full.
+      expect(wide.startsWith(`\u001b[${drawn.length}A\u001b[0J`)).toBe(true);
+      expect(strip(wide)).toContain("ETA 4.5 s");
+    } finally {
+      reporter.close();
+    }
   });
 });
 

@@ -55,6 +55,11 @@ export class CliOutput {
     this.styles = makeStyles(options.colour ?? colourWanted(io));
   }
 
+  /** The terminal's width in columns now, when the output knows it. */
+  columns(): number | undefined {
+    return this.io.columns?.();
+  }
+
   /** Registers a value that must never be printed (a password, a consumer key, a token). */
   addSecret(value: string | undefined): void {
     if (value === undefined || value.length < 3) return;

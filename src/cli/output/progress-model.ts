@@ -99,9 +99,14 @@ export class ProgressModel {
         break;
       }
 
-      case "batch-finished":
-        this.worker(event.workerIndex).working = false;
+      case "batch-finished": {
+        // The batch's read-backs are over: a saved record not settled by them went back to
+        // pending or stays in flight for resume, and is no longer counted as done.
+        const worker = this.worker(event.workerIndex);
+        worker.working = false;
+        worker.saved.clear();
         break;
+      }
 
       case "session-opened":
         this.worker(event.workerIndex).session = event.session;
@@ -116,6 +121,16 @@ export class ProgressModel {
       default:
         break;
     }
+  }
+
+  /**
+   * Records saved whose batch still waits for its read-back to settle them: done as far as the
+   * sessions go, not yet in the phase's counts.
+   */
+  savedAwaitingReadBack(): number {
+    let saved = 0;
+    for (const worker of this.workers.values()) saved += worker.saved.size;
+    return saved;
   }
 
   /** Records per second of one worker since it started. */

@@ -1,6 +1,6 @@
 import type { ProgressEvent } from "../../batch/progress-events.js";
 import type { CliOutput } from "./cli-output.js";
-import { formatBar, formatDuration, formatEta, formatRate } from "./format.js";
+import { fitToWidth, formatBar, formatDuration, formatEta, formatRate } from "./format.js";
 import { ProgressModel, type PhaseView } from "./progress-model.js";
 
 /** Turns engine progress events into what a person or a program reads. */
@@ -59,10 +59,12 @@ function phaseStartLine(phase: PhaseView): string {
   );
 }
 
-function phaseCountsLine(phase: PhaseView): string {
+/** The phase's counts; `saved` records wait for their batch's read-back (see the model). */
+function phaseCountsLine(phase: PhaseView, saved: number): string {
   const { total, remaining, failed, skipped } = phase.counts;
+  const awaiting = saved > 0 ? `, ${saved} saved awaiting read-back` : "";
   return (
-    `${total - remaining}/${total} settled, ${failed} failed, ${skipped} skipped, ` +
+    `${total - remaining}/${total} settled${awaiting}, ${failed} failed, ${skipped} skipped, ` +
     `${formatRate(phase.ratePerSecond)}, ETA ${formatEta(remaining, phase.ratePerSecond)}`
   );
 }
@@ -108,14 +110,15 @@ export class PlainProgressReporter implements ProgressReporter {
       this.changed = false;
     }
 
-    if (event.type === "record-settled") this.changed = true;
+    if (event.type === "record-settled" || event.type === "record-saved") this.changed = true;
   }
 
   private tick(): void {
     const phase = this.model.phase;
     if (!this.changed || phase === undefined || phase.finished) return;
     this.changed = false;
-    this.output.errorLine(`${phaseTitle(phase)}: ${phaseCountsLine(phase)}`);
+    const saved = this.model.savedAwaitingReadBack();
+    this.output.errorLine(`${phaseTitle(phase)}: ${phaseCountsLine(phase, saved)}`);
   }
 
   close(): void {
@@ -127,9 +130,21 @@ export class PlainProgressReporter implements ProgressReporter {
   }
 }
 
+/** The width drawn to when the terminal does not say. */
+const defaultColumns = 100;
+
+/** The bars' widths (phase, session) for a terminal `columns` wide. */
+function barWidths(columns: number): [number, number] {
+  if (columns >= 100) return [24, 16];
+  if (columns >= 72) return [16, 10];
+  return [8, 6];
+}
+
 /**
  * For a person at a terminal: one bar for the phase and one per session, redrawn in place at
- * most ten times a second, with notable events printed above them.
+ * most ten times a second, with notable events printed above them. Every line is cut to the
+ * terminal's width at each redraw: a line that wrapped would take two rows, and the next redraw
+ * would move up one row too few and leave the old bars behind.
  */
 export class TtyProgressReporter implements ProgressReporter {
   private readonly model = new ProgressModel();
@@ -141,7 +156,7 @@ export class TtyProgressReporter implements ProgressReporter {
 
   constructor(
     private readonly output: CliOutput,
-    private readonly columns = 100,
+    private readonly columns: () => number | undefined = () => output.columns(),
   ) {
     this.timer = setInterval(() => this.redraw(), 100);
     this.timer.unref();
@@ -180,9 +195,19 @@ export class TtyProgressReporter implements ProgressReporter {
     this.changed = false;
 
     const { styles } = this.output;
+    const reported = this.columns();
+    const columns =
+      reported !== undefined && Number.isFinite(reported) && reported > 0
+        ? reported
+        : defaultColumns;
+    const [phaseBar, sessionBar] = barWidths(columns);
     const { total, remaining } = phase.counts;
+    // The bar counts saved records as done, so that it moves with the sessions' bars while a
+    // batch waits for its read-back; the line below it says how many of them are still open.
+    const saved = this.model.savedAwaitingReadBack();
+    const done = formatBar(total - remaining + saved, total, phaseBar, true);
     const lines = [
-      `${styles.bold(phaseTitle(phase).padEnd(8))} ${formatBar(total - remaining, total, 24, true)} ${phaseCountsLine(phase)}`,
+      `${styles.bold(phaseTitle(phase).padEnd(8))} ${done} ${phaseCountsLine(phase, saved)}`,
     ];
 
     const workers = [...this.model.workers.values()].sort(
@@ -196,14 +221,16 @@ export class TtyProgressReporter implements ProgressReporter {
           : `batch ${worker.batch} ${worker.batchSettled}/${worker.batchItems}`;
       const failed = worker.failed > 0 ? styles.red(` ${worker.failed} failed`) : "";
       lines.push(
-        `  ${styles.dim(label)} ${formatBar(worker.batchSettled, worker.batchItems, 16, true)} ` +
+        `  ${styles.dim(label)} ${formatBar(worker.batchSettled, worker.batchItems, sessionBar, true)} ` +
           `${batch} · ${worker.settled} done${failed} · ${formatRate(this.model.workerRate(worker))}` +
           (worker.working ? "" : styles.dim(" · idle")),
       );
     }
 
     this.erase();
-    const clipped = lines.map((line) => line.slice(0, this.columns + 40));
+    // One column short of the width: a line that ends in the last column leaves some terminals
+    // waiting to wrap on the next character.
+    const clipped = lines.map((line) => fitToWidth(line, columns - 1));
     this.output.writeErr(`${clipped.join("\n")}\n`);
     this.linesDrawn = clipped.length;
   }
@@ -238,11 +265,9 @@ export class SilentProgressReporter implements ProgressReporter {
 /** Chooses the reporter for the flags and the terminal. */
 export function createProgressReporter(
   output: CliOutput,
-  mode: { json: boolean; quiet: boolean; columns?: number },
+  mode: { json: boolean; quiet: boolean },
 ): ProgressReporter {
   if (mode.json) return new JsonProgressReporter(output);
   if (mode.quiet) return new SilentProgressReporter();
-  return output.isTTY
-    ? new TtyProgressReporter(output, mode.columns)
-    : new PlainProgressReporter(output);
+  return output.isTTY ? new TtyProgressReporter(output) : new PlainProgressReporter(output);
 }
