@@ -62,7 +62,7 @@ function phaseStartLine(phase: PhaseView): string {
 /** The phase's counts; `saved` records wait for their batch's read-back (see the model). */
 function phaseCountsLine(phase: PhaseView, saved: number): string {
   const { total, remaining, failed, skipped } = phase.counts;
-  const awaiting = saved > 0 ? `, ${saved} saved awaiting read-back` : "";
+  const awaiting = saved > 0 ? `, ${saved} awaiting read-back` : "";
   return (
     `${total - remaining}/${total} settled${awaiting}, ${failed} failed, ${skipped} skipped, ` +
     `${formatRate(phase.ratePerSecond)}, ETA ${formatEta(remaining, phase.ratePerSecond)}`
