@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   lateness,
   LatencyModel,
+  type LatencyAccount,
   resolveLatency,
   SEED_LATENCY,
   sleep,
 } from "../../src/simulator/latency.js";
 import { SimulatorError } from "../../src/simulator/errors.js";
 import { startSimulator } from "../../src/simulator/index.js";
+import type { TokenRecord } from "../../src/simulator/auth/tokens.js";
+import { InteractiveSession } from "../../src/simulator/sessions/session.js";
+import type { SessionParameters } from "../../src/simulator/sessions/session.js";
 
 describe("latency cost model", () => {
   it("costs the timing table, scaled", () => {
@@ -61,6 +65,25 @@ describe("latency cost model", () => {
     // A long stall is made up for by a millisecond at most, not by skipping many waits.
     expect(lateness(0, 1, 51)).toBe(1);
     expect(lateness(0, 5, 0)).toBe(-1);
+  });
+
+  it("keeps the lateness of each account apart, so that concurrent sessions do not share it", async () => {
+    const model = new LatencyModel(resolveLatency({ save: 2 }), 1);
+    const first: LatencyAccount = { lateMs: 0.5 };
+    const second: LatencyAccount = { lateMs: 0.7 };
+    const signal = new AbortController().signal;
+
+    await Promise.all([model.pay("save", signal, first), model.pay("save", signal, first)]);
+    expect(first.lateMs).toBeGreaterThanOrEqual(-1);
+    expect(first.lateMs).toBeLessThanOrEqual(1);
+    expect(second.lateMs).toBe(0.7);
+
+    // A session's account is its own.
+    const owner = { accessToken: "t", username: "api_user" } as TokenRecord;
+    const parameters = {} as SessionParameters;
+    const sessions = [0, 1].map(() => new InteractiveSession(owner, parameters, 0));
+    expect(sessions[0]?.latency).toEqual({ lateMs: 0 });
+    expect(sessions[0]?.latency).not.toBe(sessions[1]?.latency);
   });
 
   it("ends a sleep when the signal aborts", async () => {

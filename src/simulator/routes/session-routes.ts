@@ -208,7 +208,7 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
         if (namedSessionIds(call).some((id) => id !== session.id)) throw refusals.invalidSession();
 
         return session.serve(async () => {
-          await runtime.latency.pay("endSession", runtime.closing);
+          await runtime.latency.pay("endSession", runtime.closing, session.latency);
           runtime.sessions.end(session);
           const idKey = runtime.options.profile === "25.2" ? "SessionId" : "Id";
           return {

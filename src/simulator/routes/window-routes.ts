@@ -56,7 +56,7 @@ async function onWindow(
   const session = sessionOf(runtime, call.token);
   const id = windowId();
   return session.serve(async () => {
-    await runtime.latency.pay(cost, runtime.closing);
+    await runtime.latency.pay(cost, runtime.closing, session.latency);
     if (session.state !== "open") throw refusals.invalidSession();
 
     const window = session.windows.get(id);
@@ -78,7 +78,7 @@ export function registerWindowRoutes(app: FastifyInstance, runtime: Runtime): vo
     run: (call) => {
       const session = sessionOf(runtime, call.token);
       return session.serve(async () => {
-        await runtime.latency.pay("openWindow", runtime.closing);
+        await runtime.latency.pay("openWindow", runtime.closing, session.latency);
         if (session.state !== "open") throw refusals.invalidSession();
 
         const body = asObject(call.body) ?? {};

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TokenRecord } from "../auth/tokens.js";
+import type { LatencyAccount } from "../latency.js";
 import type { InteractiveWindow } from "../windows/window.js";
 
 export type SessionType = "User" | "Auto" | "AutoInteractive";
@@ -27,6 +28,8 @@ export class InteractiveSession {
   /** Created by a request whose answer was an empty 500 (26.1.5910 without Accept). */
   ghost = false;
   readonly windows = new Map<string, InteractiveWindow>();
+  /** The lateness of this session's waits, made up for by its own next ones. */
+  readonly latency: LatencyAccount = { lateMs: 0 };
   private tail: Promise<unknown> = Promise.resolve();
   private pendingRequests = 0;
 
