@@ -192,6 +192,26 @@ function workflowLines(workflow: WorkflowBenchResult): string[] {
     `(c) lower bound from the time the simulator really served: ${seconds(workflow.parallelServedLowerBoundMs)} (${seconds(workflow.parallel.servedServerMs)} / pool ${workflow.poolSize}); (c) is ${(workflow.parallel.wallMs / workflow.parallelServedLowerBoundMs).toFixed(2)} × it`,
     `reference pattern computed from the timing table: ${minutes(workflow.referenceEstimateProductionMs)} at production latency`,
     "",
+    "What each request costs beyond the latency model, ms: in the simulator (arrival to answer, less its wait) and outside it",
+    ...table(
+      [
+        "configuration",
+        "beyond the model",
+        "in the simulator",
+        "outside",
+        "simulator CPU",
+        "client CPU",
+      ],
+      configurations.map(([name, figures]) => [
+        name,
+        figures.overheadMsPerRequest.toFixed(2),
+        figures.overheadSplit.inSimulatorMsPerRequest.toFixed(2),
+        figures.overheadSplit.outsideMsPerRequest.toFixed(2),
+        (figures.simulatorCpuMs / figures.requests).toFixed(2),
+        (figures.client.cpuMs / figures.requests).toFixed(2),
+      ]),
+    ),
+    "",
     "(c) per phase: wall vs its modeled server time / 5",
     ...table(
       ["phase", "wall", "server / 5", "requests"],

@@ -90,6 +90,13 @@ export interface ConfigurationFigures {
    * beyond the latency model (loopback HTTP, the simulator's own work, timer slack), ms.
    */
   overheadMsPerRequest: number;
+  /**
+   * That overhead split where it is paid, ms per request: `inSimulator` from each request's
+   * arrival at the simulator to its answer, beyond the latency wait (its own work and its event
+   * loop's queue); `outside` the rest (the client process, the engine and journal, loopback,
+   * and the wait before the simulator reads a request).
+   */
+  overheadSplit: { inSimulatorMsPerRequest: number; outsideMsPerRequest: number };
   /** Client-observed request time / (sessions × wall): how busy the sessions were kept. */
   sessionBusyShare: number;
   /** CPU and event loop of the bench process (client, engine, journal). */
@@ -249,6 +256,7 @@ async function runConfiguration(
       meter,
       requestsByRoute: routeDelta(statsAfter.requests, statsBefore.requests),
       servedServerMs: statsAfter.serverTimeMs.served - statsBefore.serverTimeMs.served,
+      handledServerMs: statsAfter.serverTimeMs.handled - statsBefore.serverTimeMs.handled,
       simulatorCpuMs,
       pages: pages.length,
     });
@@ -267,6 +275,7 @@ function figuresOf(
     meter: WorkflowMeter;
     requestsByRoute: Record<string, number>;
     servedServerMs: number;
+    handledServerMs: number;
     simulatorCpuMs: number;
     pages: number;
   },
@@ -309,6 +318,13 @@ function figuresOf(
       (client.requestMs - serverTime.totalMs * WORKFLOW_SIMULATOR.timeScale) / requests,
       2,
     ),
+    overheadSplit: {
+      inSimulatorMsPerRequest: round(
+        (measured.handledServerMs - measured.servedServerMs) / requests,
+        2,
+      ),
+      outsideMsPerRequest: round((client.requestMs - measured.handledServerMs) / requests, 2),
+    },
     sessionBusyShare: round(client.requestMs / (sessions * wallMs), 3),
     client,
     simulatorCpuMs: round(measured.simulatorCpuMs),

@@ -9,6 +9,7 @@ export class StatsRecorder {
   private sessionsOpenNow = 0;
   private modeledMs = 0;
   private servedMs = 0;
+  private handledMs = 0;
 
   countRequest(routeKey: string): void {
     this.totalRequests += 1;
@@ -23,6 +24,11 @@ export class StatsRecorder {
   latencyPaid(modeledMs: number, servedMs: number): void {
     this.modeledMs += modeledMs;
     this.servedMs += servedMs;
+  }
+
+  /** A request answered, `elapsedMs` after it arrived. */
+  requestHandled(elapsedMs: number): void {
+    this.handledMs += elapsedMs;
   }
 
   sessionsChanged(openNow: number): void {
@@ -40,6 +46,7 @@ export class StatsRecorder {
       serverTimeMs: {
         modeled: Math.round(this.modeledMs * 1000) / 1000,
         served: Math.round(this.servedMs * 1000) / 1000,
+        handled: Math.round(this.handledMs * 1000) / 1000,
       },
     };
   }
@@ -50,6 +57,7 @@ export class StatsRecorder {
     this.totalRequests = 0;
     this.modeledMs = 0;
     this.servedMs = 0;
+    this.handledMs = 0;
     this.sessionsPeak = this.sessionsOpenNow;
   }
 }

@@ -131,9 +131,11 @@ export interface SimulatorStats {
   /**
    * The time the latency model charged for the requests counted (scaled), and the time those
    * waits really took on this machine (timers fire late by a fraction of a millisecond, which
-   * matters at small time scales). Pool waits are not included.
+   * matters at small time scales). Pool waits are not included. `handled` is the time from each
+   * request's arrival (its headers read) to its answer written, waits included: what `handled`
+   * exceeds `served` by is the simulator's own work and its event loop's queue.
    */
-  serverTimeMs: { modeled: number; served: number };
+  serverTimeMs: { modeled: number; served: number; handled: number };
 }
 
 export interface SimulatorHandle {

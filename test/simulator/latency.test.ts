@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   lateness,
   LatencyModel,
@@ -112,9 +112,13 @@ describe("server time in the stats", () => {
       // authenticate 200 ms + router 50 ms, times 0.05
       expect(serverTimeMs.modeled).toBeCloseTo(12.5, 6);
       expect(serverTimeMs.served).toBeGreaterThan(0);
+      // Counted once an answer is written, which can come just after the client has read it.
+      await vi.waitFor(() => {
+        expect(simulator.stats().serverTimeMs.handled).toBeGreaterThanOrEqual(serverTimeMs.served);
+      });
 
       simulator.resetStats();
-      expect(simulator.stats().serverTimeMs).toEqual({ modeled: 0, served: 0 });
+      expect(simulator.stats().serverTimeMs).toEqual({ modeled: 0, served: 0, handled: 0 });
     } finally {
       await simulator.close();
     }

@@ -100,6 +100,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
   });
 
   app.addHook("onResponse", (request, reply, done) => {
+    runtime.stats.requestHandled(reply.elapsedTime);
     if (runtime.events.listenerCount("request") > 0) {
       runtime.events.emit("request", {
         method: request.method,
