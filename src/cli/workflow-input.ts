@@ -20,6 +20,8 @@ export interface WorkflowFlags {
   changeMode: "tab" | "field";
   linkMode: "grouped" | "per-link";
   readBack: "batch" | "record";
+  /** Only the first records of the file, once all of it is valid. */
+  limit?: number;
 }
 
 /** A validated input, ready to become a run. */
@@ -27,8 +29,10 @@ export interface WorkflowInput {
   readonly spec: WorkflowSpec;
   /** sha256 of the input file(s). */
   readonly digest: string;
-  /** How many records the input holds. */
+  /** How many records the run takes from the input. */
   readonly records: number;
+  /** How many the file holds, when `--limit` took fewer. */
+  readonly recordsInFile?: number;
   /** The input file as the user named it. */
   readonly file: string;
 }
@@ -59,12 +63,24 @@ function problemsOf(readings: readonly InputReading<unknown>[]): {
   };
 }
 
+/** The rows a run takes: the first `limit` of them, or all. */
+function limited<T>(rows: readonly T[], limit: number | undefined): readonly T[] {
+  return limit === undefined || limit >= rows.length ? rows : rows.slice(0, limit);
+}
+
+/** How many records the input holds, and how many the file had when `--limit` took fewer. */
+function recordCounts(
+  taken: number,
+  inFile: number,
+): Pick<WorkflowInput, "records" | "recordsInFile"> {
+  return taken < inFile ? { records: taken, recordsInFile: inFile } : { records: taken };
+}
+
 /** The input of a command that reads one file of records (expire, link), or its problems. */
 function singleFileInput<T>(
   reading: InputReading<T>,
   records: (rows: T[]) => Pick<WorkflowSpec, "kind" | "expirations" | "links">,
-  path: string,
-  file: string,
+  input: { path: string; file: string; limit: number | undefined },
   common: Omit<WorkflowSpec, "kind">,
 ): WorkflowInput {
   if (!reading.ok) {
@@ -72,16 +88,18 @@ function singleFileInput<T>(
     throw new InputInvalidError(problems, omitted);
   }
 
+  const rows = limited(reading.rows, input.limit);
+
   return {
     spec: {
-      ...records(reading.rows.map((row) => row.value)),
-      inputFile: path,
-      inputRows: reading.rows.map((row) => row.row),
+      ...records(rows.map((row) => row.value)),
+      inputFile: input.path,
+      inputRows: rows.map((row) => row.row),
       ...common,
     },
     digest: reading.digest,
-    records: reading.rows.length,
-    file,
+    ...recordCounts(rows.length, reading.rows.length),
+    file: input.file,
   };
 }
 
@@ -106,6 +124,13 @@ export async function readWorkflowInput(
     throw new UsageError("--expire-date is for price-pages expire and replace only");
   }
 
+  if (flags.limit !== undefined && flags.old !== undefined && flags.old !== "auto") {
+    throw new UsageError(
+      "--limit takes the first pages of FILE, and the pages of --old FILE are not tied to them: " +
+        "use --old auto, or shorten both files",
+    );
+  }
+
   const common = {
     changeMode: flags.changeMode,
     linkMode: flags.linkMode,
@@ -121,13 +146,23 @@ export async function readWorkflowInput(
       ...(flags.expireDate === undefined ? {} : { expireDate: flags.expireDate }),
     });
 
-    return singleFileInput(reading, (rows) => ({ kind, expirations: rows }), path, file, common);
+    return singleFileInput(
+      reading,
+      (rows) => ({ kind, expirations: rows }),
+      { path, file, limit: flags.limit },
+      common,
+    );
   }
 
   if (kind === "link") {
     const reading = await readLinkFile(path, { displayName: file });
 
-    return singleFileInput(reading, (rows) => ({ kind, links: rows }), path, file, common);
+    return singleFileInput(
+      reading,
+      (rows) => ({ kind, links: rows }),
+      { path, file, limit: flags.limit },
+      common,
+    );
   }
 
   const pageReading = await readPricePageFile(path, {
@@ -160,18 +195,20 @@ export async function readWorkflowInput(
             expirationDate: row.value.expirationDate,
           }));
 
+  const pageRows = limited(pageReading.rows, flags.limit);
+
   return {
     spec: {
       kind,
       inputFile: path,
-      pages: pageReading.rows.map((row) => row.value),
-      inputRows: pageReading.rows.map((row) => row.row),
+      pages: pageRows.map((row) => row.value),
+      inputRows: pageRows.map((row) => row.row),
       ...(old === undefined ? {} : { old }),
       ...common,
     },
     digest:
       oldReading === undefined ? pageReading.digest : `${pageReading.digest}+${oldReading.digest}`,
-    records: pageReading.rows.length,
+    ...recordCounts(pageRows.length, pageReading.rows.length),
     file,
   };
 }

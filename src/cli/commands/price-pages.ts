@@ -6,6 +6,7 @@ import {
   addConnectionOptions,
   addOutputOptions,
   addRunOptions,
+  wholeNumber,
   type CommonFlags,
 } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
@@ -96,7 +97,12 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
       .command(kind)
       .description(summary)
       .argument("<file>", "input file, CSV (comma, UTF-8) or JSON (an array of objects)")
-      .option("--dry-run", "validate and look up, then print the plan; write nothing");
+      .option("--dry-run", "validate and look up, then print the plan; write nothing")
+      .option(
+        "--limit <n>",
+        "only the first N records of FILE (the whole file is validated first): a small batch before the rest",
+        wholeNumber(1, 100_000_000),
+      );
     addWorkflowOptions(command, kind);
     addConnectionOptions(command);
     addRunOptions(command);
@@ -117,6 +123,12 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
           },
           context.io,
         );
+        if (input.recordsInFile !== undefined && flags.json !== true && flags.quiet !== true) {
+          context.output.errorLine(
+            `--limit ${input.records}: the first ${input.records} of the ${input.recordsInFile} records of ${file}`,
+          );
+        }
+
         const connection = await resolveConnection(flags, context.io, context.output);
         const logger = createCliLogger(context.output, flags.logLevel);
 
