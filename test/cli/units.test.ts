@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { CommanderError } from "commander";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ProgressEvent } from "../../src/batch/index.js";
 import { AuthenticationError, P21NetworkError } from "../../src/client/index.js";
 import { makeSettingLookup, readEnvFile } from "../../src/cli/config/env-file.js";
@@ -320,7 +320,7 @@ describe("terminal width", () => {
     const events = sampleEvents();
     try {
       for (const event of events.slice(0, 3)) reporter.onEvent(event);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vi.waitFor(() => expect(text.stderr).toContain("session 1"));
       const narrow = text.stderr;
       const rows = narrow.split("\n").filter((row) => row !== "");
       const drawn = rows.filter((row) => !strip(row).startsWith("failed"));
@@ -330,7 +330,7 @@ describe("terminal width", () => {
 
       columns = undefined; // a terminal that does not say: 100 columns
       reporter.onEvent({ ...(events[1] as ProgressEvent), elapsedMs: 600 });
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vi.waitFor(() => expect(strip(text.stderr.slice(narrow.length))).toContain("ETA"));
       const wide = text.stderr.slice(narrow.length);
       // The redraw first moves up over exactly the rows drawn before, then draws in full.
       expect(wide.startsWith(`\u001b[${drawn.length}A\u001b[0J`)).toBe(true);
