@@ -114,6 +114,59 @@ describe("group operations", () => {
     for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
   });
 
+  it("retries a group that failed for a passing reason in halves, one save each", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 8);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
+
+    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 8, failed: 0, retries: 1 });
+    // The struck attempt never reached its save; the retry is two groups of 4, a save each.
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
+    expect(harness.simulator.stats().requests["POST /api/ui/interactive/v2/row"]).toBe(8);
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+
+  it("gives each half the attempts its group spent: a half that fails again fails alone", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 6);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    // The whole group's tab switch, then the first half's: with one retry, the first half has
+    // none left, the second half has its one.
+    harness.simulator.injectFault({
+      kind: "reset",
+      route: "PUT /api/ui/interactive/v2/tab",
+      count: 2,
+    });
+
+    const engine = new BatchEngine({
+      journal: harness.journal,
+      createClient: harness.createClient,
+      batchSize: 10,
+      retries: 1,
+      backoff: { baseMs: 1, maxMs: 5 },
+    });
+    const summary = await engine.runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 3, failed: 3 });
+    const failed = harness.journal.items(runId, { phase: linkPhase, states: ["failed"] });
+    expect(failed.map((item) => item.input)).toEqual(
+      uids.slice(0, 3).map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    expect(failed.every((item) => item.attempts === 2)).toBe(true);
+    const links = dealerLinks(harness);
+    for (const uid of uids.slice(3)) expect(links.get(uid)).toBe(1);
+    for (const uid of uids.slice(0, 3)) expect(links.get(uid)).toBeUndefined();
+  });
+
   it("isolates a refused link by splitting the group, and links the others", async () => {
     harness = await startHarness();
     const uids = unlinkedPages(harness, 7);
