@@ -1,0 +1,214 @@
+// `npm run soak [-- --seed N --faults SPEC --pages N --sessions N --rounds N]`: the demo's
+// replace under random server faults, through the real command line (a child process per
+// command), then `retry-failed` until nothing fails, then the whole file once more. Checks on
+// the simulator's own tables that every old page expired, every new page exists once and every
+// link was made once, and that the runs' summaries add up to exactly that. Exits 1 otherwise.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { demoDates, writeDemoInput } from "../src/cli/demo/demo-input.js";
+import type { WorkflowSummary } from "../src/pricing/index.js";
+import { readPricePageFile } from "../src/pricing/read-input.js";
+import { DEMO, startSimulator } from "../src/simulator/index.js";
+import { replaceProblems } from "./workflow-sanity.js";
+
+interface SoakArguments {
+  seed: number;
+  faults: string;
+  pages: number;
+  sessions: number;
+  rounds: number;
+}
+
+/** One command's summary line (`--json`), as the command line prints it last. */
+interface SummaryLine {
+  expired: number;
+  created: number;
+  linked: number;
+  skipped: number;
+  failed: number;
+  exitCode: number;
+}
+
+const cliPath = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+
+function parseArguments(argv: readonly string[]): SoakArguments {
+  const parsed: SoakArguments = {
+    seed: Math.floor(Math.random() * 1_000_000),
+    // No `expire` by default: an expired token orphans its session, which then holds one of
+    // the pool's 5 instances until the server reaps it (minutes), and a few of them stall the
+    // run for that long. `--faults expire=0.002,…` soaks that too, slowly.
+    faults: "http500=0.02,reset=0.01,corrupt=0.01",
+    pages: 300,
+    sessions: 5,
+    rounds: 4,
+  };
+  for (let index = 0; index < argv.length; index += 2) {
+    const flag = argv[index] ?? "";
+    const value = argv[index + 1] ?? "";
+    if (flag === "--faults") {
+      parsed.faults = value;
+      continue;
+    }
+
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) {
+      throw new Error(`${flag} takes a whole number, got "${value}"`);
+    }
+    if (flag === "--seed") parsed.seed = number;
+    else if (flag === "--pages") parsed.pages = number;
+    else if (flag === "--sessions") parsed.sessions = number;
+    else if (flag === "--rounds") parsed.rounds = number;
+    else
+      throw new Error(
+        `unknown argument "${flag}" (known: --seed, --faults, --pages, --sessions, --rounds)`,
+      );
+  }
+
+  return parsed;
+}
+
+/** Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line. */
+function runCommand(args: readonly string[], cwd: string) {
+  return new Promise<{ exitCode: number | null; summary: SummaryLine | undefined; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, [cliPath, ...args, "--json"], {
+        cwd,
+        env: { ...process.env, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (exitCode) => {
+        const last = stdout.trim().split("\n").at(-1) ?? "";
+        let summary: SummaryLine | undefined;
+        try {
+          const parsed = JSON.parse(last) as { type?: string } & SummaryLine;
+          if (parsed.type === "summary") summary = parsed;
+        } catch {
+          summary = undefined;
+        }
+
+        resolve({ exitCode, summary, stderr });
+      });
+    },
+  );
+}
+
+function describeSummary(summary: SummaryLine | undefined): string {
+  if (summary === undefined) return "no summary";
+  return (
+    `${summary.expired} expired, ${summary.created} created, ${summary.linked} linked, ` +
+    `${summary.skipped} skipped, ${summary.failed} failed`
+  );
+}
+
+async function soak(options: SoakArguments): Promise<string[]> {
+  const simulator = await startSimulator({
+    data: "demo",
+    faults: options.faults,
+    faultSeed: options.seed,
+  });
+  const directory = await mkdtemp(join(tmpdir(), "p21kit-soak-"));
+  try {
+    const dates = demoDates(new Date());
+    const startRows = simulator.rows("price_page");
+    const written = await writeDemoInput(directory, startRows, options.pages, dates, DEMO.bookIds);
+    const reading = await readPricePageFile(written.file);
+    if (!reading.ok) throw new Error("the demo input is invalid");
+    const pages = reading.rows.map((row) => row.value);
+    const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
+    const oldPageUids = startRows
+      .filter(
+        (row) =>
+          row.row_status_flag === 704 &&
+          pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
+      )
+      .map((row) => Number(row.price_page_uid));
+
+    const connection = [
+      "--base-url",
+      simulator.url,
+      "--username",
+      "api_user",
+      "--password",
+      "api_password",
+      "--journal",
+      join(directory, "journal.db"),
+    ];
+    const replace = [
+      "price-pages",
+      "replace",
+      written.file,
+      "--expire-date",
+      dates.expireDate,
+      "--sessions",
+      String(options.sessions),
+    ];
+    const totals = { expired: 0, created: 0, linked: 0, skipped: 0, failed: 0 };
+    const add = (summary: SummaryLine | undefined) => {
+      if (summary === undefined) return;
+      totals.expired += summary.expired;
+      totals.created += summary.created;
+      totals.linked += summary.linked;
+    };
+
+    const startedAt = performance.now();
+    let outcome = await runCommand([...replace, ...connection], directory);
+    add(outcome.summary);
+    console.log(
+      `replace under faults: exit ${outcome.exitCode}, ${describeSummary(outcome.summary)}`,
+    );
+    for (let round = 1; round <= options.rounds && outcome.exitCode !== 0; round += 1) {
+      // The last round runs without faults: what is left must then succeed.
+      if (round === options.rounds) simulator.setFaults({});
+      outcome = await runCommand(["retry-failed", ...connection], directory);
+      add(outcome.summary);
+      console.log(
+        `retry-failed ${round}${round === options.rounds ? " (no faults)" : ""}: ` +
+          `exit ${outcome.exitCode}, ${describeSummary(outcome.summary)}`,
+      );
+    }
+    const injected = simulator.stats().faultsInjected;
+    console.log(`faults injected: ${JSON.stringify(injected)}`);
+    console.log(`in ${((performance.now() - startedAt) / 1_000).toFixed(1)} s`);
+
+    simulator.setFaults({});
+    const again = await runCommand([...replace, ...connection], directory);
+    console.log(`the whole file again: exit ${again.exitCode}, ${describeSummary(again.summary)}`);
+
+    const problems = replaceProblems(
+      { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
+      { pages, oldPageUids, expireDate: dates.expireDate },
+      { ...totals, failed: outcome.summary?.failed ?? 1, phases: [] } as unknown as WorkflowSummary,
+    );
+    if (outcome.exitCode !== 0) problems.push(`the last retry ended with exit ${outcome.exitCode}`);
+    if (again.exitCode !== 0 || again.summary === undefined) {
+      problems.push(`running the whole file again ended with exit ${again.exitCode}`);
+    } else if (again.summary.expired + again.summary.created + again.summary.linked > 0) {
+      problems.push(`running the whole file again did work: ${describeSummary(again.summary)}`);
+    }
+
+    return problems;
+  } finally {
+    await simulator.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+const options = parseArguments(process.argv.slice(2));
+console.log(
+  `soak: ${options.pages} pages, ${options.sessions} sessions, faults ${options.faults}, seed ${options.seed}`,
+);
+const problems = await soak(options);
+if (problems.length > 0) {
+  console.log(`FAILED:\n- ${problems.join("\n- ")}`);
+  process.exitCode = 1;
+} else {
+  console.log("every page expired, created and linked exactly once");
+}
