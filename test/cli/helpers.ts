@@ -88,12 +88,12 @@ export async function temporaryDirectory(): Promise<{ path: string; remove: () =
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Parses NDJSON output. */
 /** The flags that point the CLI at a simulator as its default user. */
 export function connectionTo(baseUrl: string): string[] {
   return ["--base-url", baseUrl, "--username", "api_user", "--password", "api_password"];
 }
 
+/** Parses NDJSON output. */
 export function ndjson(text: string): Record<string, unknown>[] {
   return text
     .split("\n")

@@ -1,0 +1,112 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replaceProblems } from "../../bench/workflow-sanity.js";
+import { demoDates, writeDemoInput } from "../../src/cli/demo/demo-input.js";
+import type { WorkflowSummary } from "../../src/pricing/index.js";
+import { readPricePageFile } from "../../src/pricing/read-input.js";
+import { DEMO, startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { connectionTo, ndjson, runChild, temporaryDirectory } from "./helpers.js";
+
+interface SummaryLine {
+  expired: number;
+  created: number;
+  linked: number;
+  skipped: number;
+  failed: number;
+}
+
+describe("a replace under random server faults (child processes against the simulator)", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    // One request in about sixteen fails: a 500, a reset (half of them after a write was
+    // applied) or a corrupted window.
+    simulator = await startSimulator({
+      data: "demo",
+      faults: "http500=0.03,reset=0.02,corrupt=0.015",
+      faultSeed: 20261203,
+    });
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  it("ends, after retry-failed, with every page expired, created and linked exactly once", async () => {
+    const dates = demoDates(new Date());
+    const startRows = simulator.rows("price_page");
+    const written = await writeDemoInput(directory.path, startRows, 60, dates, DEMO.bookIds);
+    const reading = await readPricePageFile(written.file);
+    if (!reading.ok) throw new Error("the demo input is invalid");
+    const pages = reading.rows.map((row) => row.value);
+    const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
+    const oldPageUids = startRows
+      .filter(
+        (row) =>
+          row.row_status_flag === 704 &&
+          pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
+      )
+      .map((row) => Number(row.price_page_uid));
+    const connection = [
+      ...connectionTo(simulator.url),
+      "--journal",
+      join(directory.path, "journal.db"),
+      "--json",
+      "--batch-size",
+      "10",
+    ];
+    const replace = [
+      "price-pages",
+      "replace",
+      written.file,
+      "--expire-date",
+      dates.expireDate,
+      "--sessions",
+      "3",
+      ...connection,
+    ];
+    const cli = async (args: string[]) => {
+      const outcome = await runChild(args, { cwd: directory.path });
+      return {
+        exitCode: outcome.exitCode,
+        summary: ndjson(outcome.stdout).at(-1) as unknown as SummaryLine,
+      };
+    };
+
+    const totals = { expired: 0, created: 0, linked: 0 };
+    const count = (summary: SummaryLine) => {
+      totals.expired += summary.expired;
+      totals.created += summary.created;
+      totals.linked += summary.linked;
+    };
+    let outcome = await cli(replace);
+    count(outcome.summary);
+    for (let round = 1; round <= 3 && outcome.exitCode !== 0; round += 1) {
+      expect(outcome.exitCode).toBe(1);
+      if (round === 3) simulator.setFaults({});
+      outcome = await cli(["retry-failed", ...connection]);
+      count(outcome.summary);
+    }
+
+    expect(outcome.exitCode).toBe(0);
+    expect(
+      Object.values(simulator.stats().faultsInjected).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(20);
+    const problems = replaceProblems(
+      { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
+      { pages, oldPageUids, expireDate: dates.expireDate },
+      { ...totals, skipped: 0, failed: 0, phases: [] } as unknown as WorkflowSummary,
+    );
+    expect(problems).toEqual([]);
+
+    // The runs' own accounting: each record succeeded once, in whichever run it did.
+    expect(totals).toEqual({ expired: oldPageUids.length, created: 60, linked: 60 });
+    simulator.setFaults({});
+    const again = await cli(replace);
+    expect(again.exitCode).toBe(0);
+    expect(again.summary).toMatchObject({ expired: 0, created: 0, linked: 0, failed: 0 });
+  });
+});
