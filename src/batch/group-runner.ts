@@ -69,15 +69,15 @@ function halves(itemIds: readonly number[]): number[][] {
  * A group that failed for a passing reason (a 500, a reset, a lost session) is retried in
  * halves too, each half with the attempts the group has spent: every item keeps its budget of
  * retries, and a flaky server strikes a smaller group at each attempt. A group of 25 links is
- * about 55 requests: at one fault in 50 requests, two attempts in three of it fail, and three of
- * the whole were lost for all 25 items in three cases in ten; a quarter of it (about 15
+ * about 55 requests: at one fault in 50 requests two of its attempts in three fail, and three
+ * attempts of the whole group all failed three times in ten; a quarter of it (about 15
  * requests) goes through three times in four.
  */
 export async function runGroup<Input, Output>(
   scope: BatchScope<Input, Output>,
   operation: GroupOperation<Input, Output>,
   groupItemIds: readonly number[],
-  spent: GroupAttempts = { attempt: 0, sessionLosses: 0 },
+  spent: Readonly<GroupAttempts> = GROUP_START,
 ): Promise<GroupOutcome> {
   const { runtime, lease, workerIndex } = scope;
   const outcome: GroupOutcome = new Map();
