@@ -8,11 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { demoDates, writeDemoInput } from "../src/cli/demo/demo-input.js";
 import type { WorkflowSummary } from "../src/pricing/index.js";
-import { readPricePageFile } from "../src/pricing/read-input.js";
-import { DEMO, startSimulator } from "../src/simulator/index.js";
-import { replaceProblems } from "./workflow-sanity.js";
+import { startSimulator } from "../src/simulator/index.js";
+import { replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
 
 interface SoakArguments {
   seed: number;
@@ -116,20 +114,8 @@ async function soak(options: SoakArguments): Promise<string[]> {
   });
   const directory = await mkdtemp(join(tmpdir(), "p21kit-soak-"));
   try {
-    const dates = demoDates(new Date());
-    const startRows = simulator.rows("price_page");
-    const written = await writeDemoInput(directory, startRows, options.pages, dates, DEMO.bookIds);
-    const reading = await readPricePageFile(written.file);
-    if (!reading.ok) throw new Error("the demo input is invalid");
-    const pages = reading.rows.map((row) => row.value);
-    const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
-    const oldPageUids = startRows
-      .filter(
-        (row) =>
-          row.row_status_flag === 704 &&
-          pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
-      )
-      .map((row) => Number(row.price_page_uid));
+    const input = await writeDemoReplace(directory, simulator.rows("price_page"), options.pages);
+    const { expireDate } = input.expectation;
 
     const connection = [
       "--base-url",
@@ -144,9 +130,9 @@ async function soak(options: SoakArguments): Promise<string[]> {
     const replace = [
       "price-pages",
       "replace",
-      written.file,
+      input.file,
       "--expire-date",
-      dates.expireDate,
+      expireDate,
       "--sessions",
       String(options.sessions),
     ];
@@ -184,7 +170,7 @@ async function soak(options: SoakArguments): Promise<string[]> {
 
     const problems = replaceProblems(
       { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
-      { pages, oldPageUids, expireDate: dates.expireDate },
+      input.expectation,
       { ...totals, failed: outcome.summary?.failed ?? 1, phases: [] } as unknown as WorkflowSummary,
     );
     if (outcome.exitCode !== 0) problems.push(`the last retry ended with exit ${outcome.exitCode}`);

@@ -1,4 +1,7 @@
+import { demoDates, writeDemoInput } from "../src/cli/demo/demo-input.js";
 import type { PricePageRow, WorkflowSummary } from "../src/pricing/index.js";
+import { readPricePageFile } from "../src/pricing/read-input.js";
+import { DEMO } from "../src/simulator/index.js";
 
 /** What a replace run should have left on the server. */
 export interface ReplaceExpectation {
@@ -7,6 +10,60 @@ export interface ReplaceExpectation {
   /** uids of the active pages the new ones replace. */
   oldPageUids: readonly number[];
   expireDate: string;
+}
+
+/** The demo's replace input, written to a file, and what a run of it should leave. */
+export interface DemoReplaceInput {
+  file: string;
+  /** sha256 of the file. */
+  digest: string;
+  /** Its rows in the input's order (`inputRows` of a workflow spec). */
+  inputRows: number[];
+  expectation: ReplaceExpectation;
+}
+
+/** The active pages the new ones replace: same supplier and group. */
+export function oldPageUids(
+  rows: readonly Record<string, unknown>[],
+  pages: readonly PricePageRow[],
+): number[] {
+  const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
+  return rows
+    .filter(
+      (row) =>
+        row.row_status_flag === 704 &&
+        pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
+    )
+    .map((row) => row.price_page_uid)
+    .filter((uid): uid is number => typeof uid === "number");
+}
+
+/**
+ * Writes the demo's replace of `count` pages into `directory` (next year's pages for the first
+ * `count` active pairs of `startRows`, each supplier's to one of the demo's books) and reads it
+ * back as the command line would.
+ */
+export async function writeDemoReplace(
+  directory: string,
+  startRows: readonly Record<string, unknown>[],
+  count: number,
+): Promise<DemoReplaceInput> {
+  const dates = demoDates(new Date());
+  const written = await writeDemoInput(directory, startRows, count, dates, DEMO.bookIds);
+  const reading = await readPricePageFile(written.file);
+  if (!reading.ok) throw new Error(`the demo input is invalid: ${reading.problems[0]?.message}`);
+  const pages = reading.rows.map((row) => row.value);
+
+  return {
+    file: written.file,
+    digest: reading.digest,
+    inputRows: reading.rows.map((row) => row.row),
+    expectation: {
+      pages,
+      oldPageUids: oldPageUids(startRows, pages),
+      expireDate: dates.expireDate,
+    },
+  };
 }
 
 function text(value: unknown): string {

@@ -4,12 +4,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchEngine } from "../src/batch/index.js";
-import { demoDates, writeDemoInput } from "../src/cli/demo/demo-input.js";
 import { estimateReferencePattern } from "../src/cli/demo/production-estimate.js";
 import { P21Client } from "../src/client/index.js";
 import { Journal } from "../src/journal/index.js";
-import { createWorkflowRun, readPricePageFile, runWorkflow } from "../src/pricing/index.js";
-import type { PricePageRow, WorkflowSpec, WorkflowSummary } from "../src/pricing/index.js";
+import { createWorkflowRun, runWorkflow } from "../src/pricing/index.js";
+import type { WorkflowSpec, WorkflowSummary } from "../src/pricing/index.js";
 import { DEMO, SEED_LATENCY } from "../src/simulator/index.js";
 import type { SimulatorPlacement } from "./simulator-host.js";
 import { startSimulatorHost } from "./simulator-host.js";
@@ -17,7 +16,7 @@ import { modeledServerTime, routeDelta } from "./server-time.js";
 import type { ServerTime } from "./server-time.js";
 import { WorkflowMeter } from "./workflow-meter.js";
 import type { ClientCost, PhaseFigures } from "./workflow-meter.js";
-import { replaceProblems } from "./workflow-sanity.js";
+import { replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
 
 /** The simulator every configuration runs on (fresh state each time). */
 export const WORKFLOW_SIMULATOR = {
@@ -156,19 +155,6 @@ function totalOf(counts: Readonly<Record<string, number>>): number {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
-/** The active pages the new ones replace: same supplier and group. */
-function oldPageUids(rows: readonly Record<string, unknown>[], pages: readonly PricePageRow[]) {
-  const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
-  return rows
-    .filter(
-      (row) =>
-        row.row_status_flag === 704 &&
-        pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
-    )
-    .map((row) => row.price_page_uid)
-    .filter((uid): uid is number => typeof uid === "number");
-}
-
 interface ConfigurationRun {
   figures: ConfigurationFigures;
   serverTime: ServerTime;
@@ -192,18 +178,14 @@ async function runConfiguration(
   };
 
   try {
-    const dates = demoDates(new Date());
-    const startRows = await host.rows("price_page");
-    const written = await writeDemoInput(directory, startRows, pageCount, dates, DEMO.bookIds);
-    const reading = await readPricePageFile(written.file);
-    if (!reading.ok) throw new Error(`the demo input is invalid: ${reading.problems[0]?.message}`);
-    const pages = reading.rows.map((row) => row.value);
+    const input = await writeDemoReplace(directory, await host.rows("price_page"), pageCount);
+    const { pages, expireDate } = input.expectation;
     const spec: WorkflowSpec = {
       kind: "replace",
-      inputFile: written.file,
-      pages,
-      inputRows: reading.rows.map((row) => row.row),
-      expireDate: dates.expireDate,
+      inputFile: input.file,
+      pages: [...pages],
+      inputRows: input.inputRows,
+      expireDate,
       old: "auto",
       ...(configuration.changeMode === undefined ? {} : { changeMode: configuration.changeMode }),
       ...(configuration.linkMode === undefined ? {} : { linkMode: configuration.linkMode }),
@@ -225,7 +207,7 @@ async function runConfiguration(
       baseUrl: host.url,
       username: user.username,
       options: { bench: configuration.key },
-      inputDigest: reading.digest,
+      inputDigest: input.digest,
     });
     await planningClient.close();
     const summary = await runWorkflow(journal, run.id, engine);
@@ -238,11 +220,7 @@ async function runConfiguration(
         pricePages: await host.rows("price_page"),
         bookLinks: await host.rows("price_book_x_page"),
       },
-      {
-        pages,
-        oldPageUids: oldPageUids(startRows, pages),
-        expireDate: dates.expireDate,
-      },
+      input.expectation,
       summary,
     );
     if (problems.length > 0) throw new SanityError(configuration.label, problems);

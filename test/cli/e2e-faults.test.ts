@@ -1,10 +1,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { replaceProblems } from "../../bench/workflow-sanity.js";
-import { demoDates, writeDemoInput } from "../../src/cli/demo/demo-input.js";
+import { replaceProblems, writeDemoReplace } from "../../bench/workflow-sanity.js";
 import type { WorkflowSummary } from "../../src/pricing/index.js";
-import { readPricePageFile } from "../../src/pricing/read-input.js";
-import { DEMO, startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { connectionTo, ndjson, runChild, temporaryDirectory } from "./helpers.js";
 
 interface SummaryLine {
@@ -36,20 +34,8 @@ describe("a replace under random server faults (child processes against the simu
   });
 
   it("ends, after retry-failed, with every page expired, created and linked exactly once", async () => {
-    const dates = demoDates(new Date());
-    const startRows = simulator.rows("price_page");
-    const written = await writeDemoInput(directory.path, startRows, 60, dates, DEMO.bookIds);
-    const reading = await readPricePageFile(written.file);
-    if (!reading.ok) throw new Error("the demo input is invalid");
-    const pages = reading.rows.map((row) => row.value);
-    const pairs = new Set(pages.map((page) => `${page.supplierId}|${page.productGroupId ?? ""}`));
-    const oldPageUids = startRows
-      .filter(
-        (row) =>
-          row.row_status_flag === 704 &&
-          pairs.has(`${String(row.supplier_id)}|${String(row.product_group_id)}`),
-      )
-      .map((row) => Number(row.price_page_uid));
+    const input = await writeDemoReplace(directory.path, simulator.rows("price_page"), 60);
+    const { expireDate, oldPageUids } = input.expectation;
     const connection = [
       ...connectionTo(simulator.url),
       "--journal",
@@ -61,9 +47,9 @@ describe("a replace under random server faults (child processes against the simu
     const replace = [
       "price-pages",
       "replace",
-      written.file,
+      input.file,
       "--expire-date",
-      dates.expireDate,
+      expireDate,
       "--sessions",
       "3",
       ...connection,
@@ -97,7 +83,7 @@ describe("a replace under random server faults (child processes against the simu
     ).toBeGreaterThan(20);
     const problems = replaceProblems(
       { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
-      { pages, oldPageUids, expireDate: dates.expireDate },
+      input.expectation,
       { ...totals, skipped: 0, failed: 0, phases: [] } as unknown as WorkflowSummary,
     );
     expect(problems).toEqual([]);
