@@ -53,11 +53,12 @@ function dealerLinks(current: Harness): Map<number, number> {
   return counts;
 }
 
-function engineFor(current: Harness, batchSize = 10) {
+function engineFor(current: Harness, batchSize = 10, retries?: number) {
   return new BatchEngine({
     journal: current.journal,
     createClient: current.createClient,
     batchSize,
+    ...(retries === undefined ? {} : { retries }),
     backoff: { baseMs: 1, maxMs: 5 },
   });
 }
@@ -147,14 +148,7 @@ describe("group operations", () => {
       count: 2,
     });
 
-    const engine = new BatchEngine({
-      journal: harness.journal,
-      createClient: harness.createClient,
-      batchSize: 10,
-      retries: 1,
-      backoff: { baseMs: 1, maxMs: 5 },
-    });
-    const summary = await engine.runPhase(runId, linkPhase, testLinkOperation);
+    const summary = await engineFor(harness, 10, 1).runPhase(runId, linkPhase, testLinkOperation);
 
     expect(summary).toMatchObject({ succeeded: 3, failed: 3 });
     const failed = harness.journal.items(runId, { phase: linkPhase, states: ["failed"] });
