@@ -170,6 +170,20 @@ describe("progress reporters", () => {
     expect(text.stdout).toBe("");
   });
 
+  it("plain: says why the number of sessions changed, in words", () => {
+    const { io, text } = bufferedIo();
+    const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);
+    const base = { runId: "run-1", phase: "expire", elapsedMs: 61_000 };
+    reporter.onEvent({ ...base, type: "workers-changed", from: 5, to: 2, reason: "pool-refused" });
+    reporter.onEvent({ ...base, type: "workers-changed", from: 2, to: 3, reason: "increase" });
+    reporter.close();
+    expect(text.stderr.trim().split("\n")).toEqual([
+      "sessions 5 → 2: the server's pool of API instances refused a session (other clients hold " +
+        "them, or sessions of a crashed run or of an expired token, until the server reaps them)",
+      "sessions 2 → 3: the pool has room again",
+    ]);
+  });
+
   it("terminal: bars per session with counts, rate and ETA, erased when the phase ends", async () => {
     const { io, text } = bufferedIo({ isTTY: true });
     const reporter = new TtyProgressReporter(new CliOutput(io, { colour: false }));

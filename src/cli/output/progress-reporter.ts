@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../../batch/progress-events.js";
+import type { ProgressEvent, WorkersChangedEvent } from "../../batch/progress-events.js";
 import type { CliOutput } from "./cli-output.js";
 import { fitToWidth, formatBar, formatDuration, formatEta, formatRate } from "./format.js";
 import { ProgressModel, type PhaseView } from "./progress-model.js";
@@ -12,6 +12,17 @@ export interface ProgressReporter {
 
 /** How many failed records are printed as they happen; the rest are in errors.csv. */
 const failuresShown = 20;
+
+/** Why the engine changed its number of sessions, as a person reads it. */
+const workersChangedReasons: Record<WorkersChangedEvent["reason"], string> = {
+  "pool-refused":
+    "the server's pool of API instances refused a session (other clients hold them, or sessions " +
+    "of a crashed run or of an expired token, until the server reaps them)",
+  "slow-session-create": "sessions take too long to open; fewer are asked for",
+  "token-contention":
+    "a new token of this user ends the older ones' sessions; the run keeps to fewer sessions",
+  increase: "the pool has room again",
+};
 
 /** The lines worth printing as they happen, whatever the renderer. */
 class NoticeFilter {
@@ -32,7 +43,7 @@ class NoticeFilter {
       case "warning":
         return `warning ${event.message}`;
       case "workers-changed":
-        return `sessions ${event.from} → ${event.to} (${event.reason})`;
+        return `sessions ${event.from} → ${event.to}: ${workersChangedReasons[event.reason]}`;
       default:
         return undefined;
     }
