@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WorkflowSummary } from "../src/pricing/index.js";
 import { startSimulator } from "../src/simulator/index.js";
-import { replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
+import { demoReplaceArguments, replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
 
 interface SoakArguments {
   seed: number;
@@ -115,8 +115,6 @@ async function soak(options: SoakArguments): Promise<string[]> {
   const directory = await mkdtemp(join(tmpdir(), "p21kit-soak-"));
   try {
     const input = await writeDemoReplace(directory, simulator.rows("price_page"), options.pages);
-    const { expireDate } = input.expectation;
-
     const connection = [
       "--base-url",
       simulator.url,
@@ -127,15 +125,7 @@ async function soak(options: SoakArguments): Promise<string[]> {
       "--journal",
       join(directory, "journal.db"),
     ];
-    const replace = [
-      "price-pages",
-      "replace",
-      input.file,
-      "--expire-date",
-      expireDate,
-      "--sessions",
-      String(options.sessions),
-    ];
+    const replace = demoReplaceArguments(input, options.sessions);
     const totals = { expired: 0, created: 0, linked: 0, skipped: 0, failed: 0 };
     const add = (summary: SummaryLine | undefined) => {
       if (summary === undefined) return;

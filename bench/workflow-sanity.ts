@@ -66,6 +66,19 @@ export async function writeDemoReplace(
   };
 }
 
+/** The command line of that replace: `p21kit price-pages replace FILE …` on `sessions`. */
+export function demoReplaceArguments(input: DemoReplaceInput, sessions: number): string[] {
+  return [
+    "price-pages",
+    "replace",
+    input.file,
+    "--expire-date",
+    input.expectation.expireDate,
+    "--sessions",
+    String(sessions),
+  ];
+}
+
 function text(value: unknown): string {
   return typeof value === "string" ? value : String(value);
 }

@@ -1,6 +1,10 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { replaceProblems, writeDemoReplace } from "../../bench/workflow-sanity.js";
+import {
+  demoReplaceArguments,
+  replaceProblems,
+  writeDemoReplace,
+} from "../../bench/workflow-sanity.js";
 import type { WorkflowSummary } from "../../src/pricing/index.js";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { connectionTo, ndjson, runChild, temporaryDirectory } from "./helpers.js";
@@ -35,7 +39,7 @@ describe("a replace under random server faults (child processes against the simu
 
   it("ends, after retry-failed, with every page expired, created and linked exactly once", async () => {
     const input = await writeDemoReplace(directory.path, simulator.rows("price_page"), 60);
-    const { expireDate, oldPageUids } = input.expectation;
+    const { oldPageUids } = input.expectation;
     const connection = [
       ...connectionTo(simulator.url),
       "--journal",
@@ -44,16 +48,7 @@ describe("a replace under random server faults (child processes against the simu
       "--batch-size",
       "10",
     ];
-    const replace = [
-      "price-pages",
-      "replace",
-      input.file,
-      "--expire-date",
-      expireDate,
-      "--sessions",
-      "3",
-      ...connection,
-    ];
+    const replace = [...demoReplaceArguments(input, 3), ...connection];
     const cli = async (args: string[]) => {
       const outcome = await runChild(args, { cwd: directory.path });
       return {
