@@ -38,7 +38,12 @@ interface GroupAttempts {
 /** A group that starts afresh: a refused group's halves have spent nothing. */
 const GROUP_START: Readonly<GroupAttempts> = Object.freeze({ attempt: 0, sessionLosses: 0 });
 
-/** Runs `parts` one after the other on the batch's window, each as a group of its own. */
+/**
+ * Runs `parts` one after the other on the batch's window, each as a group of its own. When one
+ * breaks off (no session for it, the batch given back to the queue), the parts not yet started
+ * go back to pending with it: none of them was sent since the group's failed attempt, so
+ * another worker may take them.
+ */
 async function runParts<Input, Output>(
   scope: BatchScope<Input, Output>,
   operation: GroupOperation<Input, Output>,
@@ -47,9 +52,17 @@ async function runParts<Input, Output>(
   outcome: GroupOutcome,
 ): Promise<GroupOutcome> {
   for (const [index, part] of parts.entries()) {
-    if (index > 0) await scope.lease.clear();
-    for (const [itemId, partOutcome] of await runGroup(scope, operation, part, spent)) {
-      outcome.set(itemId, partOutcome);
+    let started = false;
+    try {
+      if (index > 0) await scope.lease.clear();
+      started = true;
+      for (const [itemId, partOutcome] of await runGroup(scope, operation, part, spent)) {
+        outcome.set(itemId, partOutcome);
+      }
+    } catch (error) {
+      const notStarted = parts.slice(started ? index + 1 : index).flat();
+      returnToPending(scope, notStarted, "an earlier part of the group broke off", new Map());
+      throw error;
     }
   }
 

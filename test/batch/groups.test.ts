@@ -161,6 +161,40 @@ describe("group operations", () => {
     for (const uid of uids.slice(0, 3)) expect(links.get(uid)).toBeUndefined();
   });
 
+  it("gives every part of a split group back to pending when one part finds no session", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 6);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    // The group's attempt fails; the window for its first half then cannot be opened.
+    harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
+    harness.simulator.injectFault({
+      kind: "http500",
+      route: "POST /api/ui/interactive/v2/window",
+      skip: 1,
+      count: 2,
+    });
+    const engine = new BatchEngine({
+      journal: harness.journal,
+      createClient: harness.createClient,
+      batchSize: 10,
+      sessionAttempts: 2,
+      backoff: { baseMs: 1, maxMs: 5 },
+    });
+
+    await expect(engine.runPhase(runId, linkPhase, testLinkOperation)).rejects.toMatchObject({
+      code: "P21_SESSIONS_UNAVAILABLE",
+    });
+    const states = harness.journal.items(runId, { phase: linkPhase }).map((item) => item.state);
+    expect(states).toEqual(Array.from({ length: 6 }, () => "pending"));
+
+    const resumed = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+    expect(resumed).toMatchObject({ succeeded: 6, failed: 0, unsettled: 0 });
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+
   it("isolates a refused link by splitting the group, and links the others", async () => {
     harness = await startHarness();
     const uids = unlinkedPages(harness, 7);
