@@ -40,9 +40,9 @@ const GROUP_START: Readonly<GroupAttempts> = Object.freeze({ attempt: 0, session
 
 /**
  * Runs `parts` one after the other on the batch's window, each as a group of its own. When one
- * breaks off (no session for it, the batch given back to the queue), the parts not yet started
- * go back to pending with it: none of them was sent since the group's failed attempt, so
- * another worker may take them.
+ * breaks off (no session for it, the batch given back to the queue) or the run stops between
+ * two, the parts not yet started go back to pending: none of them was sent since the group's
+ * failed attempt, so another worker or a resume may take them.
  */
 async function runParts<Input, Output>(
   scope: BatchScope<Input, Output>,
@@ -52,6 +52,10 @@ async function runParts<Input, Output>(
   outcome: GroupOutcome,
 ): Promise<GroupOutcome> {
   for (const [index, part] of parts.entries()) {
+    if (index > 0 && scope.runtime.stop.stopping) {
+      return returnToPending(scope, parts.slice(index).flat(), "stopped", outcome);
+    }
+
     let started = false;
     try {
       if (index > 0) await scope.lease.clear();

@@ -195,6 +195,35 @@ describe("group operations", () => {
     for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
   });
 
+  it("stops between the parts of a split group: the parts not started stay pending", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 3);
+    const links = [987_654_321, ...uids].map((pricePageUid) => ({
+      bookId: "DEALER",
+      pricePageUid,
+    }));
+    const runId = linkRun(harness, links);
+    const stop = new AbortController();
+    const engine = new BatchEngine({
+      journal: harness.journal,
+      createClient: harness.createClient,
+      batchSize: 10,
+      backoff: { baseMs: 1, maxMs: 5 },
+      signal: stop.signal,
+      // The refused group's window is reopened: stop then, while its halves are still to run.
+      onProgress: (event) => {
+        if (event.type === "window-reopened") stop.abort();
+      },
+    });
+
+    const summary = await engine.runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ interrupted: true, failed: 1, succeeded: 0 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.map((item) => item.state)).toEqual(["failed", "pending", "pending", "pending"]);
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBeUndefined();
+  });
+
   it("isolates a refused link by splitting the group, and links the others", async () => {
     harness = await startHarness();
     const uids = unlinkedPages(harness, 7);
