@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BatchEngine } from "../../src/batch/index.js";
+import { BatchEngine, type EngineOptions } from "../../src/batch/index.js";
 import { DEMO } from "../../src/simulator/index.js";
 import type { Harness } from "./support/harness.js";
 import { startHarness } from "./support/harness.js";
@@ -53,13 +53,14 @@ function dealerLinks(current: Harness): Map<number, number> {
   return counts;
 }
 
-function engineFor(current: Harness, batchSize = 10, retries?: number) {
+/** An engine on the harness, batches of 10 and a 1–5 ms backoff unless `options` say otherwise. */
+function engineFor(current: Harness, options: Partial<EngineOptions> = {}) {
   return new BatchEngine({
     journal: current.journal,
     createClient: current.createClient,
-    batchSize,
-    ...(retries === undefined ? {} : { retries }),
+    batchSize: 10,
     backoff: { baseMs: 1, maxMs: 5 },
+    ...options,
   });
 }
 
@@ -72,7 +73,11 @@ describe("group operations", () => {
       uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
     );
 
-    const summary = await engineFor(harness, 6).runPhase(runId, linkPhase, testLinkOperation);
+    const summary = await engineFor(harness, { batchSize: 6 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
 
     expect(summary).toMatchObject({ succeeded: 12, failed: 0, sessionsOpened: 2 });
     expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
@@ -148,7 +153,11 @@ describe("group operations", () => {
       count: 2,
     });
 
-    const summary = await engineFor(harness, 10, 1).runPhase(runId, linkPhase, testLinkOperation);
+    const summary = await engineFor(harness, { retries: 1 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
 
     expect(summary).toMatchObject({ succeeded: 3, failed: 3 });
     const failed = harness.journal.items(runId, { phase: linkPhase, states: ["failed"] });
@@ -176,13 +185,7 @@ describe("group operations", () => {
       skip: 1,
       count: 2,
     });
-    const engine = new BatchEngine({
-      journal: harness.journal,
-      createClient: harness.createClient,
-      batchSize: 10,
-      sessionAttempts: 2,
-      backoff: { baseMs: 1, maxMs: 5 },
-    });
+    const engine = engineFor(harness, { sessionAttempts: 2 });
 
     await expect(engine.runPhase(runId, linkPhase, testLinkOperation)).rejects.toMatchObject({
       code: "P21_SESSIONS_UNAVAILABLE",
@@ -204,11 +207,7 @@ describe("group operations", () => {
     }));
     const runId = linkRun(harness, links);
     const stop = new AbortController();
-    const engine = new BatchEngine({
-      journal: harness.journal,
-      createClient: harness.createClient,
-      batchSize: 10,
-      backoff: { baseMs: 1, maxMs: 5 },
+    const engine = engineFor(harness, {
       signal: stop.signal,
       // The refused group's window is reopened: stop then, while its halves are still to run.
       onProgress: (event) => {
