@@ -41,8 +41,9 @@ async function withRetries<Input, Output, T>(
 /**
  * Asks the server, through the operation's reconcile, which of `items` it already holds: all
  * at once through `reconcileMany` when there are several and the operation has it, a group at
- * a time for a group operation, else one by one. A reconciliation that keeps failing, or answers for fewer records
- * than it was asked about, answers "unknown": the item must not be re-sent.
+ * a time for a group operation, else one by one. A reconciliation that keeps failing, or
+ * answers for fewer records than it was asked about, answers "unknown": the item must not be
+ * re-sent.
  */
 export async function askServer<Input, Output>(
   runtime: PhaseRuntime<Input, Output>,
