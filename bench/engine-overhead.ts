@@ -1,11 +1,9 @@
 // Engine overhead: CPU time per record of the process that runs the engine (client + engine +
 // journal), with the simulator in its own child process and no latency, so that the figures
 // are the engine's own cost and not the server's. Run: npx tsx bench/engine-overhead.ts [--quick]
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { BatchEngine, RecordRefusedError } from "../src/batch/index.js";
 import type { RecordOperation } from "../src/batch/index.js";
@@ -25,6 +23,9 @@ import type {
   RunState,
 } from "../src/journal/index.js";
 import { DEMO, startSimulator } from "../src/simulator/index.js";
+import { measureHttpFloor } from "./http-floor.js";
+import type { HttpFloor } from "./http-floor.js";
+import { startServerProcess } from "./server-process.js";
 
 /** One measured configuration. */
 export interface OverheadFigures {
@@ -37,6 +38,8 @@ export interface OverheadFigures {
   cpuUserMsPerRecord: number;
   /** The kernel part: socket writes and reads over loopback, file writes and syncs. */
   cpuSystemMsPerRecord: number;
+  /** HTTP requests sent per record: its own and its share of its batch's session and window. */
+  requestsPerRecord: number;
 }
 
 export interface EngineOverheadResult {
@@ -48,6 +51,10 @@ export interface EngineOverheadResult {
   rounds: { withJournal: number[]; withoutJournal: number[] };
   /** What the SQLite journal (WAL, synchronous=FULL) adds per record. */
   journalCpuMsPerRecord: number;
+  /** The HTTP exchange alone, measured in the same run (see bench/http-floor.ts). */
+  httpFloor: HttpFloor;
+  /** The floors times the requests per record: the least an engine on each could reach. */
+  floorCpuMsPerRecord: { undici: number; socket: number };
 }
 
 interface BenchPage {
@@ -255,32 +262,6 @@ class MemoryJournalShim {
   }
 }
 
-async function startSimulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "--serve"],
-    {
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
-    child.once("exit", (code) =>
-      reject(new Error(`simulator process exited with ${String(code)}`)),
-    );
-  });
-
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.stdin.end();
-      }),
-  };
-}
-
 async function measure(
   journal: Journal,
   baseUrl: string,
@@ -297,9 +278,17 @@ async function measure(
       input: page,
     })),
   );
+  let requests = 0;
+  const countRequest = () => {
+    requests += 1;
+  };
   const engine = new BatchEngine({
     journal,
-    createClient: () => new P21Client({ baseUrl, username: "api_user", password: "api_password" }),
+    createClient: () =>
+      new P21Client({ baseUrl, username: "api_user", password: "api_password" }).on(
+        "request",
+        countRequest,
+      ),
   });
 
   const cpuBefore = process.cpuUsage();
@@ -321,6 +310,7 @@ async function measure(
     cpuMsPerRecord: Number(((cpu.user + cpu.system) / 1_000 / records).toFixed(3)),
     cpuUserMsPerRecord: Number((cpu.user / 1_000 / records).toFixed(3)),
     cpuSystemMsPerRecord: Number((cpu.system / 1_000 / records).toFixed(3)),
+    requestsPerRecord: Number((requests / records).toFixed(3)),
   };
 }
 
@@ -342,7 +332,7 @@ export async function runEngineOverheadBench(
 ): Promise<EngineOverheadResult> {
   const records = options.quick === true ? 1_000 : 10_000;
   const rounds = options.quick === true ? 2 : 3;
-  const simulator = await startSimulatorProcess();
+  const simulator = await startServerProcess(fileURLToPath(import.meta.url));
   const directory = mkdtempSync(join(tmpdir(), "p21kit-bench-"));
 
   try {
@@ -383,6 +373,9 @@ export async function runEngineOverheadBench(
     }
     const withoutJournal = median(withoutRounds);
     const withJournal = median(withRounds);
+    const httpFloor = await measureHttpFloor(options);
+    const perRecord = (msPerRequest: number) =>
+      Number((msPerRequest * withJournal.requestsPerRecord).toFixed(3));
 
     return {
       records,
@@ -395,6 +388,11 @@ export async function runEngineOverheadBench(
       journalCpuMsPerRecord: Number(
         (withJournal.cpuMsPerRecord - withoutJournal.cpuMsPerRecord).toFixed(3),
       ),
+      httpFloor,
+      floorCpuMsPerRecord: {
+        undici: perRecord(httpFloor.undiciCpuMsPerRequest),
+        socket: perRecord(httpFloor.socketCpuMsPerRequest),
+      },
     };
   } finally {
     await simulator.stop();

@@ -18,6 +18,12 @@ export interface OverheadSection {
   journalCpuShare: number;
   /** CPU per record of every round, in the order measured; the figures above are medians. */
   rounds: { withJournal: number[]; withoutJournal: number[] };
+  /** HTTP requests per record in the median round with the journal. */
+  requestsPerRecord: number;
+  /** Client CPU per request of the HTTP exchange alone (no p21kit around it), same run. */
+  httpFloor: EngineOverheadResult["httpFloor"];
+  /** That floor times the requests per record, on undici and on a bare socket. */
+  floorCpuMsPerRecord: EngineOverheadResult["floorCpuMsPerRecord"];
 }
 
 /** One performance goal and whether this run met it. */
@@ -50,6 +56,9 @@ export function overheadSection(result: EngineOverheadResult): OverheadSection {
     journalCpuShare:
       without > 0 ? Math.round(((withJournal - without) / without) * 1_000) / 1_000 : 0,
     rounds: result.rounds,
+    requestsPerRecord: result.withJournal.requestsPerRecord,
+    httpFloor: result.httpFloor,
+    floorCpuMsPerRecord: result.floorCpuMsPerRecord,
   };
 }
 
@@ -100,7 +109,8 @@ export function judgeGoals(results: Omit<BenchResults, "goals">): GoalVerdict[] 
   const overhead = results.overhead;
   add(
     "engine CPU ≤ 0.5 ms per record",
-    overhead && `${overhead.cpuMsPerRecord.toFixed(3)} ms`,
+    overhead &&
+      `${overhead.cpuMsPerRecord.toFixed(3)} ms (undici alone ${overhead.floorCpuMsPerRecord.undici.toFixed(3)})`,
     overhead && overhead.cpuMsPerRecord <= 0.5,
   );
   add(
@@ -235,6 +245,30 @@ function workflowLines(workflow: WorkflowBenchResult): string[] {
   return lines;
 }
 
+function floorLines(overhead: OverheadSection): string[] {
+  const { httpFloor, floorCpuMsPerRecord, requestsPerRecord } = overhead;
+  const perRequest = (ms: number) => `${(ms * 1_000).toFixed(1)} µs`;
+
+  return [
+    `HTTP floor: ${requestsPerRecord.toFixed(2)} requests per record; the exchange alone against a server that does nothing, ${httpFloor.requests.toLocaleString("en-US")} requests`,
+    ...table(
+      ["stack", "CPU per request", "× requests per record"],
+      [
+        [
+          "undici dispatch (p21kit's)",
+          perRequest(httpFloor.undiciCpuMsPerRequest),
+          `${floorCpuMsPerRecord.undici.toFixed(3)} ms`,
+        ],
+        [
+          "bare socket",
+          perRequest(httpFloor.socketCpuMsPerRequest),
+          `${floorCpuMsPerRecord.socket.toFixed(3)} ms`,
+        ],
+      ],
+    ),
+  ];
+}
+
 /** The table printed on stdout. */
 export function formatReport(results: BenchResults): string {
   const lines: string[] = [`p21kit bench — ${machineLine(results.machine)}`, ""];
@@ -261,6 +295,7 @@ export function formatReport(results: BenchResults): string {
           ],
         ],
       ),
+      ...floorLines(overhead),
       "",
     );
   }
