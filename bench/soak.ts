@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RunSummaryLine } from "../src/cli/execute-run.js";
 import type { WorkflowSummary } from "../src/pricing/index.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { demoReplaceArguments, replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
@@ -18,16 +19,6 @@ interface SoakArguments {
   pages: number;
   sessions: number;
   rounds: number;
-}
-
-/** One command's summary line (`--json`), as the command line prints it last. */
-interface SummaryLine {
-  expired: number;
-  created: number;
-  linked: number;
-  skipped: number;
-  failed: number;
-  exitCode: number;
 }
 
 const cliPath = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -68,37 +59,41 @@ function parseArguments(argv: readonly string[]): SoakArguments {
   return parsed;
 }
 
-/** Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line. */
-function runCommand(args: readonly string[], cwd: string) {
-  return new Promise<{ exitCode: number | null; summary: SummaryLine | undefined; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, [cliPath, ...args, "--json"], {
-        cwd,
-        env: { ...process.env, NO_COLOR: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (exitCode) => {
-        const last = stdout.trim().split("\n").at(-1) ?? "";
-        let summary: SummaryLine | undefined;
-        try {
-          const parsed = JSON.parse(last) as { type?: string } & SummaryLine;
-          if (parsed.type === "summary") summary = parsed;
-        } catch {
-          summary = undefined;
-        }
-
-        resolve({ exitCode, summary, stderr });
-      });
-    },
-  );
+interface CommandOutcome {
+  exitCode: number | null;
+  summary: RunSummaryLine | undefined;
+  stderr: string;
 }
 
-function describeSummary(summary: SummaryLine | undefined): string {
+/** Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line. */
+function runCommand(args: readonly string[], cwd: string) {
+  return new Promise<CommandOutcome>((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args, "--json"], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (exitCode) => {
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      let summary: RunSummaryLine | undefined;
+      try {
+        const parsed = JSON.parse(last) as Partial<RunSummaryLine>;
+        if (parsed.type === "summary") summary = parsed as RunSummaryLine;
+      } catch {
+        summary = undefined;
+      }
+
+      resolve({ exitCode, summary, stderr });
+    });
+  });
+}
+
+function describeSummary(summary: RunSummaryLine | undefined): string {
   if (summary === undefined) return "no summary";
   return (
     `${summary.expired} expired, ${summary.created} created, ${summary.linked} linked, ` +
@@ -127,7 +122,7 @@ async function soak(options: SoakArguments): Promise<string[]> {
     ];
     const replace = demoReplaceArguments(input, options.sessions);
     const totals = { expired: 0, created: 0, linked: 0, skipped: 0, failed: 0 };
-    const add = (summary: SummaryLine | undefined) => {
+    const add = (summary: RunSummaryLine | undefined) => {
       if (summary === undefined) return;
       totals.expired += summary.expired;
       totals.created += summary.created;

@@ -156,6 +156,23 @@ export async function executeRun(
   return { summary, files, exitCode, wallMs };
 }
 
+/** The last line a run command prints with `--json`: what it did and where the files are. */
+export interface RunSummaryLine {
+  type: "summary";
+  runId: string;
+  expired: number;
+  created: number;
+  linked: number;
+  skipped: number;
+  failed: number;
+  interrupted: boolean;
+  wallMs: number;
+  results: string;
+  errors: string;
+  summary: string;
+  exitCode: number;
+}
+
 /** Prints a run's summary on stdout: a few lines for a person, one object with `--json`. */
 export function printRunSummary(
   context: CommandContext,
@@ -165,7 +182,7 @@ export function printRunSummary(
   const { output } = context;
   const { summary, files, exitCode, wallMs } = outcome;
   if (settings.json) {
-    output.json({
+    const line: RunSummaryLine = {
       type: "summary",
       runId: summary.runId,
       expired: summary.expired,
@@ -179,7 +196,8 @@ export function printRunSummary(
       errors: files.errors,
       summary: files.summary,
       exitCode,
-    });
+    };
+    output.json(line);
     return;
   }
 

@@ -5,17 +5,10 @@ import {
   replaceProblems,
   writeDemoReplace,
 } from "../../bench/workflow-sanity.js";
+import type { RunSummaryLine } from "../../src/cli/execute-run.js";
 import type { WorkflowSummary } from "../../src/pricing/index.js";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { connectionTo, ndjson, runChild, temporaryDirectory } from "./helpers.js";
-
-interface SummaryLine {
-  expired: number;
-  created: number;
-  linked: number;
-  skipped: number;
-  failed: number;
-}
 
 describe("a replace under random server faults (child processes against the simulator)", () => {
   let directory: { path: string; remove: () => Promise<void> };
@@ -53,12 +46,12 @@ describe("a replace under random server faults (child processes against the simu
       const outcome = await runChild(args, { cwd: directory.path });
       return {
         exitCode: outcome.exitCode,
-        summary: ndjson(outcome.stdout).at(-1) as unknown as SummaryLine,
+        summary: ndjson(outcome.stdout).at(-1) as unknown as RunSummaryLine,
       };
     };
 
     const totals = { expired: 0, created: 0, linked: 0 };
-    const count = (summary: SummaryLine) => {
+    const count = (summary: RunSummaryLine) => {
       totals.expired += summary.expired;
       totals.created += summary.created;
       totals.linked += summary.linked;
