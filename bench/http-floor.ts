@@ -61,7 +61,13 @@ async function cpuPerCall(requests: number, send: () => Promise<unknown>): Promi
 }
 
 async function undiciFloor(origin: string, requests: number): Promise<number> {
-  const agent = new Agent({ connections: 1, keepAliveTimeout: 4_000 });
+  // The transport's own settings: undici's timers off, the client's timer bounds each call.
+  const agent = new Agent({
+    connections: 1,
+    keepAliveTimeout: 4_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
   const headers = { accept: "application/json", authorization: token };
   try {
     return await cpuPerCall(requests, async () => {
