@@ -157,15 +157,8 @@ export async function executeRun(
 }
 
 /** The last line a run command prints with `--json`: what it did and where the files are. */
-export interface RunSummaryLine {
+export interface RunSummaryLine extends Omit<WorkflowSummary, "phases"> {
   type: "summary";
-  runId: string;
-  expired: number;
-  created: number;
-  linked: number;
-  skipped: number;
-  failed: number;
-  interrupted: boolean;
   wallMs: number;
   results: string;
   errors: string;
