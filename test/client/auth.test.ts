@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { P21Client } from "../../src/client/index.js";
-import { AuthenticationError, TokenExpiredError } from "../../src/client/index.js";
+import {
+  AuthenticationError,
+  P21HttpError,
+  P21ProtocolError,
+  TokenExpiredError,
+} from "../../src/client/index.js";
 import { MockP21 } from "./mock-p21.js";
 
 let mock: MockP21;
@@ -160,6 +165,53 @@ describe("authentication", () => {
     const error = await client.authenticate().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(JSON.stringify(error)).not.toContain("0f0e-unregistered-key");
+  });
+
+  it("takes the expiry from the token's own exp claim when the answer gives no lifetime", async () => {
+    let now = 0;
+    client = setup().client({}, () => now);
+    const claims = Buffer.from(JSON.stringify({ sub: "api_user", exp: 7_200 })).toString(
+      "base64url",
+    );
+    mock.on("POST", "/api/security/token/v2", { body: { AccessToken: `h.${claims}.s` } });
+
+    await client.authenticate();
+    now = (7_200 - 301) * 1_000;
+    await client.authenticate();
+    expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(1);
+    now = (7_200 - 299) * 1_000;
+    await client.authenticate();
+    expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(2);
+  });
+
+  it("keeps an opaque token without a lifetime until the server refuses it", async () => {
+    let now = 0;
+    client = setup().client({}, () => now);
+    mock.on("POST", "/api/security/token/v2", { body: { AccessToken: "opaque.%%%.token" } });
+
+    await client.authenticate();
+    now = 365 * 86_400_000;
+    await client.authenticate();
+    expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(1);
+  });
+
+  it("reports a server error of the token endpoint as an HTTP error, not refused credentials", async () => {
+    client = setup().client();
+    mock.on("POST", "/api/security/token/v2", { status: 503, text: "" });
+
+    const error = await client.authenticate().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(P21HttpError);
+    expect(error).not.toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 503, retry: "transient" });
+  });
+
+  it("refuses an answer that carries no access token", async () => {
+    client = setup().client();
+    mock.on("POST", "/api/security/token/v2", { body: { TokenType: "Bearer" } });
+
+    const error = await client.authenticate().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(P21ProtocolError);
+    expect((error as Error).message).toMatch(/the answer carries no AccessToken/);
   });
 });
 
