@@ -138,6 +138,29 @@ describe("group operations", () => {
     for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
   });
 
+  it("retries a group of one in place, and halves down to single links", async () => {
+    harness = await startHarness();
+    const uids = unlinkedPages(harness, 2);
+    const runId = linkRun(
+      harness,
+      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+    );
+    // The pair's attempt, then the first link's own: it goes again alone, on its last attempt.
+    harness.simulator.injectFault({
+      kind: "reset",
+      route: "PUT /api/ui/interactive/v2/tab",
+      count: 2,
+    });
+
+    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+
+    expect(summary).toMatchObject({ succeeded: 2, failed: 0, retries: 2 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.map((item) => item.attempts)).toEqual([3, 2]);
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
+    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+  });
+
   it("gives each half the attempts its group spent: a half that fails again fails alone", async () => {
     harness = await startHarness();
     const uids = unlinkedPages(harness, 6);
