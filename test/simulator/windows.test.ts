@@ -353,6 +353,36 @@ describe("dialogs", () => {
     expect(popup?.state().Definition).not.toHaveProperty("Text");
   });
 
+  it("lets a notepad popup take its own fields, refuse a save and run only its parent's ribbon", () => {
+    const { context, windows } = harness({ dialogs: true });
+    const window = new PricePageWindow(context);
+    const blocked = window.runTool("Quick.Notes");
+    const popup = windows.get(eventValue(blocked, "windowopened") ?? "");
+    if (!(popup instanceof PopupWindow)) throw new Error("no popup opened");
+
+    expect(
+      popup.change([item("_dw_hdr", "topic", "Freight"), item("_dw_hdr", "note", "Ships Fridays")]),
+    ).toMatchObject({ Status: 1 });
+    expect(popup.values()).toMatchObject({ topic: "Freight", note: "Ships Fridays" });
+    expect(popup.change([item("_dw_hdr", "topic", "x".repeat(41))]).Messages[0]?.Text).toContain(
+      "too long",
+    );
+    expect(popup.values()).toMatchObject({ topic: "Freight" });
+    expect(popup.save()).toMatchObject({
+      Status: 2,
+      Messages: [{ Text: "There is nothing to save in a response window." }],
+    });
+    expect(popup.runTool("quick.clear")).toMatchObject({ Status: 1 });
+    expect(popup.runTool("cb_99")).toMatchObject({
+      Status: 2,
+      Messages: [{ Text: "Tool cb_99 is not available in this window." }],
+    });
+    expect(popup.tools().map((tool) => tool.ToolName)).toContain("Quick.Save");
+
+    popup.clear();
+    expect(popup.values()).toMatchObject({ topic: null, note: null });
+  });
+
   it("saves nothing when the overlap warning is answered No", () => {
     const { context, windows, commits } = harness({ dialogs: true });
     const window = new PricePageWindow(context);
