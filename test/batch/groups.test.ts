@@ -41,6 +41,17 @@ function linkRun(current: Harness, links: TestLink[]): string {
   return run.id;
 }
 
+/** A run linking `count` of those pages to DEALER. */
+function dealerLinkRun(current: Harness, count: number): { uids: number[]; runId: string } {
+  const uids = unlinkedPages(current, count);
+  const runId = linkRun(
+    current,
+    uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
+  );
+
+  return { uids, runId };
+}
+
 function dealerLinks(current: Harness): Map<number, number> {
   const counts = new Map<number, number>();
   for (const row of current.simulator.rows("price_book_x_page")) {
@@ -67,11 +78,7 @@ function engineFor(current: Harness, options: Partial<EngineOptions> = {}) {
 describe("group operations", () => {
   it("links a group with one window load and one save per batch", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 12);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 12);
 
     const summary = await engineFor(harness, { batchSize: 6 }).runPhase(
       runId,
@@ -87,11 +94,7 @@ describe("group operations", () => {
 
   it("after a group save whose answer was lost, reconciles the whole group and re-sends nothing that landed", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 8);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 8);
     harness.simulator.injectFault({
       kind: "reset",
       route: "PUT /api/ui/interactive/v2/data",
@@ -107,11 +110,7 @@ describe("group operations", () => {
 
   it("re-sends the group when reconciliation finds that the lost save never landed", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 5);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 5);
     harness.simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data" });
 
     const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
@@ -122,11 +121,7 @@ describe("group operations", () => {
 
   it("retries a group that failed for a passing reason in halves, one save each", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 8);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 8);
     harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
 
     const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
@@ -140,11 +135,7 @@ describe("group operations", () => {
 
   it("retries a group of one in place, and halves down to single links", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 2);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 2);
     // The pair's attempt, then the first link's own: it goes again alone, on its last attempt.
     harness.simulator.injectFault({
       kind: "reset",
@@ -163,11 +154,7 @@ describe("group operations", () => {
 
   it("gives each half the attempts its group spent: a half that fails again fails alone", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 6);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 6);
     // The whole group's tab switch, then the first half's: with one retry, the first half has
     // none left, the second half has its one.
     harness.simulator.injectFault({
@@ -195,11 +182,7 @@ describe("group operations", () => {
 
   it("gives every part of a split group back to pending when one part finds no session", async () => {
     harness = await startHarness();
-    const uids = unlinkedPages(harness, 6);
-    const runId = linkRun(
-      harness,
-      uids.map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
+    const { uids, runId } = dealerLinkRun(harness, 6);
     // The group's attempt fails; the window for its first half then cannot be opened.
     harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
     harness.simulator.injectFault({
