@@ -124,4 +124,50 @@ describe("workflow helpers", () => {
       checkWorkflowSpec({ kind: "link", links: [{ bookId: "", pricePageUid: 1 }] }),
     ).toThrow(WorkflowSpecError);
   });
+
+  it("names what is wrong with a spec, each refusal with its own message", () => {
+    const refusals: [Parameters<typeof checkWorkflowSpec>[0], string][] = [
+      [{ kind: "create" }, "a create needs pages"],
+      [{ kind: "replace", old: "auto" }, "a replace needs pages"],
+      [{ kind: "replace", old: [] }, "a replace needs pages"],
+      [{ kind: "link" }, "a link needs links"],
+      [{ kind: "expire", expirations: [] }, "an expire needs expirations"],
+      [{ kind: "rename" } as never, "unknown workflow kind rename"],
+      [
+        { kind: "create", pages: [page], expireDate: "2027-02-30" },
+        "expireDate 2027-02-30 is not a YYYY-MM-DD calendar date",
+      ],
+      [
+        { kind: "expire", expirations: [{ pricePageUid: 7, expirationDate: "2027-13-01" }] },
+        "expirations[0] is not { pricePageUid, expirationDate }",
+      ],
+      [
+        { kind: "expire", expirations: [{ pricePageUid: -1, expirationDate: "2027-01-01" }] },
+        "expirations[0] is not { pricePageUid, expirationDate }",
+      ],
+      [
+        {
+          kind: "link",
+          links: [{ bookId: "RETAIL", pricePageUid: 1 }, { bookId: "RETAIL" }] as never,
+        },
+        "links[1] is not { bookId, pricePageUid }",
+      ],
+      [{ kind: "create", pages: [page], books: ["RETAIL", " "] }, "books holds an empty book id"],
+      [{ kind: "create", pages: [page, { ...page, supplierId: 0 }] }, "pages[1].supplierId"],
+    ];
+
+    for (const [spec, message] of refusals) {
+      expect(() => checkWorkflowSpec(spec), JSON.stringify(spec)).toThrow(message);
+    }
+    // A replace of old pages given by uid may come without new pages, and links alone suffice.
+    expect(() =>
+      checkWorkflowSpec({
+        kind: "replace",
+        old: [{ pricePageUid: 7, expirationDate: "2027-01-01" }],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      checkWorkflowSpec({ kind: "create", links: [{ bookId: "RETAIL", pricePageUid: 7 }] }),
+    ).not.toThrow();
+  });
 });
