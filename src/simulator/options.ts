@@ -74,7 +74,8 @@ function number(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
-    fail(`${name} must be ${rule}, got ${JSON.stringify(value)}`);
+    const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+    fail(`${name} must be ${rule}, got ${shown}`);
   }
 
   return value;
