@@ -451,6 +451,25 @@ describe("datawindow names", () => {
 });
 
 describe("SalesPriceBook", () => {
+  it("saves a book's new description as an update of the book, and nothing for an unchanged one", () => {
+    const { context, commits, store } = harness();
+    const window = new PriceBookWindow(context);
+    window.change([item("form", "price_book_id", "DEALER")]);
+    expect(window.save().Status).toBe(1);
+    expect(commits).toEqual([]);
+
+    expect(window.change([item("form", "description", "Dealer prices 2027")]).Status).toBe(1);
+    expect(
+      window.change([item("form", "description", "x".repeat(300))]).Messages[0]?.Text,
+    ).toContain("too long");
+    expect(window.save().Status).toBe(1);
+
+    expect(commits).toMatchObject([
+      { table: "price_book", kind: "update", key: { price_book_id: "DEALER" } },
+    ]);
+    expect(store.priceBook("DEALER")?.description).toBe("Dealer prices 2027");
+  });
+
   it("links several new pages in one save and commits the row cursor at the key", () => {
     const { context, commits, store } = harness();
     const window = new PriceBookWindow(context);
