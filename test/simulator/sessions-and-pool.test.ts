@@ -78,6 +78,36 @@ describe("sessions on a running simulator", () => {
     expect(simulator.stats().sessionsPeak).toBe(1);
   });
 
+  it("ends a session only when the DELETE names it or nothing, on the token that made it", async () => {
+    simulator = await startSimulator();
+    const token = await tokenOf(simulator);
+    const sessions = `${simulator.uiServerUrl}/api/ui/interactive/sessions`;
+    const created = await send(sessions, "POST", { token, body: {} });
+    const sessionId = (created.body as { Id: string }).Id;
+
+    const namedOther = await send(`${sessions}?id=another-session`, "DELETE", { token });
+    expect(namedOther.status).toBe(400);
+    expect(namedOther.body).toMatchObject({ ErrorMessage: "Invalid session" });
+    const inBody = await send(sessions, "DELETE", { token, body: { SessionId: "another" } });
+    expect(inBody.status).toBe(400);
+
+    const named = await send(`${sessions}?sessionId=${sessionId}`, "DELETE", {
+      token,
+      body: { Id: sessionId },
+    });
+    expect(named.status).toBe(200);
+    expect(named.body).toEqual({ Id: sessionId, Status: "Ended" });
+    expect((await send(sessions, "DELETE", { token })).status).toBe(400);
+  });
+
+  it("serves the help page without a token", async () => {
+    simulator = await startSimulator();
+    const help = await send(`${simulator.uiServerUrl}/api/ui/interactive/sessions/help`, "GET");
+
+    expect(help.status).toBe(200);
+    expect(help.text).toContain("Interactive API help");
+  });
+
   it("ends an idle session after its timeout: its windows are gone", async () => {
     simulator = await startSimulator();
     const token = await openSession(simulator, {
