@@ -78,6 +78,44 @@ describe("create", () => {
     expect(pagesOnServer(overlapping.description)).toEqual([]);
   });
 
+  it("finds a page whose save answer was lost on the server, and never creates it twice", async () => {
+    // After the demo's pages end (2049): no overlap warning, so each save commits at once.
+    const pages = [0, 1, 2].map((group) => page(0, group, { effectiveDate: "2050-01-01" }));
+    // The second save lands, its answer does not; the third save is struck before it lands.
+    harness.simulator.injectFault({ kind: "reset", route: SAVE, phase: "after", skip: 1 });
+    harness.simulator.injectFault({ kind: "reset", route: SAVE, phase: "before", skip: 2 });
+    harness.simulator.resetStats();
+
+    const summary = await harness.run({ kind: "create", pages });
+
+    expect(summary).toMatchObject({ created: 3, failed: 0 });
+    expect(summary.phases[0]).toMatchObject({ reconciled: 1, retries: 1 });
+    // Three saves that landed, one that did not; the lost answer was not sent again.
+    expect(harness.requests(SAVE)).toBe(4);
+    const items = harness.journal.items(summary.runId, { phase: "create" });
+    for (const [index, created] of pages.entries()) {
+      const onServer = pagesOnServer(created.description);
+      expect(onServer, created.description).toHaveLength(1);
+      expect(items[index]?.result).toEqual({ pricePageUid: onServer[0]?.price_page_uid });
+    }
+  });
+
+  it("re-sends a page whose save raised a dialog and lost its answer: nothing was committed", async () => {
+    const overlapping = page(0, 3);
+    // The save's Blocked answer is lost: the page waits on its overlap warning, uncommitted.
+    harness.simulator.injectFault({ kind: "reset", route: SAVE, phase: "after" });
+
+    const summary = await harness.run(
+      { kind: "create", pages: [overlapping] },
+      { dialogPolicy: overlapAnswer },
+    );
+
+    expect(summary).toMatchObject({ created: 1, failed: 0 });
+    expect(summary.phases[0]).toMatchObject({ reconciled: 0, retries: 1 });
+    expect(harness.requests(SAVE)).toBe(2);
+    expect(pagesOnServer(overlapping.description)).toHaveLength(1);
+  });
+
   it("skips pages the server already holds, with one lookup per supplier and no write", async () => {
     const existing = harness.simulator
       .rows("price_page")
