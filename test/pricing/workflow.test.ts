@@ -254,6 +254,38 @@ describe("replace", () => {
     expect(harness.interactiveRequests()).toBe(0);
   });
 
+  it("expires given old pages the day before their pair's new page, or refuses one it cannot date", async () => {
+    const newPage = page(0, 0, { effectiveDate: "2027-03-01" });
+    const oldUid = uidOf(0, 0);
+    const plan = await planWorkflow(harness.client(), {
+      kind: "replace",
+      pages: [newPage],
+      old: [{ pricePageUid: oldUid }, { pricePageUid: uidOf(0, 1), expirationDate: "2027-06-30" }],
+    });
+    expect(plan.expire.map((item) => item.input)).toMatchObject([
+      { pricePageUid: oldUid, expirationDate: "2027-02-28" },
+      { pricePageUid: uidOf(0, 1), expirationDate: "2027-06-30" },
+    ]);
+
+    // A uid the server does not hold has no pair, so no new page to date its expiry from.
+    await expect(
+      planWorkflow(harness.client(), {
+        kind: "replace",
+        pages: [newPage],
+        old: [{ pricePageUid: 999_999 }],
+      }),
+    ).rejects.toThrow("old page 999999 has no expiration date: give one, or --expire-date");
+    const dated = await planWorkflow(harness.client(), {
+      kind: "replace",
+      pages: [newPage],
+      old: [{ pricePageUid: 999_999 }],
+      expireDate: "2027-02-15",
+    });
+    expect(dated.expire.map((item) => item.input)).toMatchObject([
+      { pricePageUid: 999_999, expirationDate: "2027-02-15" },
+    ]);
+  });
+
   it("plans a dry run with OData reads only", async () => {
     const spec = await examplePages();
     harness.simulator.resetStats();
