@@ -2,15 +2,16 @@
 // URL as its first line and exits when its stdin ends.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { childExecArgv } from "./simulator-host.js";
 
 export interface ServerProcess {
   url: string;
   stop(): Promise<void>;
 }
 
-/** Starts `script --serve` with this process's Node flags (the tsx loader). */
+/** Starts `script --serve` with this process's Node flags (the tsx loader; see childExecArgv). */
 export async function startServerProcess(script: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, script, "--serve"], {
+  const child = spawn(process.execPath, [...childExecArgv(), script, "--serve"], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
