@@ -47,8 +47,13 @@ export interface EngineOverheadResult {
   /** The median round of each configuration (by CPU per record). */
   withJournal: OverheadFigures;
   withoutJournal: OverheadFigures;
+  /**
+   * The same journal on an in-memory SQLite database (`:memory:`): no file, no sync. Beside the
+   * other two it shows how much of the journal's cost is the file and how much its work.
+   */
+  inMemoryDatabase: OverheadFigures;
   /** Every round's CPU per record, in the order measured: a feel for the noise. */
-  rounds: { withJournal: number[]; withoutJournal: number[] };
+  rounds: { withJournal: number[]; withoutJournal: number[]; inMemoryDatabase: number[] };
   /** What the SQLite journal (WAL, synchronous=FULL) adds per record. */
   journalCpuMsPerRecord: number;
   /** The HTTP exchange alone, measured in the same run (see bench/http-floor.ts). */
@@ -324,8 +329,8 @@ function median(rounds: readonly OverheadFigures[]): OverheadFigures {
 }
 
 /**
- * Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal and without,
- * three rounds of each (two when quick).
+ * Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal, with it on an
+ * in-memory database and without it, three rounds of each (two when quick).
  */
 export async function runEngineOverheadBench(
   options: { quick?: boolean } = {},
@@ -352,27 +357,40 @@ export async function runEngineOverheadBench(
     await measure(warmUpJournal, simulator.url, warmUpRecords, "WarmJournal", 2050);
     warmUpJournal.close();
 
-    // Rounds of both configurations, interleaved and in alternating order, and the median of
-    // each: on a shared 2-CPU VM one run of either moves by 10 % or more from noise alone.
-    const withoutRounds: OverheadFigures[] = [];
-    const withRounds: OverheadFigures[] = [];
+    // Rounds of the three configurations, interleaved, each in a different place of the order
+    // in each round, and the median of each: on a shared 2-CPU VM one run of any of them moves
+    // by 10 % or more from noise alone.
+    const configurations = ["memory", "journal", "memory-database"] as const;
+    const measured: Record<(typeof configurations)[number], OverheadFigures[]> = {
+      memory: [],
+      journal: [],
+      "memory-database": [],
+    };
     let year = 2100;
     for (let round = 0; round < rounds; round += 1) {
-      const order = round % 2 === 0 ? ["memory", "journal"] : ["journal", "memory"];
+      const first = round % configurations.length;
+      const order = [...configurations.slice(first), ...configurations.slice(0, first)];
       for (const configuration of order) {
         year += 50;
         if (configuration === "memory") {
           const shim = new MemoryJournalShim() as unknown as Journal;
-          withoutRounds.push(await measure(shim, simulator.url, records, `Memory${year}`, year));
+          measured.memory.push(await measure(shim, simulator.url, records, `Memory${year}`, year));
         } else {
-          const journal = Journal.open(join(directory, `journal-${year}.db`));
-          withRounds.push(await measure(journal, simulator.url, records, `Journal${year}`, year));
+          const path =
+            configuration === "journal" ? join(directory, `journal-${year}.db`) : ":memory:";
+          const journal = Journal.open(path);
+          measured[configuration].push(
+            await measure(journal, simulator.url, records, `Journal${year}`, year),
+          );
           journal.close();
         }
       }
     }
+    const { memory: withoutRounds, journal: withRounds } = measured;
+    const memoryDatabaseRounds = measured["memory-database"];
     const withoutJournal = median(withoutRounds);
     const withJournal = median(withRounds);
+    const inMemoryDatabase = median(memoryDatabaseRounds);
     const httpFloor = await measureHttpFloor(options);
     const perRecord = (msPerRequest: number) =>
       Number((msPerRequest * withJournal.requestsPerRecord).toFixed(3));
@@ -381,9 +399,11 @@ export async function runEngineOverheadBench(
       records,
       withJournal,
       withoutJournal,
+      inMemoryDatabase,
       rounds: {
         withJournal: withRounds.map((figures) => figures.cpuMsPerRecord),
         withoutJournal: withoutRounds.map((figures) => figures.cpuMsPerRecord),
+        inMemoryDatabase: memoryDatabaseRounds.map((figures) => figures.cpuMsPerRecord),
       },
       journalCpuMsPerRecord: Number(
         (withJournal.cpuMsPerRecord - withoutJournal.cpuMsPerRecord).toFixed(3),

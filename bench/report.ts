@@ -11,13 +11,16 @@ export interface OverheadSection {
   /** CPU of the engine's process per record, with the SQLite journal. */
   cpuMsPerRecord: number;
   cpuMsPerRecordNoJournal: number;
+  /** With the journal on an in-memory SQLite database: its work without the file. */
+  cpuMsPerRecordInMemoryDatabase: number;
   /** With the journal. */
   recordsPerSecond: number;
   recordsPerSecondNoJournal: number;
+  recordsPerSecondInMemoryDatabase: number;
   /** (with − without) / without. */
   journalCpuShare: number;
   /** CPU per record of every round, in the order measured; the figures above are medians. */
-  rounds: { withJournal: number[]; withoutJournal: number[] };
+  rounds: EngineOverheadResult["rounds"];
   /** HTTP requests per record in the median round with the journal. */
   requestsPerRecord: number;
   /** Client CPU per request of the HTTP exchange alone (no p21kit around it), same run. */
@@ -51,8 +54,10 @@ export function overheadSection(result: EngineOverheadResult): OverheadSection {
     records: result.records,
     cpuMsPerRecord: withJournal,
     cpuMsPerRecordNoJournal: without,
+    cpuMsPerRecordInMemoryDatabase: result.inMemoryDatabase.cpuMsPerRecord,
     recordsPerSecond: result.withJournal.recordsPerSecond,
     recordsPerSecondNoJournal: result.withoutJournal.recordsPerSecond,
+    recordsPerSecondInMemoryDatabase: result.inMemoryDatabase.recordsPerSecond,
     journalCpuShare:
       without > 0 ? Math.round(((withJournal - without) / without) * 1_000) / 1_000 : 0,
     rounds: result.rounds,
@@ -287,6 +292,12 @@ export function formatReport(results: BenchResults): string {
             `${overhead.cpuMsPerRecord.toFixed(3)} ms`,
             String(overhead.recordsPerSecond),
             overhead.rounds.withJournal.map((ms) => ms.toFixed(3)).join(", "),
+          ],
+          [
+            "SQLite, in memory",
+            `${overhead.cpuMsPerRecordInMemoryDatabase.toFixed(3)} ms`,
+            String(overhead.recordsPerSecondInMemoryDatabase),
+            overhead.rounds.inMemoryDatabase.map((ms) => ms.toFixed(3)).join(", "),
           ],
           [
             "none",
