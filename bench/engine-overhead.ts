@@ -360,11 +360,11 @@ export async function runEngineOverheadBench(
     // Rounds of the three configurations, interleaved, each in a different place of the order
     // in each round, and the median of each: on a shared 2-CPU VM one run of any of them moves
     // by 10 % or more from noise alone.
-    const configurations = ["memory", "journal", "memory-database"] as const;
+    const configurations = ["none", "file", "in-memory"] as const;
     const measured: Record<(typeof configurations)[number], OverheadFigures[]> = {
-      memory: [],
-      journal: [],
-      "memory-database": [],
+      none: [],
+      file: [],
+      "in-memory": [],
     };
     let year = 2100;
     for (let round = 0; round < rounds; round += 1) {
@@ -372,12 +372,12 @@ export async function runEngineOverheadBench(
       const order = [...configurations.slice(first), ...configurations.slice(0, first)];
       for (const configuration of order) {
         year += 50;
-        if (configuration === "memory") {
+        if (configuration === "none") {
           const shim = new MemoryJournalShim() as unknown as Journal;
-          measured.memory.push(await measure(shim, simulator.url, records, `Memory${year}`, year));
+          measured.none.push(await measure(shim, simulator.url, records, `Memory${year}`, year));
         } else {
           const path =
-            configuration === "journal" ? join(directory, `journal-${year}.db`) : ":memory:";
+            configuration === "file" ? join(directory, `journal-${year}.db`) : ":memory:";
           const journal = Journal.open(path);
           measured[configuration].push(
             await measure(journal, simulator.url, records, `Journal${year}`, year),
@@ -386,8 +386,8 @@ export async function runEngineOverheadBench(
         }
       }
     }
-    const { memory: withoutRounds, journal: withRounds } = measured;
-    const memoryDatabaseRounds = measured["memory-database"];
+    const { none: withoutRounds, file: withRounds } = measured;
+    const memoryDatabaseRounds = measured["in-memory"];
     const withoutJournal = median(withoutRounds);
     const withJournal = median(withRounds);
     const inMemoryDatabase = median(memoryDatabaseRounds);
