@@ -261,6 +261,25 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(first.stdout).toContain("1 failed");
     expect(first.stderr).toContain("NOSUCH");
 
+    // The journal keeps the failure: `runs show` names it and the command that retries it.
+    const runId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
+    expect(runId).not.toBe("");
+    const shown = await runChild(["runs", "show", runId], { cwd: directory.path });
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain("1 failed");
+    expect(shown.stdout).toMatch(/create 10040\|NOSUCH\|[^:\n]*: .*Invalid product_group_id/);
+    expect(shown.stdout).toContain(`Retry them with: p21kit retry-failed ${runId}`);
+    const shownJson = await runChild(["runs", "show", runId, "--json"], { cwd: directory.path });
+    const description = ndjson(shownJson.stdout)[0] as { failed: Record<string, unknown>[] };
+    expect(description.failed).toHaveLength(1);
+    expect(description.failed[0]).toMatchObject({
+      phase: "create",
+      naturalKey: expect.stringContaining("NOSUCH") as unknown,
+      attempts: 1,
+      errorCode: expect.any(String) as unknown,
+      errorMessage: expect.stringContaining("NOSUCH") as unknown,
+    });
+
     const errorsPath = join(directory.path, "out-refused", "errors.csv");
     const errors = parseCsv(await readFile(errorsPath, "utf8"));
     expect(errors).toHaveLength(2);
