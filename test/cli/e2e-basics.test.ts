@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -124,6 +125,52 @@ describe("the command line itself", () => {
     );
     expect(outcome.exitCode).toBe(3);
     expect(outcome.stdout).toMatch(/fail\s+token/);
+  });
+
+  it("says what to check when the server is down or is not a P21 server (exit 3)", async () => {
+    const credentials = ["-u", "api_user", "-p", "x"];
+    const port = await closedPort();
+    const down = await runChild(
+      [
+        "price-pages",
+        "create",
+        "pages.csv",
+        "--base-url",
+        `http://127.0.0.1:${port}`,
+        ...credentials,
+      ],
+      { cwd: directory.path },
+    );
+    expect(down.exitCode).toBe(3);
+    expect(down.stderr).toContain("ECONNREFUSED");
+    expect(down.stderr).toContain("`p21kit doctor` checks each step");
+
+    // A web server that is not P21: its answers are not the token endpoint's.
+    const other = createHttpServer((_request, response) => {
+      response.writeHead(404, { "content-type": "text/html" });
+      response.end("<html><body>Not Found</body></html>");
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = other.address();
+      const otherPort = typeof address === "object" && address !== null ? address.port : 1;
+      const wrong = await runChild(
+        [
+          "price-pages",
+          "create",
+          "pages.csv",
+          "--base-url",
+          `http://127.0.0.1:${otherPort}`,
+          ...credentials,
+        ],
+        { cwd: directory.path },
+      );
+      expect(wrong.exitCode).toBe(3);
+      expect(wrong.stderr).toContain("HTTP 404");
+      expect(wrong.stderr).toContain("not like a P21 server: check --base-url");
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it("lists no runs before anything ran", async () => {
