@@ -331,6 +331,53 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(ndjson(show.stdout)[0]).toMatchObject({ parentRunId: firstSummary.runId });
   });
 
+  it("resume refuses a finished run and points to retry-failed, which alone takes the latest run with failures", async () => {
+    await writeFile(
+      join(directory.path, "unlucky.csv"),
+      pagesCsv([
+        "10080,ABRAS,ACME,Foxley ABRAS unlucky,2051-01-01,2051-12-31,0.7",
+        "10080,ADHES,ACME,Foxley ADHES unlucky,2051-01-01,2051-12-31,0.7",
+      ]),
+    );
+    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 2 });
+    const failed = await cli(["price-pages", "create", "unlucky.csv", "--retries", "0"]);
+    expect(failed.exitCode).toBe(1);
+    const failedId = /^Run (\S+):/m.exec(failed.stdout)?.[1] ?? "";
+    expect(failedId).not.toBe("");
+
+    const resumeFailed = await cli(["resume", failedId]);
+    expect(resumeFailed.exitCode).toBe(2);
+    expect(resumeFailed.stderr).toContain(`run ${failedId} is finished (completed)`);
+    expect(resumeFailed.stderr).toContain(
+      `Retry its failed records: p21kit retry-failed ${failedId}`,
+    );
+
+    // A run that succeeds comes after it; with no run given, retry-failed still takes the
+    // latest run with failures.
+    await writeFile(
+      join(directory.path, "lucky.csv"),
+      pagesCsv(["10080,BEARNG,ACME,Foxley BEARNG lucky,2051-01-01,2051-12-31,0.7"]),
+    );
+    expect((await cli(["price-pages", "create", "lucky.csv"])).exitCode).toBe(0);
+    const retried = await cli(["retry-failed"]);
+    expect(retried.exitCode).toBe(0);
+    expect(retried.stderr).toContain(`Retrying the failed records of run ${failedId}`);
+    const ours = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).endsWith(" unlucky"));
+    expect(ours).toHaveLength(2);
+    const retryId = /^Run (\S+):/m.exec(retried.stdout)?.[1] ?? "";
+    expect(retryId).not.toBe("");
+
+    const nothingToRetry = await cli(["retry-failed", retryId]);
+    expect(nothingToRetry.exitCode).toBe(2);
+    expect(nothingToRetry.stderr).toContain(`run ${retryId} has no failed records`);
+    const resumeDone = await cli(["resume", retryId]);
+    expect(resumeDone.exitCode).toBe(2);
+    expect(resumeDone.stderr).toContain("nothing to resume");
+    expect(resumeDone.stderr).not.toContain("Retry its failed records");
+  });
+
   it("expire and link from their own files", async () => {
     const [target, other] = simulator
       .rows("price_page")
