@@ -440,6 +440,31 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(await readdir(join(directory.path, "p21kit-runs"))).not.toHaveLength(0);
   });
 
+  it("names a run by a unique prefix of its id, and says when a prefix is ambiguous or unknown", async () => {
+    const listed = await runChild(["runs", "--json"], { cwd: directory.path });
+    const [newest, older] = ndjson(listed.stdout).map((run) => String(run.id));
+    if (newest === undefined || older === undefined) throw new Error("the tests made two runs");
+
+    const byPrefix = await runChild(["runs", "show", newest.slice(0, -1), "--json"], {
+      cwd: directory.path,
+    });
+    expect(byPrefix.exitCode).toBe(0);
+    expect(ndjson(byPrefix.stdout)[0]).toMatchObject({ id: newest });
+
+    let shared = 0;
+    while (newest[shared] === older[shared]) shared += 1;
+    const ambiguous = await runChild(["runs", "show", newest.slice(0, shared)], {
+      cwd: directory.path,
+    });
+    expect(ambiguous.exitCode).toBe(2);
+    expect(ambiguous.stderr).toContain(`run id "${newest.slice(0, shared)}" is ambiguous`);
+    expect(ambiguous.stderr).toContain("`p21kit runs` lists the runs.");
+
+    const unknown = await runChild(["runs", "show", "no-such-run"], { cwd: directory.path });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no run "no-such-run"');
+  });
+
   it("replace --old FILE expires the pages of the file, then creates and links the new ones", async () => {
     const old = simulator
       .rows("price_page")
