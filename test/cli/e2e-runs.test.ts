@@ -378,6 +378,91 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(resumeDone.stderr).not.toContain("Retry its failed records");
   });
 
+  it("an expire run's errors.csv holds the uids that failed and is valid expire input", async () => {
+    const active = simulator
+      .rows("price_page")
+      .find((row) => row.supplier_id === 10110 && row.row_status_flag === 704);
+    const uid = Number(active?.price_page_uid);
+    await writeFile(
+      join(directory.path, "expire-some.csv"),
+      `price_page_uid\r\n${uid}\r\n99999999\r\n`,
+    );
+    const first = await cli([
+      "price-pages",
+      "expire",
+      "expire-some.csv",
+      "--expire-date",
+      "2030-06-30",
+      "--out",
+      "out-expire-some",
+    ]);
+    expect(first.exitCode).toBe(1);
+    const after = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
+    expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
+
+    const errorsPath = join(directory.path, "out-expire-some", "errors.csv");
+    const errors = parseCsv(await readFile(errorsPath, "utf8"));
+    expect(errors[0]).toEqual(["price_page_uid", "expiration_date", "error"]);
+    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["99999999", "2030-06-30"]]);
+    expect(errors[1]?.[2]).toContain("Enter a valid ID");
+
+    // Given back as it is, the file is read as input (the error column ignored): the page
+    // still does not exist, so the run fails again (exit 1), not the input (exit 2).
+    const again = await cli(["price-pages", "expire", errorsPath, "--out", "out-expire-again"]);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).not.toContain("problem in the input");
+  });
+
+  it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {
+    await writeFile(
+      join(directory.path, "two-books.csv"),
+      pagesCsv(["10110,ABRAS,ACME,Hawthorn ABRAS two books,2052-01-01,2052-12-31,0.6"]),
+    );
+    // The first link group's first added row fails, and with no retries its book's link fails.
+    simulator.injectFault({ kind: "http500", route: "POST /api/ui/interactive/v2/row", count: 1 });
+    const first = await cli([
+      "price-pages",
+      "create",
+      "two-books.csv",
+      "--books",
+      "RETAIL,DEALER",
+      "--retries",
+      "0",
+      "--out",
+      "out-two-books",
+    ]);
+    expect(first.exitCode).toBe(1);
+    const page = simulator
+      .rows("price_page")
+      .find((row) => row.description === "Hawthorn ABRAS two books");
+    const linksOf = (book: string) =>
+      simulator
+        .rows("price_book_x_page")
+        .filter(
+          (link) => link.price_page_uid === page?.price_page_uid && link.price_book_id === book,
+        );
+
+    const errorsPath = join(directory.path, "out-two-books", "errors.csv");
+    const [header = [], row = [], ...more] = parseCsv(await readFile(errorsPath, "utf8"));
+    expect(more).toEqual([]);
+    const failedBook = row[header.indexOf("books")] ?? "";
+    const linkedBook = failedBook === "RETAIL" ? "DEALER" : "RETAIL";
+    expect(["RETAIL", "DEALER"]).toContain(failedBook);
+    expect(row[header.indexOf("description")]).toBe("Hawthorn ABRAS two books");
+    expect(row[header.indexOf("error")]).toMatch(new RegExp(`^${failedBook}: `));
+    expect(linksOf(failedBook)).toHaveLength(0);
+    expect(linksOf(linkedBook)).toHaveLength(1);
+
+    const again = await cli(["price-pages", "create", errorsPath, "--json"]);
+    expect(again.exitCode).toBe(0);
+    expect(ndjson(again.stdout).at(-1)).toMatchObject({ created: 0, linked: 1, failed: 0 });
+    expect(linksOf(failedBook)).toHaveLength(1);
+    expect(linksOf(linkedBook)).toHaveLength(1);
+    expect(
+      simulator.rows("price_page").filter((row) => row.description === "Hawthorn ABRAS two books"),
+    ).toHaveLength(1);
+  });
+
   it("expire and link from their own files", async () => {
     const [target, other] = simulator
       .rows("price_page")
