@@ -413,6 +413,31 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(again.stderr).not.toContain("problem in the input");
   });
 
+  it("a link run's errors.csv holds the links that failed and is valid link input", async () => {
+    const page = simulator.rows("price_page").find((row) => row.supplier_id === 10120);
+    const uid = Number(page?.price_page_uid);
+    await writeFile(
+      join(directory.path, "links-some.csv"),
+      `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\nCONTRACT,99999998\r\n`,
+    );
+    const first = await cli(["price-pages", "link", "links-some.csv", "--out", "out-links-some"]);
+    expect(first.exitCode).toBe(1);
+    expect(
+      simulator
+        .rows("price_book_x_page")
+        .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
+    ).toHaveLength(1);
+
+    const errorsPath = join(directory.path, "out-links-some", "errors.csv");
+    const errors = parseCsv(await readFile(errorsPath, "utf8"));
+    expect(errors[0]).toEqual(["price_book_id", "price_page_uid", "error"]);
+    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["CONTRACT", "99999998"]]);
+
+    const again = await cli(["price-pages", "link", errorsPath, "--out", "out-links-again"]);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).not.toContain("problem in the input");
+  });
+
   it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {
     await writeFile(
       join(directory.path, "two-books.csv"),
