@@ -411,6 +411,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const again = await cli(["price-pages", "expire", errorsPath, "--out", "out-expire-again"]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).not.toContain("problem in the input");
+
+    // retry-failed makes an expire run of the failed uid alone, with its date.
+    const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
+    const retried = await cli(["retry-failed", firstId, "--json"]);
+    expect(retried.exitCode).toBe(1);
+    const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
+    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
+    expect(ndjson(shown.stdout)[0]).toMatchObject({
+      kind: "expire",
+      counts: { total: 1, failed: 1 },
+    });
   });
 
   it("a link run's errors.csv holds the links that failed and is valid link input", async () => {
@@ -436,6 +447,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const again = await cli(["price-pages", "link", errorsPath, "--out", "out-links-again"]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).not.toContain("problem in the input");
+
+    // retry-failed makes a link run of the failed link alone.
+    const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
+    const retried = await cli(["retry-failed", firstId, "--json"]);
+    expect(retried.exitCode).toBe(1);
+    const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
+    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
+    expect(ndjson(shown.stdout)[0]).toMatchObject({
+      kind: "link",
+      counts: { total: 1, failed: 1 },
+    });
   });
 
   it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {
