@@ -597,6 +597,53 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(unknown.stderr).toContain('no run "no-such-run"');
   });
 
+  it("a replace whose expiration failed creates nothing for that pair; retry-failed finishes it", async () => {
+    const old = simulator
+      .rows("price_page")
+      .find((row) => row.supplier_id === 10130 && row.row_status_flag === 704);
+    if (old === undefined) throw new Error("the demo data has an active page of 10130");
+    const oldUid = Number(old.price_page_uid);
+    const group = String(old.product_group_id);
+    // The new page starts while the old one runs, so the old one is expired the day before.
+    const day = 86_400_000;
+    const oldStart = Date.parse(`${String(old.effective_date).slice(0, 10)}T00:00:00Z`);
+    const start = new Date(oldStart + 2 * day).toISOString().slice(0, 10);
+    const dayBefore = new Date(oldStart + day).toISOString().slice(0, 10);
+    await writeFile(
+      join(directory.path, "replace-unlucky.csv"),
+      pagesCsv([`10130,${group},ACME,Ivy ${group} replace unlucky,${start},2099-12-31,0.6`]),
+    );
+    const replace = ["price-pages", "replace", "replace-unlucky.csv", "--books", "RETAIL"];
+    const ours = () =>
+      simulator
+        .rows("price_page")
+        .filter((row) => row.description === `Ivy ${group} replace unlucky`);
+    // The expire phase saves first: its one save fails, and with no retries the expiration
+    // fails, so the new page of that pair is held back.
+    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 1 });
+    const first = await cli([...replace, "--retries", "0", "--json"]);
+    expect(first.exitCode).toBe(1);
+    expect(ndjson(first.stdout).at(-1)).toMatchObject({ expired: 0, created: 0, failed: 2 });
+    expect(ours()).toEqual([]);
+
+    const retried = await cli(["retry-failed", "--json"]);
+    expect(retried.exitCode).toBe(0);
+    expect(ndjson(retried.stdout).at(-1)).toMatchObject({
+      expired: 1,
+      created: 1,
+      linked: 1,
+      failed: 0,
+    });
+    const expired = simulator.rows("price_page").find((row) => row.price_page_uid === oldUid);
+    expect(String(expired?.expiration_date).slice(0, 10)).toBe(dayBefore);
+    expect(ours()).toHaveLength(1);
+
+    const again = await cli([...replace, "--json"]);
+    expect(again.exitCode).toBe(0);
+    expect(ndjson(again.stdout).at(-1)).toMatchObject({ expired: 0, created: 0, linked: 0 });
+    expect(ours()).toHaveLength(1);
+  });
+
   it("replace --old FILE expires the pages of the file, then creates and links the new ones", async () => {
     const old = simulator
       .rows("price_page")
