@@ -115,15 +115,9 @@ export async function readWorkflowInput(
 ): Promise<WorkflowInput> {
   const path = resolve(io.cwd, file);
   const books = parseBooks(flags.books);
+  // --old is a flag of replace only and --expire-date of expire and replace only: the other
+  // commands refuse them as unknown options before they get here.
   checkDate("--expire-date", flags.expireDate);
-  if (flags.old !== undefined && kind !== "replace") {
-    throw new UsageError("--old is for price-pages replace only");
-  }
-
-  if (flags.expireDate !== undefined && kind !== "replace" && kind !== "expire") {
-    throw new UsageError("--expire-date is for price-pages expire and replace only");
-  }
-
   if (flags.limit !== undefined && flags.old !== undefined && flags.old !== "auto") {
     throw new UsageError(
       "--limit takes the first pages of FILE, and the pages of --old FILE are not tied to them: " +

@@ -82,6 +82,36 @@ describe("the command line itself", () => {
     expect(outcome.stderr).toContain("must be a whole number");
   });
 
+  it.each([
+    [["create", "pages.csv", "--books", ",;"], '--books ",;" names no book'],
+    [["replace", "pages.csv", "--expire-date", "2026-02-30"], '--expire-date "2026-02-30": '],
+    // A flag of another price-pages command is not one of this command's.
+    [["create", "pages.csv", "--old", "old.csv"], "unknown option '--old'"],
+    [["create", "pages.csv", "--expire-date", "2026-12-31"], "unknown option '--expire-date'"],
+    [["link", "pages.csv", "--expire-date", "2026-12-31"], "unknown option '--expire-date'"],
+  ])(
+    "refuses a flag that says nothing or is not the command's: %j (exit 2)",
+    async (args, reason) => {
+      simulator.resetStats();
+      const outcome = await runInProcess(
+        [
+          "price-pages",
+          ...args,
+          "--base-url",
+          simulator.url,
+          "-u",
+          "api_user",
+          "-p",
+          "api_password",
+        ],
+        { cwd: directory.path },
+      );
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toContain(reason);
+      expect(simulator.stats().totalRequests).toBe(0);
+    },
+  );
+
   it("asks for a server when none is configured (exit 2)", async () => {
     const outcome = await runInProcess(["price-pages", "create", "pages.csv"], {
       cwd: directory.path,
