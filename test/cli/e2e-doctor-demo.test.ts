@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { P21Client } from "../../src/client/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { ndjson, runChild, temporaryDirectory } from "./helpers.js";
 
@@ -60,6 +61,61 @@ describe("doctor", () => {
       }
     },
   );
+
+  it("fails the token on a wrong password and skips what needs it (exit 3)", async () => {
+    const simulator = await startSimulator({ data: "demo" });
+    try {
+      const outcome = await runChild(
+        ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "wrong", "--json"],
+        { cwd: directory.path },
+      );
+      expect(outcome.exitCode).toBe(3);
+      const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
+      expect(checks[0]).toMatchObject({
+        check: "token",
+        verdict: "fail",
+        action: expect.stringContaining("check the user and password") as unknown,
+      });
+      expect(checks.slice(1).map((check) => [check.verdict, check.detail])).toEqual(
+        Array.from({ length: 7 }, () => ["skip", "needs a token"]),
+      );
+      expect(outcome.stdout).not.toContain("wrong");
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it("fails the session check when the API pool is full, still reads OData (exit 1)", async () => {
+    const simulator = await startSimulator({ data: "demo", poolSize: 1, poolWaitMs: 50 });
+    const holder = new P21Client({
+      baseUrl: simulator.url,
+      username: "api_user",
+      password: "api_password",
+    });
+    try {
+      const held = await holder.startSession();
+      const outcome = await runChild(
+        ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "api_password", "--json"],
+        { cwd: directory.path },
+      );
+      expect(outcome.exitCode).toBe(1);
+      const checks = new Map(
+        ndjson(outcome.stdout)
+          .filter((line) => line.type === "check")
+          .map((line) => [line.check, line]),
+      );
+      expect(checks.get("session")).toMatchObject({
+        verdict: "fail",
+        action: expect.stringContaining("every API instance is busy") as unknown,
+      });
+      expect(checks.get("SalesPricePage")).toMatchObject({ verdict: "skip" });
+      expect(checks.get("odata")).toMatchObject({ verdict: "ok" });
+      await held.close();
+    } finally {
+      await holder.close();
+      await simulator.close();
+    }
+  });
 });
 
 describe("demo", () => {
