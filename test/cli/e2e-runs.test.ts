@@ -65,6 +65,55 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(savedRequests(stats)).toBe(0);
   });
 
+  it("a dry run's plan names every page it would expire, create and link, and what it skips", async () => {
+    await writeFile(
+      join(directory.path, "plan.csv"),
+      pagesCsv([
+        "10140,ABRAS,ACME,Kestrel ABRAS plan,2027-03-01,2027-12-31,0.6",
+        "10140,ADHES,ACME,Kestrel ADHES plan,2027-03-01,2027-12-31,0.6",
+      ]),
+    );
+    const oldUid = (group: string) =>
+      simulator
+        .rows("price_page")
+        .find(
+          (row) =>
+            row.supplier_id === 10140 &&
+            row.product_group_id === group &&
+            row.row_status_flag === 704,
+        )?.price_page_uid;
+    const [oldAbras, oldAdhes] = [oldUid("ABRAS"), oldUid("ADHES")];
+    const replace = ["price-pages", "replace", "plan.csv", "--books", "RETAIL"];
+    simulator.resetStats();
+    const plan = await cli([...replace, "--dry-run"]);
+    expect(plan.exitCode).toBe(0);
+    expect(writeRequests(simulator.stats())).toBe(0);
+    const abras = "10140|ABRAS|Kestrel ABRAS plan|2027-03-01";
+    const adhes = "10140|ADHES|Kestrel ADHES plan|2027-03-01";
+    expect(plan.stdout).toContain("Plan for replace of plan.csv (dry run: nothing was written)");
+    expect(plan.stdout).toMatch(
+      /would expire {2}2\n {2}would create {2}2\n {2}would link {4}2 \(2 of them/,
+    );
+    expect(plan.stdout).toContain(
+      `page ${String(oldAbras)} expires on 2027-02-28, replaced by ${abras}`,
+    );
+    expect(plan.stdout).toContain(
+      `page ${String(oldAdhes)} expires on 2027-02-28, replaced by ${adhes}`,
+    );
+    expect(plan.stdout).toContain(`Would create (2):\n  row 2: ${abras}\n  row 3: ${adhes}`);
+    expect(plan.stdout).toContain(`row 2: ${abras} → book RETAIL`);
+
+    // Once the first page is done, a plan with one more book skips its create and its RETAIL
+    // link (its old page is no longer active, so not found to expire) and would link it to
+    // DEALER; the second page is planned in full.
+    expect((await cli([...replace, "--limit", "1"])).exitCode).toBe(0);
+    const later = await cli([...replace, "--books", "RETAIL,DEALER", "--dry-run", "--json"]);
+    const planned = ndjson(later.stdout).find((line) => line.type === "plan") as {
+      counts: { expire: number; create: number; link: number; skipped: number };
+    };
+    expect(planned.counts).toEqual({ expire: 1, create: 1, link: 3, skipped: 2 });
+  });
+
   it("create: pages land on the server, linked, with results.csv, errors.csv and summary.json", async () => {
     await writeFile(
       join(directory.path, "create.csv"),
