@@ -137,4 +137,40 @@ describe("demo", () => {
       await directory.remove();
     }
   }, 60_000);
+
+  it("gives its summary as JSON, with the figures it prints", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const outcome = await runChild(
+        ["demo", "--pages", "30", "--sessions", "2", "--out", directory.path, "--json"],
+        { cwd: directory.path },
+      );
+      expect(outcome.exitCode).toBe(0);
+      const summary = ndjson(outcome.stdout).at(-1) as Record<string, number | string>;
+      expect(summary).toMatchObject({
+        type: "summary",
+        expired: 30,
+        created: 30,
+        linked: 30,
+        failed: 0,
+        timeScale: 0.01,
+        exitCode: 0,
+      });
+      // Production time is the wall time (rounded to the millisecond here) over the scale.
+      const fromWall = Number(summary.wallMs) / 0.01;
+      expect(Math.abs(Number(summary.productionMs) - fromWall)).toBeLessThanOrEqual(0.5 / 0.01);
+      expect(Number(summary.requestsPerPage)).toBeCloseTo(Number(summary.requests) / 30, 6);
+      // The reference pattern needs more requests for the same job.
+      expect(Number(summary.referenceRequests)).toBeGreaterThan(Number(summary.requests));
+      expect(String(summary.results)).toContain(directory.path);
+    } finally {
+      await directory.remove();
+    }
+  }, 60_000);
+
+  it.each(["0", "-1", "11", "fast"])("refuses --time-scale %s (exit 2)", async (scale) => {
+    const outcome = await runChild(["demo", "--time-scale", scale], { cwd: process.cwd() });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("must be a number above 0 and at most 10");
+  });
 });
