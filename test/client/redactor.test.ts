@@ -1,0 +1,42 @@
+// The client's Redactor on its own: the secrets it was given, in any string of a value.
+import { describe, expect, it } from "vitest";
+import { Redactor } from "../../src/client/redact.js";
+
+const password = "pa55-Word-secret";
+const consumerKey = "3f2b7c1e-consumer-key-guid";
+const accessToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhcGlfdXNlciJ9.tokensignature123";
+
+describe("Redactor", () => {
+  it("redacts the secrets it knows in every string of a value, and leaves the rest as it is", () => {
+    const redactor = new Redactor();
+    redactor.add(password);
+    redactor.add(consumerKey);
+    const value = {
+      message: `login as api_user with ${password} failed`,
+      attempts: 2,
+      ok: false,
+      missing: null,
+      nested: [{ key: consumerKey }, [`twice: ${password} ${password}`], 7],
+    };
+    expect(redactor.redactValue(value)).toEqual({
+      message: "login as api_user with [REDACTED] failed",
+      attempts: 2,
+      ok: false,
+      missing: null,
+      nested: [{ key: "[REDACTED]" }, ["twice: [REDACTED] [REDACTED]"], 7],
+    });
+    // The value given is not changed.
+    expect(value.message).toContain(password);
+  });
+
+  it("ignores secrets too short to be told from ordinary text, and still scrubs by pattern", () => {
+    const redactor = new Redactor();
+    redactor.add("ab");
+    redactor.add("");
+    redactor.add(undefined);
+    expect(redactor.redact("a tab and a crab")).toBe("a tab and a crab");
+    expect(redactor.redact(`Authorization: Bearer ${accessToken}`)).toBe(
+      "Authorization: Bearer [REDACTED]",
+    );
+  });
+});
