@@ -167,4 +167,21 @@ describe("deferred settlements and events (durable: false)", () => {
     ).toBe(undefined);
     journal.close();
   });
+
+  it("writes them when the journal is disposed, as when it is closed", () => {
+    const path = journalFile();
+    const journal = Journal.open(path);
+    const run = journal.createRun(newRun);
+    const [item] = journal.addItems(run.id, "create", [{ naturalKey: "a", input: {} }]);
+    journal.markInFlight(item!.id, { batch: 1, session: 1 });
+    journal.settle(item!.id, { state: "succeeded", result: { uid: 7 } }, { durable: false });
+    journal[Symbol.dispose]();
+    expect(() => journal.item(item!.id)).toThrow(
+      expect.objectContaining({ code: "P21_JOURNAL_CLOSED" }),
+    );
+
+    const reopened = Journal.open(path, { readonly: true });
+    expect(reopened.item(item!.id)).toMatchObject({ state: "succeeded", result: { uid: 7 } });
+    reopened.close();
+  });
 });
