@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { runChild, runInProcess, temporaryDirectory } from "./helpers.js";
+import { connectionTo, runChild, runInProcess, temporaryDirectory } from "./helpers.js";
 
 const pagesCsv =
   "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1\r\n" +
@@ -93,19 +93,9 @@ describe("the command line itself", () => {
     "refuses a flag that says nothing or is not the command's: %j (exit 2)",
     async (args, reason) => {
       simulator.resetStats();
-      const outcome = await runInProcess(
-        [
-          "price-pages",
-          ...args,
-          "--base-url",
-          simulator.url,
-          "-u",
-          "api_user",
-          "-p",
-          "api_password",
-        ],
-        { cwd: directory.path },
-      );
+      const outcome = await runInProcess(["price-pages", ...args, ...connectionTo(simulator.url)], {
+        cwd: directory.path,
+      });
       expect(outcome.exitCode).toBe(2);
       expect(outcome.stderr).toContain(reason);
       expect(simulator.stats().totalRequests).toBe(0);
@@ -158,19 +148,12 @@ describe("the command line itself", () => {
   });
 
   it("says what to check when the server is down or is not a P21 server (exit 3)", async () => {
-    const credentials = ["-u", "api_user", "-p", "x"];
-    const port = await closedPort();
-    const down = await runChild(
-      [
-        "price-pages",
-        "create",
-        "pages.csv",
-        "--base-url",
-        `http://127.0.0.1:${port}`,
-        ...credentials,
-      ],
-      { cwd: directory.path },
-    );
+    const connection = (port: number) => ["--base-url", `http://127.0.0.1:${port}`, "-p", "x"];
+    const createAt = (port: number) =>
+      runChild(["price-pages", "create", "pages.csv", "-u", "api_user", ...connection(port)], {
+        cwd: directory.path,
+      });
+    const down = await createAt(await closedPort());
     expect(down.exitCode).toBe(3);
     expect(down.stderr).toContain("ECONNREFUSED");
     expect(down.stderr).toContain("`p21kit doctor` checks each step");
@@ -184,17 +167,7 @@ describe("the command line itself", () => {
     try {
       const address = other.address();
       const otherPort = typeof address === "object" && address !== null ? address.port : 1;
-      const wrong = await runChild(
-        [
-          "price-pages",
-          "create",
-          "pages.csv",
-          "--base-url",
-          `http://127.0.0.1:${otherPort}`,
-          ...credentials,
-        ],
-        { cwd: directory.path },
-      );
+      const wrong = await createAt(otherPort);
       expect(wrong.exitCode).toBe(3);
       expect(wrong.stderr).toContain("HTTP 404");
       expect(wrong.stderr).toContain("not like a P21 server: check --base-url");
@@ -244,18 +217,7 @@ describe("the command line itself", () => {
 
   it("--quiet prints nothing on success; the exit code and files tell", async () => {
     const outcome = await runChild(
-      [
-        "price-pages",
-        "create",
-        "pages.csv",
-        "--quiet",
-        "--base-url",
-        simulator.url,
-        "-u",
-        "api_user",
-        "-p",
-        "api_password",
-      ],
+      ["price-pages", "create", "pages.csv", "--quiet", ...connectionTo(simulator.url)],
       { cwd: directory.path },
     );
     expect(outcome.exitCode).toBe(0);

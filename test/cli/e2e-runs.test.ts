@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { ndjson, parseCsv, runChild, temporaryDirectory, connectionTo } from "./helpers.js";
+import type { CliOutcome } from "./helpers.js";
 
 const header =
   "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
@@ -427,6 +428,31 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(resumeDone.stderr).not.toContain("Retry its failed records");
   });
 
+  /**
+   * After a run of `kind` with one record that cannot succeed: its errors.csv, given back as it
+   * is, is read as input (the error column ignored) and fails again on the server (exit 1, not
+   * 2); retry-failed makes a run of the same kind with that record alone. Answers the file's rows.
+   */
+  async function failsAgainFromErrorsFile(
+    kind: "expire" | "link",
+    first: CliOutcome,
+    out: string,
+  ): Promise<string[][]> {
+    const errorsPath = join(directory.path, out, "errors.csv");
+    const again = await cli(["price-pages", kind, errorsPath, "--out", `${out}-again`]);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).not.toContain("problem in the input");
+
+    const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
+    const retried = await cli(["retry-failed", firstId, "--json"]);
+    expect(retried.exitCode).toBe(1);
+    const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
+    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
+    expect(ndjson(shown.stdout)[0]).toMatchObject({ kind, counts: { total: 1, failed: 1 } });
+
+    return parseCsv(await readFile(errorsPath, "utf8"));
+  }
+
   it("an expire run's errors.csv holds the uids that failed and is valid expire input", async () => {
     const active = simulator
       .rows("price_page")
@@ -449,28 +475,10 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const after = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
     expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
 
-    const errorsPath = join(directory.path, "out-expire-some", "errors.csv");
-    const errors = parseCsv(await readFile(errorsPath, "utf8"));
+    const errors = await failsAgainFromErrorsFile("expire", first, "out-expire-some");
     expect(errors[0]).toEqual(["price_page_uid", "expiration_date", "error"]);
     expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["99999999", "2030-06-30"]]);
     expect(errors[1]?.[2]).toContain("Enter a valid ID");
-
-    // Given back as it is, the file is read as input (the error column ignored): the page
-    // still does not exist, so the run fails again (exit 1), not the input (exit 2).
-    const again = await cli(["price-pages", "expire", errorsPath, "--out", "out-expire-again"]);
-    expect(again.exitCode).toBe(1);
-    expect(again.stderr).not.toContain("problem in the input");
-
-    // retry-failed makes an expire run of the failed uid alone, with its date.
-    const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
-    const retried = await cli(["retry-failed", firstId, "--json"]);
-    expect(retried.exitCode).toBe(1);
-    const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
-    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
-    expect(ndjson(shown.stdout)[0]).toMatchObject({
-      kind: "expire",
-      counts: { total: 1, failed: 1 },
-    });
   });
 
   it("a link run's errors.csv holds the links that failed and is valid link input", async () => {
@@ -488,25 +496,9 @@ describe("price-pages runs end to end (child processes against the simulator)", 
         .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
     ).toHaveLength(1);
 
-    const errorsPath = join(directory.path, "out-links-some", "errors.csv");
-    const errors = parseCsv(await readFile(errorsPath, "utf8"));
+    const errors = await failsAgainFromErrorsFile("link", first, "out-links-some");
     expect(errors[0]).toEqual(["price_book_id", "price_page_uid", "error"]);
     expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["CONTRACT", "99999998"]]);
-
-    const again = await cli(["price-pages", "link", errorsPath, "--out", "out-links-again"]);
-    expect(again.exitCode).toBe(1);
-    expect(again.stderr).not.toContain("problem in the input");
-
-    // retry-failed makes a link run of the failed link alone.
-    const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
-    const retried = await cli(["retry-failed", firstId, "--json"]);
-    expect(retried.exitCode).toBe(1);
-    const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
-    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
-    expect(ndjson(shown.stdout)[0]).toMatchObject({
-      kind: "link",
-      counts: { total: 1, failed: 1 },
-    });
   });
 
   it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {
