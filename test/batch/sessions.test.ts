@@ -18,7 +18,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function runOnSessions(current: Harness, count: number, sessions: number) {
+async function runOnSessions(
+  current: Harness,
+  count: number,
+  sessions: number,
+  options: { slowSessionCreateMs?: number } = {},
+) {
   const runId = createRunWithPages(
     current.journal,
     current.simulator.url,
@@ -32,6 +37,7 @@ async function runOnSessions(current: Harness, count: number, sessions: number) 
     batchSize: 5,
     backoff: { baseMs: 1, maxMs: 20 },
     onProgress: (event) => events.push(event),
+    ...options,
   });
   const summary = await engine.runPhase(runId, phase, testPageOperation);
 
@@ -70,6 +76,24 @@ describe("many sessions", () => {
     const changes = events.filter((event) => event.type === "workers-changed");
     expect(changes[0]).toMatchObject({ from: 5, to: 3, reason: "pool-refused" });
     expect(serverPageCounts(harness.simulator, "Many").size).toBe(60);
+  });
+
+  it("asks for fewer sessions when opening one takes longer than slowSessionCreateMs", async () => {
+    // Seed latency at 0.1: a session takes about 30 ms to open, over the 5 ms allowed here.
+    harness = await startHarness({ latency: "seed", timeScale: 0.1, poolSize: 5 });
+    const { summary, events } = await runOnSessions(harness, 30, 3, { slowSessionCreateMs: 5 });
+
+    expect(summary).toMatchObject({ succeeded: 30, failed: 0, unsettled: 0 });
+    const changes = events.filter((event) => event.type === "workers-changed");
+    expect(changes[0]).toMatchObject({ from: 3, reason: "slow-session-create" });
+    // Every slow open lowers the count, down to one session (a run of good batches may try one
+    // more again in between).
+    const decreases = changes.filter((change) => change.to < change.from);
+    expect(decreases.every((change) => change.reason === "slow-session-create")).toBe(true);
+    expect(decreases.some((change) => change.to === 1)).toBe(true);
+    expect(
+      [...serverPageCounts(harness.simulator, "Many").values()].every((count) => count === 1),
+    ).toBe(true);
   });
 
   it("falls back to fewer sessions with a warning when each new token invalidates the others", async () => {
