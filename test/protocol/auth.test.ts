@@ -49,6 +49,30 @@ describe("token v2, password grant", () => {
     expect(jwtPayload(token)["iss"]).toBe("P21.Soa");
   });
 
+  it("answers the XML form (TokenResponse, its expiry as ExpiresIn) to a client that asks for XML", async () => {
+    const answer = await call("POST", `${simulator().url}/api/security/token/v2`, {
+      json: DEFAULT_USER,
+      accept: "application/xml",
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.contentType()).toContain("application/xml");
+    expect(answer.text).toMatch(/^<TokenResponse [^>]*>/);
+    const element = (name: string) =>
+      new RegExp(`<${name}>([^<]*)</${name}>`).exec(answer.text)?.[1];
+    expect(element("AccessToken")?.split(".")).toHaveLength(3);
+    expect(element("TokenType")).toBe("Bearer");
+    expect(element("ExpiresIn")).toBe("86400");
+    expect(answer.text).not.toContain("ExpiresInSeconds");
+  });
+
+  it("refuses a body that is not a JSON object with 400", async () => {
+    for (const body of [["api_user", "api_password"], "api_user", null]) {
+      const answer = await tokenV2(body);
+      expect(answer.status).toBe(400);
+    }
+  });
+
   it("refuses a bad password with 401 invalid_grant", async () => {
     const answer = await tokenV2({ username: "api_user", password: "wrong" });
 
