@@ -1,15 +1,12 @@
 // Engine overhead: CPU time per record of the process that runs the engine (client + engine +
 // journal), with the simulator in its own child process and no latency, so that the figures
-// are the engine's own cost and not the server's. Run: npx tsx bench/engine-overhead.ts [--quick]
+// are the engine's own cost and not the server's. Run (after `npm run build`): npx tsx bench/engine-overhead.ts [--quick]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BatchEngine, RecordRefusedError } from "../src/batch/index.js";
 import type { RecordOperation } from "../src/batch/index.js";
-import { P21Client } from "../src/client/index.js";
 import type { Result } from "../src/client/index.js";
-import { Journal } from "../src/journal/index.js";
 import type {
   AttemptPlace,
   ItemFilter,
@@ -22,10 +19,11 @@ import type {
   RunRecord,
   RunState,
 } from "../src/journal/index.js";
-import { DEMO, startSimulator } from "../src/simulator/index.js";
+import { DEMO } from "../src/simulator/index.js";
 import { measureHttpFloor } from "./http-floor.js";
 import type { HttpFloor } from "./http-floor.js";
 import { startServerProcess } from "./server-process.js";
+import { BatchEngine, Journal, P21Client, RecordRefusedError, startSimulator } from "./shipped.js";
 
 /** One measured configuration. */
 export interface OverheadFigures {

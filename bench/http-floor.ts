@@ -1,14 +1,14 @@
 // The HTTP floor of the engine-overhead bench: what the client process pays per request for the
 // HTTP exchange alone, with nothing of p21kit around it, against a server that does no work.
 // Multiplied by the requests a record takes, it is the least CPU per record any engine on this
-// stack could reach on this machine. Run: npx tsx bench/http-floor.ts
+// stack could reach on this machine. Run (after `npm run build`): npx tsx bench/http-floor.ts
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Agent } from "undici";
-import { Exchange } from "../src/client/exchange.js";
 import { startServerProcess } from "./server-process.js";
+import { Exchange } from "./shipped.js";
 
 /** Client CPU per request, in milliseconds. */
 export interface HttpFloor {

@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../src/simulator/index.js";
 import type { SimulatorOptions, SimulatorStats, TableName } from "../src/simulator/index.js";
+import { startSimulator } from "./shipped.js";
 
 /** Where a bench's simulator runs. */
 export type SimulatorPlacement = "child" | "in-process";

@@ -1,12 +1,13 @@
 // Simulator throughput: change requests per second over loopback with 20 concurrent sessions,
 // latency none, the simulator in its own child process; and its resident memory before and
-// after 100,000 requests. Run: npx tsx bench/simulator-throughput.ts [--quick]
+// after 100,000 requests. Run (after `npm run build`): npx tsx
+// bench/simulator-throughput.ts [--quick]
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
-import { startSimulator } from "../src/simulator/index.js";
+import { startSimulator } from "./shipped.js";
 
 export interface SimulatorThroughputResult {
   sessions: number;

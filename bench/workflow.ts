@@ -3,11 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BatchEngine } from "../src/batch/index.js";
 import { estimateReferencePattern } from "../src/cli/demo/production-estimate.js";
-import { P21Client } from "../src/client/index.js";
-import { Journal } from "../src/journal/index.js";
-import { createWorkflowRun, runWorkflow } from "../src/pricing/index.js";
 import type { WorkflowSpec, WorkflowSummary } from "../src/pricing/index.js";
 import { DEMO, SEED_LATENCY } from "../src/simulator/index.js";
 import type { SimulatorPlacement } from "./simulator-host.js";
@@ -16,6 +12,7 @@ import { modeledServerTime, routeDelta } from "./server-time.js";
 import type { ServerTime } from "./server-time.js";
 import { WorkflowMeter } from "./workflow-meter.js";
 import type { ClientCost, PhaseFigures } from "./workflow-meter.js";
+import { BatchEngine, createWorkflowRun, Journal, P21Client, runWorkflow } from "./shipped.js";
 import { replaceProblems, writeDemoReplace } from "./workflow-sanity.js";
 
 /** The simulator every configuration runs on (fresh state each time). */
