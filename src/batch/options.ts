@@ -14,7 +14,10 @@ export interface EngineOptions {
   sessions?: number;
   /** Records per session. @default 25 */
   batchSize?: number;
-  /** Extra attempts of a record after transient failures. @default 2 */
+  /**
+   * Extra attempts of a record after transient failures. An item of a group spends them only on
+   * attempts made alone: the failed attempts of the groups it is split from are free. @default 2
+   */
   retries?: number;
   /** Capped exponential backoff with full jitter. @default { baseMs: 250, maxMs: 5_000 } */
   backoff?: { baseMs?: number; maxMs?: number };

@@ -136,7 +136,7 @@ describe("group operations", () => {
   it("retries a group of one in place, and halves down to single links", async () => {
     harness = await startHarness();
     const { uids, runId } = dealerLinkRun(harness, 2);
-    // The pair's attempt, then the first link's own: it goes again alone, on its last attempt.
+    // The pair's attempt (free: the pair is split), then the first link's own: it goes again.
     harness.simulator.injectFault({
       kind: "reset",
       route: "PUT /api/ui/interactive/v2/tab",
@@ -152,11 +152,11 @@ describe("group operations", () => {
     for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
   });
 
-  it("gives each half the attempts its group spent: a half that fails again fails alone", async () => {
+  it("splits a group that fails again without spending its items' retries", async () => {
     harness = await startHarness();
     const { uids, runId } = dealerLinkRun(harness, 6);
-    // The whole group's tab switch, then the first half's: with one retry, the first half has
-    // none left, the second half has its one.
+    // The whole group's tab switch, then its first half's: with one retry, each split is free,
+    // so the first half is split again rather than failed.
     harness.simulator.injectFault({
       kind: "reset",
       route: "PUT /api/ui/interactive/v2/tab",
@@ -169,15 +169,59 @@ describe("group operations", () => {
       testLinkOperation,
     );
 
-    expect(summary).toMatchObject({ succeeded: 3, failed: 3 });
-    const failed = harness.journal.items(runId, { phase: linkPhase, states: ["failed"] });
-    expect(failed.map((item) => item.input)).toEqual(
-      uids.slice(0, 3).map((pricePageUid) => ({ bookId: "DEALER", pricePageUid })),
-    );
-    expect(failed.every((item) => item.attempts === 2)).toBe(true);
+    expect(summary).toMatchObject({ succeeded: 6, failed: 0, retries: 2 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.map((item) => item.attempts)).toEqual([3, 3, 3, 2, 2, 2]);
+    // The second half, then the first half's two parts: a save each.
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(3);
     const links = dealerLinks(harness);
-    for (const uid of uids.slice(3)) expect(links.get(uid)).toBe(1);
-    for (const uid of uids.slice(0, 3)) expect(links.get(uid)).toBeUndefined();
+    for (const uid of uids) expect(links.get(uid)).toBe(1);
+  });
+
+  it("fails an item that spent its own retries alone, after the free splits", async () => {
+    harness = await startHarness();
+    const { uids, runId } = dealerLinkRun(harness, 2);
+    // The pair's attempt (free: it is split), then the first link's two attempts alone.
+    harness.simulator.injectFault({
+      kind: "reset",
+      route: "PUT /api/ui/interactive/v2/tab",
+      count: 3,
+    });
+
+    const summary = await engineFor(harness, { retries: 1 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
+
+    expect(summary).toMatchObject({ succeeded: 1, failed: 1 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.map((item) => [item.state, item.attempts])).toEqual([
+      ["failed", 3],
+      ["succeeded", 2],
+    ]);
+    const links = dealerLinks(harness);
+    expect(links.get(uids[0]!)).toBeUndefined();
+    expect(links.get(uids[1]!)).toBe(1);
+  });
+
+  it("sends nothing again with no retries allowed, split or not", async () => {
+    harness = await startHarness();
+    const { uids, runId } = dealerLinkRun(harness, 4);
+    harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
+
+    const summary = await engineFor(harness, { retries: 0 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
+
+    expect(summary).toMatchObject({ succeeded: 0, failed: 4, retries: 0 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.every((item) => item.attempts === 1)).toBe(true);
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/tab"]).toBe(1);
+    const links = dealerLinks(harness);
+    for (const uid of uids) expect(links.get(uid)).toBeUndefined();
   });
 
   it("gives every part of a split group back to pending when one part finds no session", async () => {
