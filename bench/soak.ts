@@ -1,8 +1,10 @@
-// `npm run soak [-- --seed N --faults SPEC --pages N --sessions N --rounds N]`: the demo's
-// replace under random server faults, through the real command line (a child process per
-// command), then `retry-failed` until nothing fails, then the whole file once more. Checks on
-// the simulator's own tables that every old page expired, every new page exists once and every
-// link was made once, and that the runs' summaries add up to exactly that. Exits 1 otherwise.
+// `npm run soak [-- --seed N --faults SPEC --pages N --sessions N --rounds N --timeout S
+// --log-level LEVEL]`: the demo's replace under random server faults, through the real command
+// line (a child process per command), then `retry-failed` until nothing fails, then the whole
+// file once more. Checks on the simulator's own tables that every old page expired, every new
+// page exists once and every link was made once, and that the runs' summaries add up to exactly
+// that. Exits 1 otherwise, and when a command does not finish within its timeout (it is killed,
+// and the end of its diagnostics printed: `--log-level debug` makes them say more).
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +21,10 @@ interface SoakArguments {
   pages: number;
   sessions: number;
   rounds: number;
+  /** Seconds a command may run before it counts as stuck. */
+  timeout: number;
+  /** The commands' `--log-level`, when given. */
+  logLevel: string | undefined;
 }
 
 const cliPath = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -33,12 +39,15 @@ function parseArguments(argv: readonly string[]): SoakArguments {
     pages: 300,
     sessions: 5,
     rounds: 4,
+    timeout: 180,
+    logLevel: undefined,
   };
   for (let index = 0; index < argv.length; index += 2) {
     const flag = argv[index] ?? "";
     const value = argv[index + 1] ?? "";
-    if (flag === "--faults") {
-      parsed.faults = value;
+    if (flag === "--faults" || flag === "--log-level") {
+      if (flag === "--faults") parsed.faults = value;
+      else parsed.logLevel = value;
       continue;
     }
 
@@ -50,9 +59,10 @@ function parseArguments(argv: readonly string[]): SoakArguments {
     else if (flag === "--pages") parsed.pages = number;
     else if (flag === "--sessions") parsed.sessions = number;
     else if (flag === "--rounds") parsed.rounds = number;
+    else if (flag === "--timeout") parsed.timeout = number;
     else
       throw new Error(
-        `unknown argument "${flag}" (known: --seed, --faults, --pages, --sessions, --rounds)`,
+        `unknown argument "${flag}" (known: --seed, --faults, --pages, --sessions, --rounds, --timeout, --log-level)`,
       );
   }
 
@@ -63,22 +73,33 @@ interface CommandOutcome {
   exitCode: number | null;
   summary: RunSummaryLine | undefined;
   stderr: string;
+  /** The command ran past its timeout and was killed. */
+  stuck: boolean;
 }
 
-/** Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line. */
-function runCommand(args: readonly string[], cwd: string) {
+/**
+ * Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line; kills
+ * it (SIGKILL) when it runs longer than `timeoutMs`.
+ */
+function runCommand(args: readonly string[], cwd: string, timeoutMs: number) {
   return new Promise<CommandOutcome>((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args, "--json"], {
       cwd,
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let stuck = false;
+    const timer = setTimeout(() => {
+      stuck = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (exitCode) => {
+      clearTimeout(timer);
       const last = stdout.trim().split("\n").at(-1) ?? "";
       let summary: RunSummaryLine | undefined;
       try {
@@ -88,7 +109,7 @@ function runCommand(args: readonly string[], cwd: string) {
         summary = undefined;
       }
 
-      resolve({ exitCode, summary, stderr });
+      resolve({ exitCode, summary, stderr, stuck });
     });
   });
 }
@@ -100,6 +121,9 @@ function describeSummary(summary: RunSummaryLine | undefined): string {
     `${summary.skipped} skipped, ${summary.failed} failed`
   );
 }
+
+/** A command that ran past the soak's timeout; its message ends with the command's stderr. */
+class StuckCommand extends Error {}
 
 async function soak(options: SoakArguments): Promise<string[]> {
   const simulator = await startSimulator({
@@ -121,6 +145,25 @@ async function soak(options: SoakArguments): Promise<string[]> {
       join(directory, "journal.db"),
     ];
     const replace = demoReplaceArguments(input, options.sessions);
+    const logging = options.logLevel === undefined ? [] : ["--log-level", options.logLevel];
+    const run = async (label: string, args: readonly string[]) => {
+      const outcome = await runCommand(
+        [...args, ...connection, ...logging],
+        directory,
+        options.timeout * 1_000,
+      );
+      if (outcome.stuck) {
+        const tail = outcome.stderr.trim().split("\n").slice(-40).join("\n");
+        throw new StuckCommand(
+          `${label} did not finish within ${options.timeout} s and was killed ` +
+            `(faults injected: ${JSON.stringify(simulator.stats().faultsInjected)}); ` +
+            `the end of its stderr:\n${tail}`,
+        );
+      }
+      console.log(`${label}: exit ${outcome.exitCode}, ${describeSummary(outcome.summary)}`);
+
+      return outcome;
+    };
     const totals = { expired: 0, created: 0, linked: 0, skipped: 0, failed: 0 };
     const add = (summary: RunSummaryLine | undefined) => {
       if (summary === undefined) return;
@@ -130,28 +173,21 @@ async function soak(options: SoakArguments): Promise<string[]> {
     };
 
     const startedAt = performance.now();
-    let outcome = await runCommand([...replace, ...connection], directory);
+    let outcome = await run("replace under faults", replace);
     add(outcome.summary);
-    console.log(
-      `replace under faults: exit ${outcome.exitCode}, ${describeSummary(outcome.summary)}`,
-    );
     for (let round = 1; round <= options.rounds && outcome.exitCode !== 0; round += 1) {
       // The last round runs without faults: what is left must then succeed.
       if (round === options.rounds) simulator.setFaults({});
-      outcome = await runCommand(["retry-failed", ...connection], directory);
+      const label = `retry-failed ${round}${round === options.rounds ? " (no faults)" : ""}`;
+      outcome = await run(label, ["retry-failed"]);
       add(outcome.summary);
-      console.log(
-        `retry-failed ${round}${round === options.rounds ? " (no faults)" : ""}: ` +
-          `exit ${outcome.exitCode}, ${describeSummary(outcome.summary)}`,
-      );
     }
     const injected = simulator.stats().faultsInjected;
     console.log(`faults injected: ${JSON.stringify(injected)}`);
     console.log(`in ${((performance.now() - startedAt) / 1_000).toFixed(1)} s`);
 
     simulator.setFaults({});
-    const again = await runCommand([...replace, ...connection], directory);
-    console.log(`the whole file again: exit ${again.exitCode}, ${describeSummary(again.summary)}`);
+    const again = await run("the whole file again", replace);
 
     const problems = replaceProblems(
       { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
@@ -166,6 +202,10 @@ async function soak(options: SoakArguments): Promise<string[]> {
     }
 
     return problems;
+  } catch (error) {
+    if (error instanceof StuckCommand) return [error.message];
+
+    throw error;
   } finally {
     await simulator.close();
     await rm(directory, { recursive: true, force: true });

@@ -1,6 +1,13 @@
 import type { Token, TokenManager } from "./auth.js";
 import type { CallOptions, InteractiveChannel, InteractiveRequest } from "./channel.js";
-import { LifecycleError, P21Error, P21ProtocolError, SessionExpiredError } from "./errors.js";
+import { setTimeout as delay } from "node:timers/promises";
+import {
+  LifecycleError,
+  P21Error,
+  P21NetworkError,
+  P21ProtocolError,
+  SessionExpiredError,
+} from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
 import { property } from "./result.js";
@@ -8,6 +15,23 @@ import { errorFromAnswer } from "./server-answers.js";
 import type { IncomingAnswer, Transport } from "./transport.js";
 import { queryString } from "./url-parts.js";
 import { Window } from "./window.js";
+
+/**
+ * The pauses before the second and third attempt to end a session. A session left open holds
+ * one of the server's few API instances until its idle timeout reaps it, minutes later.
+ */
+const endRetryDelaysMs = [100, 500] as const;
+
+/** Why one attempt to end a session did not. */
+interface EndFailure {
+  code: string | undefined;
+  /** For the log. */
+  error: unknown;
+  /** The server answered (and refused), rather than the exchange failing. */
+  answered: boolean;
+  /** It may pass: a 5xx answer or a broken connection, not a refusal or a timeout. */
+  passing: boolean;
+}
 
 /**
  * Lifecycle of a session. `opening` lasts while `startSession` runs (a Session is handed out
@@ -218,8 +242,9 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * Ends the session on the server (`DELETE /sessions` with the session's own token). Never
-   * throws: a failure is logged, and the server's cleanup then reaps the session. Idempotent.
+   * Ends the session on the server (`DELETE /sessions` with the session's own token), again
+   * after a 5xx answer or a broken connection, up to three times in all. Never throws: a
+   * failure is logged, and the server's cleanup then reaps the session. Idempotent.
    * Not ended by the client's signal (cleanup must run when a batch stops); bounded by the
    * default timeout.
    */
@@ -240,6 +265,35 @@ export class Session implements AsyncDisposable {
     for (const window of this.#windows.values()) window.markSessionEnded();
     this.#windows.clear();
     try {
+      for (let attempt = 1; ; attempt += 1) {
+        const failure = await this.#sendEnd();
+        if (failure === undefined) return;
+        // An attempt whose answer was lost had ended it after all.
+        if (attempt > 1 && failure.code === "P21_SESSION_EXPIRED") return;
+
+        const lastAttempt = attempt > endRetryDelaysMs.length;
+        if (!failure.passing || lastAttempt) {
+          this.#host.logger.warn(
+            { sessionId: this.id, attempts: attempt, error: failure.error },
+            `p21 session end ${failure.answered ? "refused" : "failed"}; the server's cleanup will reap it`,
+          );
+          return;
+        }
+
+        await delay(endRetryDelaysMs[attempt - 1]);
+      }
+    } finally {
+      this.#state = "closed";
+      this.#host.sessionEnded(this);
+    }
+  }
+
+  /**
+   * One `DELETE /sessions`: nothing when it ended the session, else why not. A timeout is not
+   * tried again: it would hold the caller that long again.
+   */
+  async #sendEnd(): Promise<EndFailure | undefined> {
+    try {
       const answer = await this.#host.transport.send({
         method: "DELETE",
         url: `${this.#origin.uiServerUrl}/api/ui/interactive/sessions`,
@@ -250,25 +304,27 @@ export class Session implements AsyncDisposable {
         sessionId: this.id,
         cleanup: true,
       });
-      if (answer.status < 200 || answer.status >= 300) {
-        const error = errorFromAnswer(
-          answer,
-          { method: "DELETE", description: `end of session ${this.id}` },
-          this.#host.redactor,
-        );
-        this.#host.logger.warn(
-          { sessionId: this.id, error: error.toJSON() },
-          "p21 session end refused; the server's cleanup will reap it",
-        );
-      }
-    } catch (error) {
-      this.#host.logger.warn(
-        { sessionId: this.id, error: error instanceof P21Error ? error.toJSON() : String(error) },
-        "p21 session end failed; the server's cleanup will reap it",
+      if (answer.status >= 200 && answer.status < 300) return undefined;
+
+      const error = errorFromAnswer(
+        answer,
+        { method: "DELETE", description: `end of session ${this.id}` },
+        this.#host.redactor,
       );
-    } finally {
-      this.#state = "closed";
-      this.#host.sessionEnded(this);
+
+      return {
+        code: error.code,
+        error: error.toJSON(),
+        answered: true,
+        passing: answer.status >= 500,
+      };
+    } catch (error) {
+      return {
+        code: error instanceof P21Error ? error.code : undefined,
+        error: error instanceof P21Error ? error.toJSON() : String(error),
+        answered: false,
+        passing: error instanceof P21NetworkError,
+      };
     }
   }
 }

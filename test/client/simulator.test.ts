@@ -10,7 +10,8 @@ import {
   SessionExpiredError,
   UnexpectedResponseWindowError,
 } from "../../src/client/index.js";
-import type { P21ClientOptions } from "../../src/client/index.js";
+import { silentLogger } from "../../src/client/index.js";
+import type { Logger, P21ClientOptions } from "../../src/client/index.js";
 import { DEMO } from "../../src/simulator/index.js";
 import type { SimulatorOptions } from "../../src/simulator/index.js";
 import {
@@ -37,6 +38,17 @@ async function start(
   closeAll = started.close;
 
   return started;
+}
+
+/** The route of a session's end. */
+const endRoute = "DELETE /api/ui/interactive/sessions";
+
+/** A logger that keeps the messages of its warnings in `warnings`. */
+function keepingWarnings(warnings: string[]): Logger {
+  return {
+    ...silentLogger,
+    warn: (_fields, message) => void warnings.push(message ?? ""),
+  };
 }
 
 const demoPage = {
@@ -255,6 +267,53 @@ describe.each(profiles)("against the simulator, build %s", (profile) => {
       "DELETE /api/ui/interactive/sessions": 1,
     });
     await session.close();
+  });
+
+  it("ends a session again after a 500 or a lost answer on its end, and leaves none open", async () => {
+    const warnings: string[] = [];
+    const { simulator, client } = await start(
+      { profile, data: "empty" },
+      { logger: keepingWarnings(warnings) },
+    );
+
+    simulator.injectFault({ kind: "http500", route: endRoute });
+    await (await client.startSession()).close();
+    expect(simulator.stats().requests[endRoute]).toBe(2);
+    expect(await client.listSessions()).toHaveLength(0);
+
+    // Ended, and the answer lost: the second attempt hears "Invalid session", which says so.
+    simulator.resetStats();
+    simulator.injectFault({ kind: "reset", route: endRoute, phase: "after" });
+    await (await client.startSession()).close();
+    expect(simulator.stats().requests[endRoute]).toBe(2);
+    expect(await client.listSessions()).toHaveLength(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it("gives up ending a session after three failures or one refusal, and says so", async () => {
+    const warnings: string[] = [];
+    const { simulator, client } = await start(
+      { profile, data: "empty" },
+      { logger: keepingWarnings(warnings) },
+    );
+
+    simulator.injectFault({ kind: "http500", route: endRoute, count: 3 });
+    await (await client.startSession()).close();
+    expect(simulator.stats().requests[endRoute]).toBe(3);
+    expect(await client.listSessions()).toHaveLength(1);
+    expect(warnings).toEqual(["p21 session end refused; the server's cleanup will reap it"]);
+
+    // The next session of this token ends the one left open (409), then its own end is refused
+    // once (a 401): no second attempt.
+    simulator.resetStats();
+    const next = await client.startSession();
+    simulator.injectFault({ kind: "expire-token", route: endRoute });
+    await next.close();
+    expect(simulator.stats().requests[endRoute]).toBe(2);
+    expect(warnings.slice(1)).toEqual([
+      "p21 session already exists; ending it",
+      "p21 session end refused; the server's cleanup will reap it",
+    ]);
   });
 
   it("renews a token the server stopped accepting and retries the read once", async () => {
