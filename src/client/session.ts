@@ -1,6 +1,6 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Token, TokenManager } from "./auth.js";
 import type { CallOptions, InteractiveChannel, InteractiveRequest } from "./channel.js";
-import { setTimeout as delay } from "node:timers/promises";
 import {
   LifecycleError,
   P21Error,
@@ -245,8 +245,8 @@ export class Session implements AsyncDisposable {
    * Ends the session on the server (`DELETE /sessions` with the session's own token), again
    * after a 5xx answer or a broken connection, up to three times in all. Never throws: a
    * failure is logged, and the server's cleanup then reaps the session. Idempotent.
-   * Not ended by the client's signal (cleanup must run when a batch stops); bounded by the
-   * default timeout.
+   * Not ended by the client's signal (cleanup must run when a batch stops); each attempt is
+   * bounded by the default timeout, and one that times out is not repeated.
    */
   close(): Promise<void> {
     if (this.#state === "expired") return Promise.resolve();
