@@ -45,9 +45,12 @@ function parseArguments(argv: readonly string[]): SoakArguments {
   for (let index = 0; index < argv.length; index += 2) {
     const flag = argv[index] ?? "";
     const value = argv[index + 1] ?? "";
-    if (flag === "--faults" || flag === "--log-level") {
-      if (flag === "--faults") parsed.faults = value;
-      else parsed.logLevel = value;
+    if (flag === "--faults") {
+      parsed.faults = value;
+      continue;
+    }
+    if (flag === "--log-level") {
+      parsed.logLevel = value;
       continue;
     }
 
