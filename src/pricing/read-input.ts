@@ -66,13 +66,23 @@ interface InputKind<T> {
   duplicate(earlierRow: number): string;
 }
 
-const unreadableReasons: Record<string, string> = {
+const unreadableReasons: Partial<Record<string, string>> = {
   ENOENT: "no such file",
   EISDIR: "it is a directory",
   EACCES: "permission denied",
   EPERM: "permission denied",
+  ENOTDIR: "a part of the path is a file, not a directory",
+  ELOOP: "too many symbolic links on the path",
+  ENAMETOOLONG: "the name is too long",
+  EIO: "the system could not read it",
 };
-const unreadableCodes = new Set(Object.keys(unreadableReasons));
+
+/** The code of an error the file system raised (an errno error), or undefined. */
+function fileSystemCode(error: unknown): string | undefined {
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+
+  return typeof code === "string" && typeof syscall === "string" ? code : undefined;
+}
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -189,12 +199,11 @@ async function readInput<T>(
         : { format: options.format, signal: options.signal },
     );
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== "string" || !unreadableCodes.has(code)) {
-      throw error;
-    }
+    const code = fileSystemCode(error);
+    if (code === undefined) throw error;
 
-    problems.add(1, undefined, `cannot read the file (${code}): ${unreadableReasons[code]}`);
+    const reason = unreadableReasons[code] ?? "the system refused to read it";
+    problems.add(1, undefined, `cannot read the file (${code}): ${reason}`);
     summary = { format: options.format ?? "csv", digest: "", columns: [], records: 0 };
   }
 

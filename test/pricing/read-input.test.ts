@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +129,25 @@ describe("readPricePageFile", () => {
     expect(reading.problems.map(formatProblem)).toEqual([
       "absent.csv:1: cannot read the file (ENOENT): no such file",
     ]);
+  });
+
+  it("reports every kind of unreadable path as a problem, not a crash", async () => {
+    const plain = await file("plain.csv", `${header}\n`);
+    const loop = join(directory, "loop.csv");
+    await symlink(loop, loop);
+    const cases = [
+      [join(plain, "inside.csv"), "ENOTDIR"],
+      [loop, "ELOOP"],
+      [join(directory, `${"n".repeat(300)}.csv`), "ENAMETOOLONG"],
+    ] as const;
+
+    for (const [path, code] of cases) {
+      const reading = await readPricePageFile(path, { displayName: "input.csv" });
+      expect(reading.ok).toBe(false);
+      expect(reading.problems.map(formatProblem)[0]).toMatch(
+        new RegExp(`^input\\.csv:1: cannot read the file \\(${code}\\): `),
+      );
+    }
   });
 
   it("reads 20,000 rows in one pass, keeping only the valid pages", async () => {
