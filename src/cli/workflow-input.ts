@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import type { WorkflowKind, WorkflowSpec } from "../pricing/index.js";
 import {
+  looksLikeFormula,
   readExpirationFile,
   readLinkFile,
   readPricePageFile,
   type InputReading,
 } from "../pricing/read-input.js";
+import { CellProblem, readBookList } from "../pricing/cells.js";
 import { readCalendarDate } from "../pricing/dates.js";
 import type { InputProblem } from "../pricing/problems.js";
 import { InputInvalidError, UsageError } from "./errors.js";
@@ -37,14 +39,20 @@ export interface WorkflowInput {
   readonly file: string;
 }
 
+/** `--books`, read as the `books` column is: upper-cased, each id checked, no repeats. */
 function parseBooks(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const books = value
-    .split(/[,;|]/)
-    .map((book) => book.trim())
-    .filter((book) => book !== "");
-  if (books.length === 0) throw new UsageError(`--books "${value}" names no book`);
-  return books;
+  const listed = value.replace(/^[\s,;|]+|[\s,;|]+$/g, "");
+  if (listed === "") throw new UsageError(`--books "${value}" names no book`);
+
+  const books = readBookList(listed);
+  if (books instanceof CellProblem) throw new UsageError(`--books: ${books.message}`);
+  const formula = books.find(looksLikeFormula);
+  if (formula !== undefined) {
+    throw new UsageError(`--books: book id "${formula}" would run as a spreadsheet formula`);
+  }
+
+  return [...books];
 }
 
 function checkDate(flag: string, value: string | undefined): void {

@@ -29,7 +29,8 @@ export const MAX_WHOLE_NUMBER = 2_147_483_647;
 function hasControlCharacter(text: string): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (code < 0x20 || code === 0x7f) {
+    // C0, DEL and C1 (U+0085 is a line break), and the Unicode line and paragraph separators.
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
       return true;
     }
   }
@@ -62,7 +63,21 @@ export function textCell(maxLength: number, what = "the value"): CellCheck<strin
  * P21 stores ids, so that `abras` and `ABRAS` are one group.
  */
 export function idCell(maxLength: number, what: string): CellCheck<string> {
-  return (text) => textProblem(text, maxLength, what) ?? text.toUpperCase();
+  return (text) => idProblem(text, maxLength, what) ?? text.toUpperCase();
+}
+
+/** Spaces other than the plain one: invisible in a spreadsheet, and never part of an id. */
+const UNUSUAL_SPACE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
+
+function idProblem(text: string, maxLength: number, what: string): CellProblem | undefined {
+  const problem = textProblem(text, maxLength, what);
+  if (problem !== undefined) return problem;
+
+  if (UNUSUAL_SPACE.test(text)) {
+    return new CellProblem(`${what} holds a non-breaking or other special space; type it again`);
+  }
+
+  return undefined;
 }
 
 const WHOLE_NUMBER = /^[+-]?\d+$/;
@@ -86,7 +101,7 @@ export function wholeNumberCell(min = 1, max = MAX_WHOLE_NUMBER): CellCheck<numb
 }
 
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$|^[+-]?\.(\d+)$/;
-const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+const WITH_COMMA = /^[+-]?[\d,]*,[\d,]*(\.\d*)?$/;
 
 /** A decimal number (dot as decimal separator, no thousands separator, no exponent). */
 export function decimalCell(options: {
@@ -102,7 +117,9 @@ export function decimalCell(options: {
   return (text) => {
     const match = DECIMAL.exec(text);
     if (match === null) {
-      const hint = DECIMAL_COMMA.test(text) ? ": write the decimal separator as a dot" : "";
+      const hint = WITH_COMMA.test(text)
+        ? ": write it without thousands separators and with a dot for decimals (1000, 0.55)"
+        : "";
       return new CellProblem(`${quoted(text)} is not a number${hint}`);
     }
 
@@ -137,26 +154,33 @@ export function labelCell(field: LabelField): CellCheck<string> {
   };
 }
 
-/** Separator of the `books` cell: `;` (a comma would end the CSV cell). */
+/** Separator of the `books` cell as p21kit writes it: `;` (a comma would end the CSV cell). */
 export const BOOK_SEPARATOR = ";";
+/** What separates book ids when read: `;`, and `,` or `|` (`--books`, a quoted cell). */
+const BOOK_SEPARATORS = /[;,|]/;
 /** The longest price book id accepted. */
 export const MAX_BOOK_ID_LENGTH = 8;
 
 const bookListCache = new Map<string, readonly string[]>();
 
-function readBookList(text: string): readonly string[] | CellProblem {
-  const books = text.split(BOOK_SEPARATOR).map((book) => book.trim().toUpperCase());
+/**
+ * A list of price book ids, as the `books` cell and `--books` give it: upper-cased, blanks
+ * around ids ignored, an empty id, an id too long or one listed twice refused.
+ */
+export function readBookList(text: string): readonly string[] | CellProblem {
+  const books = text.split(BOOK_SEPARATORS).map((book) => book.trim().toUpperCase());
   if (books.some((book) => book === "")) {
     return new CellProblem(
       `${quoted(text)} has an empty book id; separate book ids with "${BOOK_SEPARATOR}"`,
     );
   }
 
-  const tooLong = books.find((book) => book.length > MAX_BOOK_ID_LENGTH);
-  if (tooLong !== undefined) {
-    return new CellProblem(
-      `book id ${quoted(tooLong)} is longer than ${MAX_BOOK_ID_LENGTH} characters`,
-    );
+  for (const book of books) {
+    const problem = idProblem(book, MAX_BOOK_ID_LENGTH, `book id ${quoted(book)}`);
+    if (problem === undefined) continue;
+
+    const hint = / /.test(book) ? `; separate book ids with "${BOOK_SEPARATOR}"` : "";
+    return new CellProblem(`${problem.message}${hint}`);
   }
 
   const repeated = books.find((book, index) => books.indexOf(book) !== index);

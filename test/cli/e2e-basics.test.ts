@@ -84,6 +84,15 @@ describe("the command line itself", () => {
 
   it.each([
     [["create", "pages.csv", "--books", ",;"], '--books ",;" names no book'],
+    [
+      ["create", "pages.csv", "--books", "RETAIL,retail"],
+      '--books: book id "RETAIL" is listed twice',
+    ],
+    [
+      ["create", "pages.csv", "--books", "RETAIL,TOOLONGBOOK1"],
+      '--books: book id "TOOLONGBOOK1" is 12 characters long; at most 8 are allowed',
+    ],
+    [["create", "pages.csv", "--books", "=cmd"], '--books: book id "=CMD" would run as a'],
     [["replace", "pages.csv", "--expire-date", "2026-02-30"], '--expire-date "2026-02-30": '],
     // A flag of another price-pages command is not one of this command's.
     [["create", "pages.csv", "--old", "old.csv"], "unknown option '--old'"],
