@@ -38,14 +38,25 @@ export class InputInvalidError extends CliError {
   /** Problems past the reader's limit, counted but not kept. */
   readonly omitted: number;
 
-  constructor(problems: readonly InputProblem[], omitted = 0) {
-    const count = problems.length + omitted;
+  /** Problems without a row to point at (a flag's value, a record of a retry), as lines. */
+  readonly lines: readonly string[];
+
+  constructor(
+    problems: readonly InputProblem[],
+    omitted = 0,
+    options: { lines?: readonly string[]; hint?: string } = {},
+  ) {
+    const lines = options.lines ?? [];
+    const count = problems.length + lines.length + omitted;
     super(`${count} problem${count === 1 ? "" : "s"} in the input`, {
       code: "P21_INPUT_INVALID",
       exitCode: ExitCode.usage,
-      hint: "Fix the rows above and run the command again; nothing was sent to the server.",
+      hint:
+        options.hint ??
+        "Fix the rows above and run the command again; nothing was sent to the server.",
     });
     this.problems = problems;
     this.omitted = omitted;
+    this.lines = lines;
   }
 }

@@ -102,6 +102,7 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
 
   const { styles } = output;
   if (error instanceof InputInvalidError) {
+    for (const line of error.lines) output.errorLine(line);
     for (const problem of error.problems) output.errorLine(formatProblem(problem));
     if (error.omitted > 0) output.errorLine(`… and ${error.omitted} more problems`);
   }
@@ -125,7 +126,10 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
       message,
       exitCode,
       ...(error instanceof InputInvalidError
-        ? { problems: error.problems.map((problem) => ({ ...problem })) }
+        ? {
+            problems: error.problems.map((problem) => ({ ...problem })),
+            ...(error.lines.length > 0 ? { otherProblems: error.lines } : {}),
+          }
         : {}),
     });
   }

@@ -6,6 +6,7 @@ import type { CommonFlags } from "./config/options.js";
 import type { CommandContext } from "./context.js";
 import { executeRun, printRunSummary, type ExecutionOutcome } from "./execute-run.js";
 import { openJournalForWriting } from "./journal-access.js";
+import { withPlanProblemsAsInput } from "./plan-problems.js";
 import type { CliLogger } from "./output/logger.js";
 import type { ProgressEvent } from "../batch/index.js";
 import type { Journal } from "../journal/index.js";
@@ -29,6 +30,15 @@ export function storedRunOptions(options: unknown): Partial<StoredRunOptions> {
   return options;
 }
 
+/** What a run is made of: the spec, the digest of its input, the input files' names. */
+export interface RunInput {
+  spec: WorkflowSpec;
+  digest: string;
+  file?: string;
+  /** A replace's `--old FILE`. */
+  oldFile?: string;
+}
+
 type RunFlags = Pick<
   CommonFlags,
   "sessions" | "batchSize" | "retries" | "journal" | "out" | "json" | "quiet"
@@ -41,7 +51,7 @@ type RunFlags = Pick<
  */
 export async function startWorkflowRun(
   context: CommandContext,
-  input: { spec: WorkflowSpec; digest: string; file?: string },
+  input: RunInput,
   connection: ConnectionSettings,
   flags: RunFlags,
   logger: CliLogger,
@@ -55,7 +65,7 @@ export async function startWorkflowRun(
 /** {@link startWorkflowRun} without the summary: for callers that print their own (the demo). */
 export async function createAndExecute(
   context: CommandContext,
-  input: { spec: WorkflowSpec; digest: string; file?: string },
+  input: RunInput,
   connection: ConnectionSettings,
   flags: RunFlags,
   logger: CliLogger,
@@ -72,7 +82,8 @@ export async function createAndExecute(
     let run;
     try {
       await lookupClient.authenticate();
-      journal = openJournalForWriting(context.io, flags.journal);
+      const opened = openJournalForWriting(context.io, flags.journal);
+      journal = opened;
       const options: StoredRunOptions = {
         sessions: flags.sessions,
         batchSize: flags.batchSize,
@@ -81,13 +92,16 @@ export async function createAndExecute(
         inputFile: input.file ?? spec.inputFile,
         old: spec.old === undefined ? undefined : spec.old === "auto" ? "auto" : "file",
       };
-      run = await createWorkflowRun(journal, lookupClient, spec, {
-        baseUrl: connection.baseUrl,
-        ...(connection.username === undefined ? {} : { username: connection.username }),
-        options,
-        inputDigest: input.digest,
-        ...(extra.parentRunId === undefined ? {} : { parentRunId: extra.parentRunId }),
-      });
+      const files = { input: input.file, old: input.oldFile };
+      run = await withPlanProblemsAsInput(files, () =>
+        createWorkflowRun(opened, lookupClient, spec, {
+          baseUrl: connection.baseUrl,
+          ...(connection.username === undefined ? {} : { username: connection.username }),
+          options,
+          inputDigest: input.digest,
+          ...(extra.parentRunId === undefined ? {} : { parentRunId: extra.parentRunId }),
+        }),
+      );
     } finally {
       await lookupClient.close();
     }

@@ -53,7 +53,8 @@ export {
   linkNaturalKey,
   pageNaturalKey,
 } from "./natural-keys.js";
-export { WorkflowSpecError } from "./errors.js";
+export { PLAN_PROBLEM_LIMIT, PlanProblemsError, WorkflowSpecError } from "./errors.js";
+export type { PlanProblem } from "./errors.js";
 
 export { createPricePage, createPricePageOperation, isSamePage } from "./operations/create-page.js";
 export type {

@@ -429,22 +429,34 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   });
 
   /**
-   * After a run of `kind` with one record that cannot succeed: its errors.csv, given back as it
-   * is, is read as input (the error column ignored) and fails again on the server (exit 1, not
-   * 2); retry-failed makes a run of the same kind with that record alone. Answers the file's rows.
+   * After a run of `kind` with one record that failed (by `failOnce`, a fault that strikes one
+   * record, with no retries): its errors.csv, given back as it is, is read as input (the error
+   * column ignored) and fails again on the server (exit 1, not 2); retry-failed makes a run of
+   * the same kind with that record alone. Answers the file's rows.
    */
   async function failsAgainFromErrorsFile(
     kind: "expire" | "link",
     first: CliOutcome,
     out: string,
+    failOnce: () => void,
   ): Promise<string[][]> {
     const errorsPath = join(directory.path, out, "errors.csv");
-    const again = await cli(["price-pages", kind, errorsPath, "--out", `${out}-again`]);
+    failOnce();
+    const again = await cli([
+      "price-pages",
+      kind,
+      errorsPath,
+      "--out",
+      `${out}-again`,
+      "--retries",
+      "0",
+    ]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).not.toContain("problem in the input");
 
     const firstId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
-    const retried = await cli(["retry-failed", firstId, "--json"]);
+    failOnce();
+    const retried = await cli(["retry-failed", firstId, "--json", "--retries", "0"]);
     expect(retried.exitCode).toBe(1);
     const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
     const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
@@ -454,14 +466,27 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   }
 
   it("an expire run's errors.csv holds the uids that failed and is valid expire input", async () => {
-    const active = simulator
+    const [active, failing] = simulator
       .rows("price_page")
-      .find((row) => row.supplier_id === 10110 && row.row_status_flag === 704);
-    const uid = Number(active?.price_page_uid);
+      .filter((row) => row.supplier_id === 10110 && row.row_status_flag === 704)
+      .map((row) => Number(row.price_page_uid));
     await writeFile(
       join(directory.path, "expire-some.csv"),
-      `price_page_uid\r\n${uid}\r\n99999999\r\n`,
+      `price_page_uid\r\n${active}\r\n${failing}\r\n`,
     );
+    // The second page's save fails, and with no retries its expiry fails.
+    const failSecondSave = () =>
+      simulator.injectFault({
+        kind: "http500",
+        route: "PUT /api/ui/interactive/v2/data",
+        count: 1,
+      });
+    simulator.injectFault({
+      kind: "http500",
+      route: "PUT /api/ui/interactive/v2/data",
+      skip: 1,
+      count: 1,
+    });
     const first = await cli([
       "price-pages",
       "expire",
@@ -470,25 +495,49 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       "2030-06-30",
       "--out",
       "out-expire-some",
+      "--retries",
+      "0",
     ]);
     expect(first.exitCode).toBe(1);
-    const after = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
+    const after = simulator.rows("price_page").find((row) => row.price_page_uid === active);
     expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
 
-    const errors = await failsAgainFromErrorsFile("expire", first, "out-expire-some");
+    const errors = await failsAgainFromErrorsFile(
+      "expire",
+      first,
+      "out-expire-some",
+      failSecondSave,
+    );
     expect(errors[0]).toEqual(["price_page_uid", "expiration_date", "error"]);
-    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["99999999", "2030-06-30"]]);
-    expect(errors[1]?.[2]).toContain("Enter a valid ID");
+    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([
+      [String(failing), "2030-06-30"],
+    ]);
+    expect(errors[1]?.[2]).toContain("500");
   });
 
   it("a link run's errors.csv holds the links that failed and is valid link input", async () => {
-    const page = simulator.rows("price_page").find((row) => row.supplier_id === 10120);
-    const uid = Number(page?.price_page_uid);
+    const [uid, failing] = simulator
+      .rows("price_page")
+      .filter((row) => row.supplier_id === 10120)
+      .map((row) => Number(row.price_page_uid));
     await writeFile(
       join(directory.path, "links-some.csv"),
-      `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\nCONTRACT,99999998\r\n`,
+      `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\nCONTRACT,${failing}\r\n`,
     );
-    const first = await cli(["price-pages", "link", "links-some.csv", "--out", "out-links-some"]);
+    // One window per link: the second link's added row fails, and with no retries the link.
+    const addRow = "POST /api/ui/interactive/v2/row";
+    simulator.injectFault({ kind: "http500", route: addRow, skip: 1, count: 1 });
+    const first = await cli([
+      "price-pages",
+      "link",
+      "links-some.csv",
+      "--link-mode",
+      "per-link",
+      "--retries",
+      "0",
+      "--out",
+      "out-links-some",
+    ]);
     expect(first.exitCode).toBe(1);
     expect(
       simulator
@@ -496,9 +545,11 @@ describe("price-pages runs end to end (child processes against the simulator)", 
         .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
     ).toHaveLength(1);
 
-    const errors = await failsAgainFromErrorsFile("link", first, "out-links-some");
+    const errors = await failsAgainFromErrorsFile("link", first, "out-links-some", () =>
+      simulator.injectFault({ kind: "http500", route: addRow, count: 1 }),
+    );
     expect(errors[0]).toEqual(["price_book_id", "price_page_uid", "error"]);
-    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["CONTRACT", "99999998"]]);
+    expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["CONTRACT", String(failing)]]);
   });
 
   it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {

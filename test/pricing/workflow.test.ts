@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { planWorkflow, readPricePageFile } from "../../src/pricing/index.js";
+import {
+  createWorkflowRun,
+  expirationNaturalKey,
+  PlanProblemsError,
+  planWorkflow,
+  readPricePageFile,
+  runWorkflow,
+} from "../../src/pricing/index.js";
 import type { WorkflowSpec } from "../../src/pricing/index.js";
 import { CHANGE, demoPage as page, SAVE, startHarness, uidOf } from "./workflow-harness.js";
 import type { Harness } from "./workflow-harness.js";
@@ -31,7 +38,7 @@ describe("create", () => {
     ];
     harness.simulator.resetStats();
     const tabRun = await harness.run(
-      { kind: "create", pages: tabPages },
+      { kind: "create", pages: tabPages, overlaps: "allow" },
       { dialogPolicy: overlapAnswer },
     );
     expect(tabRun).toMatchObject({ created: 2, failed: 0, interrupted: false });
@@ -43,7 +50,7 @@ describe("create", () => {
     ];
     harness.simulator.resetStats();
     const fieldRun = await harness.run(
-      { kind: "create", pages: fieldPages, changeMode: "field" },
+      { kind: "create", pages: fieldPages, changeMode: "field", overlaps: "allow" },
       { dialogPolicy: overlapAnswer },
     );
     expect(fieldRun).toMatchObject({ created: 2, failed: 0 });
@@ -68,9 +75,27 @@ describe("create", () => {
     );
   });
 
+  it("refuses in the plan a page that overlaps an active one, with its row, and writes nothing", async () => {
+    const overlapping = page(2, 0);
+    const spec: WorkflowSpec = { kind: "create", pages: [overlapping], inputRows: [7] };
+    harness.simulator.resetStats();
+    const refusal = await harness.run(spec).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(PlanProblemsError);
+    expect((refusal as PlanProblemsError).problems).toEqual([
+      {
+        source: "input",
+        row: 7,
+        column: "effective_date",
+        message: expect.stringContaining(`overlaps active page ${uidOf(2, 0)} `) as string,
+      },
+    ]);
+    expect(harness.interactiveRequests()).toBe(0);
+    expect(harness.journal.listRuns()).toEqual([]);
+  });
+
   it("fails a page whose save raises an unknown dialog, and saves nothing", async () => {
     const overlapping = page(2, 0);
-    const summary = await harness.run({ kind: "create", pages: [overlapping] });
+    const summary = await harness.run({ kind: "create", pages: [overlapping], overlaps: "allow" });
     expect(summary).toMatchObject({ created: 0, failed: 1 });
     const [item] = harness.journal.items(summary.runId, { phase: "create" });
     expect(item?.errorCode).toBe("P21_UNKNOWN_DIALOG");
@@ -106,7 +131,7 @@ describe("create", () => {
     harness.simulator.injectFault({ kind: "reset", route: SAVE, phase: "after" });
 
     const summary = await harness.run(
-      { kind: "create", pages: [overlapping] },
+      { kind: "create", pages: [overlapping], overlaps: "allow" },
       { dialogPolicy: overlapAnswer },
     );
 
@@ -141,14 +166,71 @@ describe("create", () => {
 });
 
 describe("expire", () => {
-  it("expires by uid, reads back, and refuses an unknown uid as no such page", async () => {
-    const summary = await harness.run({
-      kind: "expire",
-      expirations: [
-        { pricePageUid: uidOf(0, 0), expirationDate: "2026-12-31" },
-        { pricePageUid: 999_999, expirationDate: "2026-12-31" },
-      ],
-    });
+  it("refuses in the plan an unknown uid, a date before a page takes effect and one that revives an expired page", async () => {
+    const expiredPage = harness.simulator
+      .rows("price_page")
+      .find((row) => row.row_status_flag === 705);
+    harness.simulator.resetStats();
+    const refusal = await harness
+      .run({
+        kind: "expire",
+        expirations: [
+          { pricePageUid: 999_999, expirationDate: "2026-12-31" },
+          { pricePageUid: uidOf(0, 0), expirationDate: "2025-06-30" },
+          { pricePageUid: Number(expiredPage?.price_page_uid), expirationDate: "2049-12-31" },
+          { pricePageUid: uidOf(0, 1), expirationDate: "2026-12-31" },
+        ],
+        inputRows: [2, 3, 4, 5],
+      })
+      .catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(PlanProblemsError);
+    expect((refusal as PlanProblemsError).problems).toEqual([
+      {
+        source: "input",
+        row: 2,
+        column: "price_page_uid",
+        message: "there is no price page 999999 on the server",
+      },
+      {
+        source: "input",
+        row: 3,
+        column: "expiration_date",
+        message: `2025-06-30 is before page ${uidOf(0, 0)}'s effective date 2026-01-01`,
+      },
+      {
+        source: "input",
+        row: 4,
+        column: "expiration_date",
+        message: expect.stringMatching(
+          /expired on \d{4}-\d\d-\d\d: 2049-12-31 would make it active again$/,
+        ) as string,
+      },
+    ]);
+    expect(harness.interactiveRequests()).toBe(0);
+  });
+
+  it("expires by uid, reads back, and fails a page gone by its turn as no such page", async () => {
+    const run = await createWorkflowRun(
+      harness.journal,
+      harness.client(),
+      {
+        kind: "expire",
+        expirations: [{ pricePageUid: uidOf(0, 0), expirationDate: "2026-12-31" }],
+      },
+      { baseUrl: harness.simulator.url, options: {}, inputDigest: "test" },
+    );
+    // Planned while it existed, deleted before the run reached it (the simulator keeps no
+    // deletes, so the item is added after the plan).
+    const gone = { pricePageUid: 999_999, expirationDate: "2026-12-31" };
+    harness.journal.addItems(run.id, "expire", [
+      { naturalKey: expirationNaturalKey(gone), input: gone },
+    ]);
+    const summary = {
+      ...(await runWorkflow(harness.journal, run.id, harness.engine())),
+      runId: run.id,
+    };
+
     expect(summary).toMatchObject({ expired: 1, failed: 1, interrupted: false });
     const expired = harness.simulator
       .rows("price_page")
@@ -267,22 +349,28 @@ describe("replace", () => {
       { pricePageUid: uidOf(0, 1), expirationDate: "2027-06-30" },
     ]);
 
-    // A uid the server does not hold has no pair, so no new page to date its expiry from.
-    await expect(
-      planWorkflow(harness.client(), {
-        kind: "replace",
-        pages: [newPage],
-        old: [{ pricePageUid: 999_999 }],
-      }),
-    ).rejects.toThrow("old page 999999 has no expiration date: give one, or --expire-date");
-    const dated = await planWorkflow(harness.client(), {
+    // A uid the server does not hold, and an old page that no new page replaces (another
+    // group) with no date to give it: both refused, with the old file's rows.
+    const refusal = await planWorkflow(harness.client(), {
       kind: "replace",
       pages: [newPage],
-      old: [{ pricePageUid: 999_999 }],
-      expireDate: "2027-02-15",
-    });
-    expect(dated.expire.map((item) => item.input)).toMatchObject([
-      { pricePageUid: 999_999, expirationDate: "2027-02-15" },
+      old: [{ pricePageUid: oldUid }, { pricePageUid: 999_999 }, { pricePageUid: uidOf(1, 0) }],
+      oldRows: [2, 3, 4],
+    }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(PlanProblemsError);
+    expect((refusal as PlanProblemsError).problems).toEqual([
+      {
+        source: "old",
+        row: 3,
+        column: "price_page_uid",
+        message: "there is no price page 999999 on the server",
+      },
+      {
+        source: "old",
+        row: 4,
+        column: "expiration_date",
+        message: `old page ${uidOf(1, 0)} has no expiration date and no new page of its supplier and group to date it from: give one, or --expire-date`,
+      },
     ]);
   });
 
@@ -291,7 +379,8 @@ describe("replace", () => {
     harness.simulator.resetStats();
     const plan = await planWorkflow(harness.client(), spec);
     expect(harness.interactiveRequests()).toBe(0);
-    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(3);
+    // The supplier's pages, the books' links, and the books themselves (do they exist?).
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(4);
     expect(plan.expire.every((item) => item.action === "run")).toBe(true);
     expect(plan.linkAfterCreate).toHaveLength(10);
     expect(
@@ -302,14 +391,19 @@ describe("replace", () => {
   });
 
   it("does not create the new pages of a pair whose old page could not be expired", async () => {
-    const summary = await harness.run({
-      kind: "replace",
-      pages: [page(0, 0), page(0, 1)],
-      old: [
-        { pricePageUid: uidOf(0, 0), expirationDate: "2025-06-30" },
-        { pricePageUid: uidOf(0, 1), expirationDate: "2026-12-31" },
-      ],
-    });
+    // The first save (the expiry of the first old page) fails, and with no retries stays failed.
+    harness.simulator.injectFault({ kind: "http500", route: SAVE, count: 1 });
+    const summary = await harness.run(
+      {
+        kind: "replace",
+        pages: [page(0, 0), page(0, 1)],
+        old: [
+          { pricePageUid: uidOf(0, 0), expirationDate: "2026-12-31" },
+          { pricePageUid: uidOf(0, 1), expirationDate: "2026-12-31" },
+        ],
+      },
+      { retries: 0 },
+    );
     expect(summary).toMatchObject({ expired: 1, created: 1, failed: 2 });
     const held = harness.journal.items(summary.runId, { phase: "create", states: ["failed"] });
     expect(held.map((item) => item.errorCode)).toEqual(["P21_OLD_PAGE_NOT_EXPIRED"]);

@@ -16,6 +16,7 @@ import { printPlan } from "../output/plan.js";
 import { createCliLogger } from "../output/logger.js";
 import { ExitCode } from "../io.js";
 import { planWorkflow } from "../../pricing/index.js";
+import { withPlanProblemsAsInput } from "../plan-problems.js";
 
 type PricePagesFlags = CommonFlags & WorkflowFlags;
 
@@ -136,7 +137,9 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
           const client = createClient(connection, { logger });
           try {
             await client.authenticate();
-            const plan = await planWorkflow(client, input.spec);
+            const plan = await withPlanProblemsAsInput({ input: file, old: flags.old }, () =>
+              planWorkflow(client, input.spec),
+            );
             printPlan(context.output, plan, { json: flags.json === true, file });
           } finally {
             await client.close();

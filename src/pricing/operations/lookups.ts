@@ -8,6 +8,7 @@ export const ACTIVE = 704;
 export interface ServerPage {
   readonly pricePageUid: number;
   readonly supplierId: number;
+  readonly companyId: string | undefined;
   readonly productGroupId: string | undefined;
   readonly discountGroupId: string | undefined;
   readonly description: string;
@@ -20,6 +21,7 @@ export interface ServerPage {
 const pageColumns = [
   "price_page_uid",
   "supplier_id",
+  "company_id",
   "product_group_id",
   "discount_group_id",
   "description",
@@ -51,6 +53,7 @@ export function serverPage(row: Row): ServerPage | undefined {
   return {
     pricePageUid,
     supplierId: wholeNumber(row.supplier_id) ?? 0,
+    companyId: text(row.company_id),
     productGroupId: text(row.product_group_id),
     discountGroupId: text(row.discount_group_id),
     description: typeof row.description === "string" ? row.description : "",
@@ -195,4 +198,27 @@ export async function linkedPagesAmong(
   }
 
   return linked;
+}
+
+/** Which of `bookIds` the server's `price_book` table holds, upper-cased, asked 40 at a time. */
+export async function existingPriceBooks(
+  client: P21Client,
+  bookIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<Set<string>> {
+  const unique = [...new Set(bookIds.map((bookId) => bookId.toUpperCase()))];
+  const existing = new Set<string>();
+  for (let start = 0; start < unique.length; start += UIDS_PER_QUERY) {
+    const chunk = unique.slice(start, start + UIDS_PER_QUERY);
+    const rows = await client.odata.queryAll("price_book", {
+      filter: or(...chunk.map((bookId) => eq("price_book_id", bookId))),
+      select: ["price_book_id"],
+      ...(signal === undefined ? {} : { signal }),
+    });
+    for (const row of rows) {
+      if (typeof row.price_book_id === "string") existing.add(row.price_book_id.toUpperCase());
+    }
+  }
+
+  return existing;
 }

@@ -1,14 +1,14 @@
 import type { P21Client } from "../../client/index.js";
-import { WorkflowSpecError } from "../errors.js";
 import { expirationNaturalKey, linkNaturalKey, pageNaturalKey } from "../natural-keys.js";
 import { isSamePage } from "../operations/create-page.js";
 import type { CreatePageInput } from "../operations/create-page.js";
 import type { ExpirePageInput } from "../operations/expire-page.js";
 import type { LinkInput } from "../operations/link-pages.js";
-import { activePagesOfSupplier, linkedPagesOfBook, pagesByUid } from "../operations/lookups.js";
 import type { ServerPage } from "../operations/lookups.js";
 import type { PricePageRow } from "../page-row.js";
 import { eachAtMost } from "./each-at-most.js";
+import { expirationProblem, noSuchPage, PlanProblemList, serverProblems } from "./plan-checks.js";
+import { ServerView, supplierLookupsAtOnce } from "./server-view.js";
 import type { PendingLink, PlannedItem, WorkflowSpec } from "./types.js";
 
 /** The items of each phase that can be known before anything is written. */
@@ -41,50 +41,13 @@ export function booksOf(page: PricePageRow, books: readonly string[] | undefined
 }
 
 /**
- * OData lookups of suppliers in flight at once while planning: one at a time, 25 suppliers cost
- * 25 round trips (2.5 s at the production timing table) before the first batch can start.
- */
-const supplierLookupsAtOnce = 4;
-
-/** Looks things up once each, however many rows ask. */
-class ServerView {
-  private readonly suppliers = new Map<number, Promise<ServerPage[]>>();
-  private readonly books = new Map<string, Promise<Set<number>>>();
-
-  constructor(
-    private readonly client: P21Client,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-
-  activePages(supplierId: number): Promise<ServerPage[]> {
-    let pages = this.suppliers.get(supplierId);
-    if (pages === undefined) {
-      pages = activePagesOfSupplier(this.client, supplierId, this.signal);
-      this.suppliers.set(supplierId, pages);
-    }
-
-    return pages;
-  }
-
-  linkedPages(bookId: string): Promise<Set<number>> {
-    let uids = this.books.get(bookId);
-    if (uids === undefined) {
-      uids = linkedPagesOfBook(this.client, bookId, this.signal);
-      this.books.set(bookId, uids);
-    }
-
-    return uids;
-  }
-
-  pages(uids: readonly number[]): Promise<Map<number, ServerPage>> {
-    return pagesByUid(this.client, uids, this.signal);
-  }
-}
-
-/**
  * Works out every item a workflow starts with, from the spec and read-only OData lookups (one
- * per supplier, one per book, uids 40 at a time): which old pages a replace expires, which
- * pages and links already exist (skipped), and which links wait for pages to be created.
+ * per supplier, one per book, uids and books 40 at a time): which old pages a replace expires,
+ * which pages and links already exist (skipped), and which links wait for pages to be created.
+ *
+ * Throws {@link PlanProblemsError} with every record the server would refuse or that would
+ * leave two active pages of one supplier and group (see plan-checks.ts), before anything is
+ * written.
  */
 export async function planPhases(
   client: P21Client,
@@ -92,6 +55,7 @@ export async function planPhases(
   signal?: AbortSignal,
 ): Promise<PhasePlan> {
   const view = new ServerView(client, signal);
+  const problems = new PlanProblemList();
   const pages = spec.kind === "create" || spec.kind === "replace" ? (spec.pages ?? []) : [];
   const rowOf = (index: number): number | undefined => spec.inputRows?.[index];
 
@@ -107,7 +71,10 @@ export async function planPhases(
   );
   const newPagesByPair = pagesByPair(pages);
 
-  const expire = await planExpirations(spec, view, newPagesByPair, rowOf);
+  const expire = await planExpirations(spec, view, newPagesByPair, rowOf, problems);
+  await serverProblems(spec, view, { create, serverPagesOf, expire, rowOf }, problems);
+  problems.throwIfAny();
+
   const { link, linkAfterCreate } = await planLinks(spec, view, create, rowOf);
 
   return { expire, create, link, linkAfterCreate };
@@ -199,6 +166,7 @@ async function planExpirations(
   view: ServerView,
   newPagesByPair: ReadonlyMap<string, readonly PricePageRow[]>,
   rowOf: (index: number) => number | undefined,
+  problems: PlanProblemList,
 ): Promise<PlannedItem<ExpirePageInput>[]> {
   const items: PlannedItem<ExpirePageInput>[] = [];
   const seen = new Set<number>();
@@ -225,7 +193,10 @@ async function planExpirations(
     const servers = await view.pages(expirations.map((expiration) => expiration.pricePageUid));
     expirations.forEach((expiration, index) => {
       const server = servers.get(expiration.pricePageUid);
-      add(expirationItem({ row: rowOf(index), ...expiration, ...pairOf(server) }, server));
+      const row = rowOf(index);
+      const problem = expirationProblem(expiration.pricePageUid, expiration.expirationDate, server);
+      if (problem !== undefined) problems.add({ source: "input", row, ...problem });
+      add(expirationItem({ row, ...expiration, ...pairOf(server) }, server));
     });
     return items;
   }
@@ -256,6 +227,15 @@ async function planExpirations(
           server.effectiveDate !== undefined &&
           server.effectiveDate < effective &&
           (server.expirationDate === undefined || server.expirationDate > expirationDate);
+        if (replaced && expirationDate < server.effectiveDate) {
+          problems.add({
+            source: "setting",
+            setting: "expireDate",
+            message:
+              `${expirationDate} is before the effective date ${server.effectiveDate} of old ` +
+              `page ${server.pricePageUid} ${JSON.stringify(server.description)}, which it would expire`,
+          });
+        }
         if (replaced) {
           add({
             action: "run",
@@ -276,19 +256,31 @@ async function planExpirations(
   }
 
   const servers = await view.pages(spec.old.map((old) => old.pricePageUid));
-  for (const old of spec.old) {
+  for (const [index, old] of spec.old.entries()) {
     const server = servers.get(old.pricePageUid);
+    const row = spec.oldRows?.[index];
+    if (server === undefined) {
+      problems.add({ source: "old", row, ...noSuchPage(old.pricePageUid) });
+      continue;
+    }
+
     const effective = server === undefined ? undefined : earliestEffective(pairKey(server));
     const expirationDate =
       old.expirationDate ??
       spec.expireDate ??
       (effective === undefined ? undefined : dayBefore(effective));
     if (expirationDate === undefined) {
-      throw new WorkflowSpecError(
-        `old page ${old.pricePageUid} has no expiration date: give one, or --expire-date`,
-      );
+      problems.add({
+        source: "old",
+        row,
+        column: "expiration_date",
+        message: `old page ${old.pricePageUid} has no expiration date and no new page of its supplier and group to date it from: give one, or --expire-date`,
+      });
+      continue;
     }
 
+    const problem = expirationProblem(old.pricePageUid, expirationDate, server);
+    if (problem !== undefined) problems.add({ source: "old", row, ...problem });
     add(
       expirationItem({ pricePageUid: old.pricePageUid, expirationDate, ...pairOf(server) }, server),
     );

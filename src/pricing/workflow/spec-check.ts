@@ -36,6 +36,12 @@ export function checkWorkflowSpec(spec: WorkflowSpec): void {
     throw new WorkflowSpecError(`expireDate ${spec.expireDate} is not a YYYY-MM-DD calendar date`);
   }
 
+  if (spec.overlaps !== undefined && spec.overlaps !== "refuse" && spec.overlaps !== "allow") {
+    throw new WorkflowSpecError(
+      `overlaps must be "refuse" or "allow", not ${String(spec.overlaps)}`,
+    );
+  }
+
   switch (spec.kind) {
     case "create":
     case "replace":

@@ -30,6 +30,12 @@ export interface WorkflowSpec {
   expireDate?: string;
   /** The old pages of a replace: found through OData ("auto"), or given. @default "auto" */
   old?: "auto" | { pricePageUid: number; expirationDate?: string }[];
+  /**
+   * A new page whose dates overlap an active page of the same supplier, company and group on
+   * the server: refused by the plan, or let through for a caller whose `dialogPolicy` answers
+   * the server's warning at the save. @default "refuse"
+   */
+  overlaps?: "refuse" | "allow";
   /** The company, for the record (rows carry theirs). */
   company?: string;
   /** @default "tab" */
@@ -46,6 +52,8 @@ export interface WorkflowSpec {
    * `expirations` (expire) or `links` (link); kept with each item for the result files.
    */
   inputRows?: number[];
+  /** The rows of the `old` file the old pages came from, parallel to `old`. */
+  oldRows?: number[];
 }
 
 /** The settings a run keeps in the journal (under `options.workflow`) so that it can resume. */
