@@ -64,7 +64,8 @@ function isoDay(year: number, dayOfYear: number): string {
 
 /**
  * Writes a valid CSV of `rows` new pages spread over the demo suppliers and product groups
- * (distinct descriptions, effective dates through next year, one book each).
+ * (distinct descriptions, one book each). The pages of one supplier and group follow one
+ * another, two days each, through next year: overlapping ones would be refused.
  */
 export async function writeGeneratedInput(file: string, rows: number): Promise<void> {
   const year = new Date().getUTCFullYear() + 1;
@@ -80,10 +81,10 @@ export async function writeGeneratedInput(file: string, rows: number): Promise<v
     const groupId = DEMO.productGroupIds[Math.floor(pair / DEMO.supplierIds.length)] ?? "";
     const book = DEMO.bookIds[index % DEMO.bookIds.length] ?? "";
     const multiplier = (0.5 + (index % 50) / 100).toFixed(2);
-    const effective = isoDay(year, index % 360);
+    const turn = Math.floor(index / pairs);
     chunk +=
       `${DEMO.companyId},${supplierId},${groupId},Scale ${groupId} ${index},` +
-      `${effective},${year + 1}-12-31,${multiplier},${book}\n`;
+      `${isoDay(year, 2 * turn)},${isoDay(year, 2 * turn + 1)},${multiplier},${book}\n`;
     if (chunk.length > 65_536) {
       if (!out.write(chunk)) await once(out, "drain");
       chunk = "";

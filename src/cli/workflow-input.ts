@@ -5,10 +5,12 @@ import {
   readExpirationFile,
   readLinkFile,
   readPricePageFile,
+  withRowProblems,
   type InputReading,
 } from "../pricing/read-input.js";
 import { CellProblem, readBookList } from "../pricing/cells.js";
 import { readCalendarDate } from "../pricing/dates.js";
+import { replaceDateProblems } from "../pricing/page-overlaps.js";
 import type { InputProblem } from "../pricing/problems.js";
 import { InputInvalidError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -37,6 +39,8 @@ export interface WorkflowInput {
   readonly recordsInFile?: number;
   /** The input file as the user named it. */
   readonly file: string;
+  /** A replace's `--old FILE`, as the user named it. */
+  readonly oldFile?: string;
 }
 
 /** `--books`, read as the `books` column is: upper-cased, each id checked, no repeats. */
@@ -167,12 +171,18 @@ export async function readWorkflowInput(
     );
   }
 
-  const pageReading = await readPricePageFile(path, {
+  const fileReading = await readPricePageFile(path, {
     displayName: file,
     ...(flags.company === undefined ? {} : { company: flags.company }),
   });
   const oldFile =
     kind === "replace" && flags.old !== undefined && flags.old !== "auto" ? flags.old : undefined;
+  // With --old FILE, --expire-date only dates the rows without their own: the plan checks each
+  // old page's date against the new pages of its pair.
+  const pageReading =
+    kind === "replace" && oldFile === undefined && flags.expireDate !== undefined
+      ? withRowProblems(fileReading, replaceDateProblems(fileReading.rows, flags.expireDate))
+      : fileReading;
   const oldReading =
     oldFile === undefined
       ? undefined
@@ -206,11 +216,13 @@ export async function readWorkflowInput(
       pages: pageRows.map((row) => row.value),
       inputRows: pageRows.map((row) => row.row),
       ...(old === undefined ? {} : { old }),
+      ...(oldReading === undefined ? {} : { oldRows: oldReading.rows.map((row) => row.row) }),
       ...common,
     },
     digest:
       oldReading === undefined ? pageReading.digest : `${pageReading.digest}+${oldReading.digest}`,
     ...recordCounts(pageRows.length, pageReading.rows.length),
     file,
+    ...(oldFile === undefined ? {} : { oldFile }),
   };
 }

@@ -1,6 +1,7 @@
 import { closest } from "./closest.js";
 import { readCalendarDate } from "./dates.js";
 import { NaturalKeyIndex } from "./input/key-index.js";
+import { overlappingPageProblems } from "./page-overlaps.js";
 import { readTable } from "./input/table.js";
 import type { TableFormat, TableLayout, TableRecord, TableSummary } from "./input/table.js";
 import { expirationNaturalKey, linkNaturalKey, pageNaturalKey } from "./natural-keys.js";
@@ -261,11 +262,39 @@ export async function readPricePageFile(
       `duplicate of row ${earlier}: the same supplier, group, description and effective date`,
   };
 
-  return readInput(path, kind, options, (problems) => {
+  const reading = await readInput(path, kind, options, (problems) => {
     if (company !== undefined && company.length > 8) {
       problems.add(1, undefined, `--company ${quoted(company)} is longer than 8 characters`);
     }
   });
+
+  // The valid rows taken together: pages of one supplier and group over the same dates.
+  return withRowProblems(reading, overlappingPageProblems(reading.rows), options.problemLimit);
+}
+
+/**
+ * `reading` with more problems of its rows (found by looking at them together), in file order
+ * with the others and within the same limit; `reading` itself when there are none.
+ */
+export function withRowProblems<T>(
+  reading: InputReading<T>,
+  found: readonly Omit<InputProblem, "file">[],
+  problemLimit = 1_000,
+): InputReading<T> {
+  if (found.length === 0) return reading;
+
+  const sorted = sortProblems(
+    [...reading.problems, ...found.map((problem) => ({ file: reading.file, ...problem }))],
+    reading.columns,
+  );
+  const kept = sorted.slice(0, problemLimit);
+
+  return {
+    ...reading,
+    problems: kept,
+    omitted: reading.omitted + sorted.length - kept.length,
+    ok: false,
+  };
 }
 
 /** Options of {@link readExpirationFile}. */

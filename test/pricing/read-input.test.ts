@@ -103,11 +103,24 @@ describe("readPricePageFile", () => {
   it("skips blank lines, ignores an error column, and counts rows by line", async () => {
     const path = await file(
       "errors.csv",
-      `${header},error\n\nACME,10010,ABRAS,One,2027-01-01,0.5,save failed\n,,,,,,\nACME,10010,ABRAS,Two,2027-01-01,0.5,\n`,
+      `${header},error\n\nACME,10010,ABRAS,One,2027-01-01,0.5,save failed\n,,,,,,\nACME,10010,ADHES,Two,2027-01-01,0.5,\n`,
     );
     const reading = await readPricePageFile(path);
     expect(reading.problems).toEqual([]);
     expect(reading.rows.map((row) => row.row)).toEqual([3, 5]);
+  });
+
+  it("reports rows that overlap an earlier one among the other problems, in row order", async () => {
+    const path = await file(
+      "overlap.csv",
+      `${header}\nACME,10010,ABRAS,One,2027-01-01,0.5\nACME,10010,ABRAS,Two,2027-06-01,0.5\nACME,x,ABRAS,Three,2027-01-01,0.5\n`,
+    );
+    const reading = await readPricePageFile(path, { displayName: "overlap.csv" });
+    expect(reading.ok).toBe(false);
+    expect(reading.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^overlap\.csv:3:effective_date: overlaps row 2: /) as string,
+      'overlap.csv:4:supplier_id: "x" is not a whole number',
+    ]);
   });
 
   it("keeps at most the problem limit and counts the rest", async () => {
@@ -154,7 +167,7 @@ describe("readPricePageFile", () => {
     const lines = Array.from(
       { length: 20_000 },
       (_, index) =>
-        `ACME,${10_010 + (index % 25) * 10},G${index % 800},Page ${index},2027-01-01,0.5`,
+        `ACME,${10_010 + (index % 25) * 10},G${index % 20_000},Page ${index},2027-01-01,0.5`,
     );
     const path = await file("large.csv", `${header}\n${lines.join("\n")}\n`);
     const reading = await readPricePageFile(path);
