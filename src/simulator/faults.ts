@@ -88,6 +88,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   "expire-session",
   "expire-token",
   "drop-rows",
+  "refuse",
 ];
 
 /** The route a `drop-rows` fault strikes: a save. */

@@ -46,7 +46,9 @@ export type FaultKind =
   | "expire-session"
   | "expire-token"
   /** A save answers success while the grid rows it added never persist (scheduled only). */
-  | "drop-rows";
+  | "drop-rows"
+  /** The request is refused with a 400 error envelope, as by a server rule (scheduled only). */
+  | "refuse";
 
 /** A deterministic fault, for tests. */
 export interface ScheduledFault {

@@ -248,13 +248,15 @@ describe("rows the server's records refuse, through the real CLI", () => {
     "company_id,supplier_id,product_group_id,description,effective_date,calculation_value1,books";
 
   it.each([[[]], [["--dry-run"]]])(
-    "create %j: a book that does not exist, in --books and in a row, and a page overlapping an active one",
+    "create %j: a book, a supplier and a group that do not exist, and a page overlapping an active one",
     async (extra) => {
       const outcome = await run(["create", "pages.csv", "--books", "RETAIL,NOPE", ...extra], {
         "pages.csv": [
           pagesHeader,
           "ACME,10010,PLUMB,Acme PLUMB 2027,2027-01-01,0.5,DEALER;NOSUCH",
           "ACME,10010,ABRAS,Acme ABRAS 2027,2027-01-01,0.5,",
+          "ACME,99999,PLUMB,Nobody PLUMB 2027,2027-01-01,0.5,",
+          "ACME,10020,NOGRP,Baldwin NOGRP 2027,2027-01-01,0.5,",
           "",
         ].join("\n"),
       });
@@ -265,6 +267,8 @@ describe("rows the server's records refuse, through the real CLI", () => {
         expect.stringMatching(
           /^pages\.csv:3:effective_date: page "Acme ABRAS 2027" \(from 2027-01-01 with no end\) overlaps active page 100021 /,
         ),
+        "pages.csv:4:supplier_id: there is no supplier 99999 on the server",
+        'pages.csv:5:product_group_id: there is no product group "NOGRP" of company ACME on the server',
       ]);
     },
   );

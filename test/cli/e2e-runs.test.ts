@@ -303,13 +303,23 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       join(directory.path, "refused.csv"),
       pagesCsv([
         "10040,ABRAS,ACME,Delta ABRAS refused,2050-01-01,2050-12-31,0.7",
-        "10040,NOSUCH,ACME,Delta NOSUCH refused,2050-01-01,2050-12-31,0.7",
+        "10040,ADHES,ACME,Delta ADHES refused,2050-01-01,2050-12-31,0.7",
       ]),
     );
+    // The second page's first change is refused by a rule of the server (a refuse fault):
+    // a permanent failure, not tried again.
+    const refuseSecondPage = (skip: number) =>
+      simulator.injectFault({
+        kind: "refuse",
+        route: "PUT /api/ui/interactive/v2/change",
+        skip,
+        count: 1,
+      });
+    refuseSecondPage(2);
     const first = await cli(["price-pages", "create", "refused.csv", "--out", "out-refused"]);
     expect(first.exitCode).toBe(1);
     expect(first.stdout).toContain("1 failed");
-    expect(first.stderr).toContain("NOSUCH");
+    expect(first.stderr).toContain("Refused by a business rule");
 
     // The journal keeps the failure: `runs show` names it and the command that retries it.
     const runId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
@@ -317,35 +327,36 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const shown = await runChild(["runs", "show", runId], { cwd: directory.path });
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toContain("1 failed");
-    expect(shown.stdout).toMatch(/create 10040\|NOSUCH\|[^:\n]*: .*Invalid product_group_id/);
+    expect(shown.stdout).toMatch(/create 10040\|ADHES\|[^:\n]*: .*Refused by a business rule/);
     expect(shown.stdout).toContain(`Retry them with: p21kit retry-failed ${runId}`);
     const shownJson = await runChild(["runs", "show", runId, "--json"], { cwd: directory.path });
     const description = ndjson(shownJson.stdout)[0] as { failed: Record<string, unknown>[] };
     expect(description.failed).toHaveLength(1);
     expect(description.failed[0]).toMatchObject({
       phase: "create",
-      naturalKey: expect.stringContaining("NOSUCH") as unknown,
+      naturalKey: expect.stringContaining("ADHES") as unknown,
       attempts: 1,
       errorCode: expect.any(String) as unknown,
-      errorMessage: expect.stringContaining("NOSUCH") as unknown,
+      errorMessage: expect.stringContaining("Refused by a business rule") as unknown,
     });
 
     const errorsPath = join(directory.path, "out-refused", "errors.csv");
     const errors = parseCsv(await readFile(errorsPath, "utf8"));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toContain("error");
-    expect(errors[1]?.join(",")).toContain("NOSUCH");
+    expect(errors[1]?.join(",")).toContain("Delta ADHES refused");
+    refuseSecondPage(0);
 
     const again = await cli(["price-pages", "create", errorsPath, "--out", "out-refused-again"]);
     expect(again.exitCode).toBe(1);
 
-    await writeFile(errorsPath, (await readFile(errorsPath, "utf8")).replaceAll("NOSUCH", "CHAIN"));
+    // Once the server lets it through, the same file creates it.
     const fixed = await cli(["price-pages", "create", errorsPath, "--out", "out-refused-fixed"]);
     expect(fixed.stderr).not.toContain("failed ");
     expect(fixed.exitCode).toBe(0);
     const created = simulator
       .rows("price_page")
-      .filter((row) => row.description === "Delta CHAIN refused");
+      .filter((row) => row.description === "Delta ADHES refused");
     expect(created).toHaveLength(1);
   });
 

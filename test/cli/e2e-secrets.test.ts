@@ -32,8 +32,15 @@ describe("the password given to the CLI", () => {
       join(directory.path, "pages.csv"),
       "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1\r\n" +
         "10090,ABRAS,ACME,Ironwood ABRAS secret,2050-01-01,2050-12-31,0.6\r\n" +
-        "10090,NOSUCH,ACME,Ironwood NOSUCH secret,2050-01-01,2050-12-31,0.6\r\n",
+        "10090,ADHES,ACME,Ironwood ADHES secret,2050-01-01,2050-12-31,0.6\r\n",
     );
+    // The second page is refused by the server, so that a failure reaches the result files.
+    simulator.injectFault({
+      kind: "refuse",
+      route: "PUT /api/ui/interactive/v2/change",
+      skip: 2,
+      count: 1,
+    });
     const common = ["--base-url", simulator.url, "--username", "api_user", "--log-level", "trace"];
     const run = await runChild(
       ["price-pages", "create", "pages.csv", "--password", password, ...common],

@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { P21Client } from "../../src/client/index.js";
 import {
   activePagesLike,
+  existingPriceBooks,
+  existingProductGroups,
+  existingSuppliers,
+  productGroupKey,
   linkedPagesAmong,
   pagesByUid,
   serverPage,
@@ -119,5 +123,42 @@ describe("lookups against the simulator", () => {
       description: String(row?.description),
     });
     expect(none).toEqual([]);
+  });
+
+  it("tells which suppliers, product groups and books exist, each table 40 keys a query", async () => {
+    simulator.resetStats();
+    const suppliers = await existingSuppliers(client, [10_010, 99_999, 10_010, 10_250]);
+    expect(suppliers).toEqual(new Set([10_010, 10_250]));
+    const groups = await existingProductGroups(client, [
+      { companyId: "acme", productGroupId: "abras" },
+      { companyId: "ACME", productGroupId: "NOGRP" },
+      { companyId: "OTHER", productGroupId: "ABRAS" },
+    ]);
+    expect(groups).toEqual(new Set([productGroupKey("ACME", "ABRAS")]));
+    const books = await existingPriceBooks(client, ["retail", "NOPE", "DEALER"]);
+    expect(books).toEqual(new Set(["RETAIL", "DEALER"]));
+    // Suppliers and groups: a query each, then one row of the table (something was missing:
+    // is the table empty?); books: one query.
+    expect(simulator.stats().requests[ODATA]).toBe(5);
+  });
+});
+
+describe("existence lookups on a server that cannot tell", () => {
+  it("answers undefined for an empty table (the empty simulator checks nothing against it)", async () => {
+    const simulator = await startSimulator({ data: "empty" });
+    const client = new P21Client({
+      baseUrl: simulator.url,
+      username: "api_user",
+      password: "api_password",
+    });
+    try {
+      expect(await existingSuppliers(client, [10_010])).toBeUndefined();
+      expect(
+        await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "ABRAS" }]),
+      ).toBeUndefined();
+    } finally {
+      await client.close();
+      await simulator.close();
+    }
   });
 });

@@ -141,7 +141,7 @@ describe("create", () => {
     expect(pagesOnServer(overlapping.description)).toHaveLength(1);
   });
 
-  it("skips pages the server already holds, with one lookup per supplier and no write", async () => {
+  it("skips pages the server already holds, with lookups only and no write", async () => {
     const existing = harness.simulator
       .rows("price_page")
       .filter((row) => row.row_status_flag === 704)
@@ -157,7 +157,8 @@ describe("create", () => {
     harness.simulator.resetStats();
     const summary = await harness.run({ kind: "create", pages });
     expect(summary).toMatchObject({ created: 0, skipped: 3, failed: 0 });
-    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(1);
+    // The supplier's pages, then whether the supplier and the groups exist.
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(3);
     expect(harness.interactiveRequests()).toBe(0);
     expect(harness.journal.items(summary.runId).map((item) => item.result)).toEqual(
       existing.map((row) => ({ pricePageUid: row.price_page_uid })),
@@ -379,8 +380,9 @@ describe("replace", () => {
     harness.simulator.resetStats();
     const plan = await planWorkflow(harness.client(), spec);
     expect(harness.interactiveRequests()).toBe(0);
-    // The supplier's pages, the books' links, and the books themselves (do they exist?).
-    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(4);
+    // The supplier's pages, the books' links, and whether the supplier, the groups and the
+    // books exist.
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(6);
     expect(plan.expire.every((item) => item.action === "run")).toBe(true);
     expect(plan.linkAfterCreate).toHaveLength(10);
     expect(

@@ -180,6 +180,27 @@ describe("faults on a running simulator", () => {
     expect(simulator.rows("price_page")).toHaveLength(before);
   });
 
+  it("refuses a request struck by refuse with a 400 envelope, and applies nothing", async () => {
+    simulator = await startSimulator({ data: "demo" });
+    const token = await openSession(simulator);
+    const windowId = await openWindow(simulator, token, "SalesPricePage");
+    await keyNewPage(simulator, token, windowId, "10010", "FASTN");
+    simulator.injectFault({ kind: "refuse", route: SAVE });
+    const before = simulator.rows("price_page").length;
+
+    const refused = await save(simulator, token, windowId);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({
+      ErrorMessage: "Refused by a business rule of the server (a simulated refuse fault).",
+    });
+    expect(simulator.rows("price_page")).toHaveLength(before);
+
+    // Struck once: the same save then goes through.
+    expect((await save(simulator, token, windowId)).status).toBe(200);
+    expect(simulator.rows("price_page")).toHaveLength(before + 1);
+    expect(simulator.stats().faultsInjected).toEqual({ refuse: 1 });
+  });
+
   it("keeps a corrupted window failing until it is closed", async () => {
     simulator = await startSimulator();
     const token = await openSession(simulator);

@@ -1,5 +1,5 @@
-import { and, eq, or } from "../../client/index.js";
-import type { P21Client, Row } from "../../client/index.js";
+import { and, eq, or, P21HttpError } from "../../client/index.js";
+import type { ODataFilter, P21Client, Row } from "../../client/index.js";
 
 /** `row_status_flag` of an active record. */
 export const ACTIVE = 704;
@@ -221,4 +221,95 @@ export async function existingPriceBooks(
   }
 
   return existing;
+}
+
+/** A refusal of a table: 403 or 404, the user may not read it or the server does not serve it. */
+function tableRefused(error: unknown): boolean {
+  return error instanceof P21HttpError && (error.status === 403 || error.status === 404);
+}
+
+/**
+ * The keys of the rows of `table` matching `filters`, asked 40 filters at a time; undefined when
+ * the server cannot tell: the table is refused (403, 404) or, when some keys were not found,
+ * holds no row at all (a server that checks nothing against it, as the empty simulator).
+ */
+async function existingKeys<K>(
+  client: P21Client,
+  table: string,
+  filters: readonly ODataFilter[],
+  keyOf: (row: Row) => K | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Set<K> | undefined> {
+  const found = new Set<K>();
+  const call = signal === undefined ? {} : { signal };
+  try {
+    for (let start = 0; start < filters.length; start += UIDS_PER_QUERY) {
+      const chunk = filters.slice(start, start + UIDS_PER_QUERY);
+      for (const row of await client.odata.queryAll(table, { filter: or(...chunk), ...call })) {
+        const key = keyOf(row);
+        if (key !== undefined) found.add(key);
+      }
+    }
+    if (found.size < filters.length) {
+      const anyRow = await client.odata.query(table, { top: 1, ...call });
+      if (anyRow.length === 0) return undefined;
+    }
+  } catch (error) {
+    if (tableRefused(error)) return undefined;
+    throw error;
+  }
+
+  return found;
+}
+
+/** Which of `supplierIds` the `supplier` table holds; undefined when it cannot tell. */
+export function existingSuppliers(
+  client: P21Client,
+  supplierIds: readonly number[],
+  signal?: AbortSignal,
+): Promise<Set<number> | undefined> {
+  const unique = [...new Set(supplierIds)];
+
+  return existingKeys(
+    client,
+    "supplier",
+    unique.map((supplierId) => eq("supplier_id", supplierId)),
+    (row) => wholeNumber(row.supplier_id),
+    signal,
+  );
+}
+
+/** `ACME|ABRAS`: a product group is a company's. */
+export function productGroupKey(companyId: string, productGroupId: string): string {
+  return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
+}
+
+/**
+ * Which of `groups` the `product_group` table holds, as {@link productGroupKey}s; undefined
+ * when it cannot tell.
+ */
+export function existingProductGroups(
+  client: P21Client,
+  groups: readonly { companyId: string; productGroupId: string }[],
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  const unique = new Map<string, { companyId: string; productGroupId: string }>();
+  for (const group of groups) {
+    const key = productGroupKey(group.companyId, group.productGroupId);
+    if (!unique.has(key)) unique.set(key, group);
+  }
+  const filters = [...unique.values()].map((group) =>
+    and(eq("company_id", group.companyId), eq("product_group_id", group.productGroupId)),
+  );
+
+  return existingKeys(
+    client,
+    "product_group",
+    filters,
+    (row) =>
+      typeof row.company_id === "string" && typeof row.product_group_id === "string"
+        ? productGroupKey(row.company_id, row.product_group_id)
+        : undefined,
+    signal,
+  );
 }

@@ -2,7 +2,7 @@ import { PLAN_PROBLEM_LIMIT, PlanProblemsError } from "../errors.js";
 import type { PlanProblem } from "../errors.js";
 import type { CreatePageInput } from "../operations/create-page.js";
 import type { ExpirePageInput } from "../operations/expire-page.js";
-import { ACTIVE } from "../operations/lookups.js";
+import { ACTIVE, productGroupKey } from "../operations/lookups.js";
 import type { ServerPage } from "../operations/lookups.js";
 import type { PricePageRow } from "../page-row.js";
 import type { ServerView } from "./server-view.js";
@@ -82,6 +82,43 @@ export function missingBookProblems(
       column: "price_book_id",
       message: `${noSuchBook(link.bookId)} (link of page ${link.pricePageUid})`,
     });
+  });
+}
+
+/**
+ * A problem for each page whose supplier or product group the server does not have (each
+ * table checked only when the server can tell; see `existingSuppliers`).
+ */
+export function missingReferenceProblems(
+  spec: WorkflowSpec,
+  suppliers: ReadonlySet<number> | undefined,
+  productGroups: ReadonlySet<string> | undefined,
+  rowOf: (index: number) => number | undefined,
+  problems: PlanProblemList,
+): void {
+  (spec.pages ?? []).forEach((page, index) => {
+    if (suppliers !== undefined && !suppliers.has(page.supplierId)) {
+      problems.add({
+        source: "input",
+        row: rowOf(index),
+        column: "supplier_id",
+        message: `there is no supplier ${page.supplierId} on the server`,
+      });
+    }
+
+    const group = page.productGroupId;
+    if (
+      productGroups !== undefined &&
+      group !== undefined &&
+      !productGroups.has(productGroupKey(page.companyId, group))
+    ) {
+      problems.add({
+        source: "input",
+        row: rowOf(index),
+        column: "product_group_id",
+        message: `there is no product group ${JSON.stringify(group)} of company ${page.companyId} on the server`,
+      });
+    }
   });
 }
 
@@ -224,8 +261,8 @@ export interface PlannedSoFar {
 
 /**
  * Adds the problems a plan finds against the server beyond its expirations': new pages that
- * overlap active ones (unless the spec allows them), books and linked pages that do not exist.
- * One OData query per 40 books and per 40 linked pages.
+ * overlap active ones (unless the spec allows them); suppliers, product groups, books and
+ * linked pages that do not exist. One OData query per 40 of each.
  */
 export async function serverProblems(
   spec: WorkflowSpec,
@@ -235,6 +272,24 @@ export async function serverProblems(
 ): Promise<void> {
   const { create, serverPagesOf, expire, rowOf } = planned;
   if (spec.overlaps !== "allow") overlapProblems(create, serverPagesOf, expire, problems);
+
+  const pages = spec.pages ?? [];
+  if (pages.length > 0) {
+    // Each supplier and group once: a file of 100,000 pages names a few hundred of them.
+    const supplierIds = new Set<number>();
+    const groups = new Map<string, { companyId: string; productGroupId: string }>();
+    pages.forEach(({ supplierId, companyId, productGroupId }) => {
+      supplierIds.add(supplierId);
+      if (productGroupId === undefined) return;
+
+      const key = productGroupKey(companyId, productGroupId);
+      if (!groups.has(key)) groups.set(key, { companyId, productGroupId });
+    });
+    const suppliers = await view.existingSuppliers([...supplierIds]);
+    const productGroups =
+      groups.size === 0 ? undefined : await view.existingProductGroups([...groups.values()]);
+    missingReferenceProblems(spec, suppliers, productGroups, rowOf, problems);
+  }
 
   const books = booksNamed(spec);
   if (books.length > 0) {

@@ -2,6 +2,8 @@ import type { P21Client } from "../../client/index.js";
 import {
   activePagesOfSupplier,
   existingPriceBooks,
+  existingProductGroups,
+  existingSuppliers,
   linkedPagesOfBook,
   pagesByUid,
 } from "../operations/lookups.js";
@@ -49,5 +51,15 @@ export class ServerView {
 
   existingBooks(bookIds: readonly string[]): Promise<Set<string>> {
     return existingPriceBooks(this.client, bookIds, this.signal);
+  }
+
+  existingSuppliers(supplierIds: readonly number[]): Promise<Set<number> | undefined> {
+    return existingSuppliers(this.client, supplierIds, this.signal);
+  }
+
+  existingProductGroups(
+    groups: readonly { companyId: string; productGroupId: string }[],
+  ): Promise<Set<string> | undefined> {
+    return existingProductGroups(this.client, groups, this.signal);
   }
 }

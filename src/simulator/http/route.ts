@@ -3,7 +3,7 @@ import type { TokenRecord } from "../auth/tokens.js";
 import { bearerTokenOf } from "../auth/tokens.js";
 import { faultStatsKey, type FaultDecision } from "../faults.js";
 import { routeKey, type Runtime } from "../runtime.js";
-import { errorEnvelope, refusals, WireError, type Answer } from "./answer.js";
+import { errorEnvelope, refusals, refuse, WireError, type Answer } from "./answer.js";
 import { acceptsJson, toDataContractXml, XmlContracts } from "./xml.js";
 
 export interface RouteCall {
@@ -52,6 +52,9 @@ export function authenticate(runtime: Runtime, request: FastifyRequest): TokenRe
  * Registers a route behind the simulator's common steps: faults (before or after the work),
  * authentication, the build's `Accept` rules, and serialisation of the answer.
  */
+/** What a `refuse` fault answers: a rule of the server no client can know of beforehand. */
+const REFUSED_BY_RULE = "Refused by a business rule of the server (a simulated refuse fault).";
+
 export function addRoute(
   app: FastifyInstance,
   runtime: Runtime,
@@ -83,6 +86,7 @@ export function addRoute(
       const wantsJson = acceptsJson(request.headers.accept);
       let answer: Answer;
       try {
+        if (decision?.kind === "refuse") throw refuse(400, REFUSED_BY_RULE);
         answer = await runSpecification(runtime, specification, request, wantsJson, decision);
       } catch (error) {
         if (runtime.closing.aborted) {
