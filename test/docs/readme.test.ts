@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { startSimulator } from "../../src/simulator/index.js";
@@ -47,6 +50,19 @@ function runBash(script: string): Promise<{ code: number | null; stdout: string;
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function runCliIn(cwd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
+      cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
   });
 }
 
@@ -101,6 +117,39 @@ describe("the README", () => {
     for (const command of commands) {
       expect(readme, command).toMatch(new RegExp(`#### \`${command}`));
       expect(readme, command).toMatch(new RegExp(`\\bp21kit ${command}\\b`));
+    }
+  });
+
+  it("runs every price-pages example of the commands, in order, on the demo data (exit 0)", async () => {
+    const readme = await readFile(readmeUrl, "utf8");
+    const examples = [...section(readme, "### Commands").matchAll(/^p21kit (price-pages .*)$/gm)]
+      .map((match) => match[1] ?? "")
+      .map((line) => line.split(/\s+/));
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    simulator = await startSimulator({ data: "demo" });
+    const work = await mkdtemp(join(tmpdir(), "p21kit-readme-"));
+    const repository = fileURLToPath(new URL("../..", import.meta.url));
+
+    try {
+      for (const args of examples) {
+        const outcome = await runCliIn(repository, [
+          ...args,
+          "--base-url",
+          simulator.url,
+          "--username",
+          "api_user",
+          "--password",
+          "api_password",
+          "--journal",
+          join(work, "journal.db"),
+          "--out",
+          join(work, `out-${examples.indexOf(args)}`),
+          "--quiet",
+        ]);
+        expect({ args, ...outcome }).toMatchObject({ args, code: 0 });
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
   });
 

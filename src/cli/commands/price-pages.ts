@@ -23,7 +23,7 @@ type PricePagesFlags = CommonFlags & WorkflowFlags;
 const descriptions: Record<WorkflowKind, { summary: string; example: string }> = {
   create: {
     summary: "create the price pages of FILE (and link them to --books or the books column)",
-    example: "p21kit price-pages create examples/pages.csv --books BOOK1,BOOK2 --dry-run",
+    example: "p21kit price-pages create examples/new-pages.csv --books RETAIL,DEALER --dry-run",
   },
   expire: {
     summary: "expire the price pages of FILE (price_page_uid, expiration_date or --expire-date)",
