@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { P21Client } from "../../src/client/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
@@ -168,9 +170,42 @@ describe("demo", () => {
     }
   }, 60_000);
 
+  it("makes an --out directory that does not exist yet, with its parents", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const out = join(directory.path, "new", "deeper");
+      const outcome = await runChild(["demo", "--pages", "5", "--quiet", "--out", out], {
+        cwd: directory.path,
+      });
+      expect(outcome.exitCode).toBe(0);
+      expect(outcome.stderr).toBe("");
+      expect(existsSync(join(out, "demo-pages.csv"))).toBe(true);
+    } finally {
+      await directory.remove();
+    }
+  }, 60_000);
+
   it.each(["0", "-1", "11", "fast"])("refuses --time-scale %s (exit 2)", async (scale) => {
     const outcome = await runChild(["demo", "--time-scale", scale], { cwd: process.cwd() });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stderr).toContain("must be a number above 0 and at most 10");
+  });
+});
+
+describe("simulator", () => {
+  it("refuses at start a --state file whose directory does not exist (exit 2)", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const state = join(directory.path, "missing", "state.json");
+      const outcome = await runChild(["simulator", "--port", "0", "--state", state], {
+        cwd: directory.path,
+      });
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toContain(
+        `cannot keep the state in ${state}: the directory ${join(directory.path, "missing")} does not exist`,
+      );
+    } finally {
+      await directory.remove();
+    }
   });
 });

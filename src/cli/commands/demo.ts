@@ -1,11 +1,12 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { DEMO, startSimulator } from "../../simulator/index.js";
 import { SEED_LATENCY } from "../../simulator/latency.js";
 import { addOutputOptions, wholeNumber, type OutputFlags } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
+import { UsageError } from "../errors.js";
 import { demoDates, writeDemoInput } from "../demo/demo-input.js";
 import { estimateReferencePattern } from "../demo/production-estimate.js";
 import { formatDuration } from "../output/format.js";
@@ -58,7 +59,10 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
       const logger = createCliLogger(output, flags.logLevel);
       // Known limit: the simulator lives in this process, so an interrupted demo cannot be
       // resumed (its journal outlives the server it ran against); run it again instead.
-      const directory = flags.out ?? (await mkdtemp(join(tmpdir(), "p21kit-demo-")));
+      const directory =
+        flags.out === undefined
+          ? await mkdtemp(join(tmpdir(), "p21kit-demo-"))
+          : await outDirectory(resolve(context.io.cwd, flags.out));
       const simulator = await startSimulator({
         data: "demo",
         latency: "seed",
@@ -188,4 +192,16 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
       }
     }),
   );
+}
+
+/** `--out DIR`, made with its parents when missing; a directory that cannot be made is exit 2. */
+async function outDirectory(directory: string): Promise<string> {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`--out ${directory}: cannot make the directory (${String(code)})`);
+  }
+
+  return directory;
 }

@@ -1,5 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { constants } from "node:fs";
+import { access, readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { startSimulator } from "../../simulator/index.js";
 import type { BuildProfile, SimulatorHandle, SimulatorOptions } from "../../simulator/index.js";
@@ -152,8 +153,24 @@ export async function simulatorOptionsOf(
   if (flags.tokenLifetime !== undefined) options.tokenLifetimeSeconds = flags.tokenLifetime;
   if (flags.faults !== undefined) options.faults = flags.faults;
   if (flags.faultSeed !== undefined) options.faultSeed = flags.faultSeed;
-  if (flags.state !== undefined) options.statePath = resolve(cwd, flags.state);
+  if (flags.state !== undefined)
+    options.statePath = await writableStatePath(resolve(cwd, flags.state));
   return options;
+}
+
+/** A state file the simulator can write on exit: its directory must exist and be writable. */
+async function writableStatePath(path: string): Promise<string> {
+  const directory = dirname(path);
+  try {
+    await access(directory, constants.W_OK);
+  } catch {
+    throw new SimulatorError(
+      "P21_SIMULATOR_OPTIONS",
+      `cannot keep the state in ${path}: the directory ${directory} does not exist or is not writable`,
+    );
+  }
+
+  return path;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
