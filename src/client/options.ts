@@ -290,7 +290,7 @@ export function resolveClientOptions(options: P21ClientOptions): ResolvedClientO
   }
 
   if (password !== undefined && username === undefined) {
-    throw new InvalidOptionsError("option password needs username");
+    throw new InvalidOptionsError("a password needs a username (option username)");
   }
 
   if (tokenEndpoint === "v1" && consumerKey !== undefined) {

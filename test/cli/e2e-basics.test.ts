@@ -234,3 +234,56 @@ describe("the command line itself", () => {
     expect(outcome.stderr).toBe("");
   });
 });
+
+describe("a consumer key", () => {
+  const consumerKey = "5d1c2a64-7f3b-4b8e-9a51-0c6f1e2d3b4a";
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    await writeFile(join(directory.path, "pages.csv"), pagesCsv);
+    simulator = await startSimulator({
+      data: "demo",
+      users: [{ username: "api_user", password: "api_password", consumerKey }],
+    });
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  const run = (extra: string[]) =>
+    runInProcess(
+      [
+        "price-pages",
+        "create",
+        "pages.csv",
+        "--dry-run",
+        "--base-url",
+        simulator.url,
+        "--consumer-key",
+        consumerKey,
+        ...extra,
+      ],
+      { cwd: directory.path },
+    );
+
+  it("without a user is refused before anything is sent (exit 2): P21 opens sessions for a user", async () => {
+    simulator.resetStats();
+    const outcome = await run([]);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("no user given");
+    expect(outcome.stderr).toContain("A consumer key needs a user too: pass --username");
+    expect(outcome.stderr).not.toContain(consumerKey);
+    expect(simulator.stats().totalRequests).toBe(0);
+  });
+
+  it("with its user plans the run (exit 0), the key never shown", async () => {
+    const outcome = await run(["--username", "api_user"]);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout).toMatch(/would create\s+1/);
+    expect(outcome.stdout + outcome.stderr).not.toContain(consumerKey);
+  });
+});

@@ -82,13 +82,17 @@ export async function resolveConnection(
   output.addSecret(password);
   output.addSecret(consumerKey);
 
+  // P21 opens a session for a user: a consumer key's token without one is refused there.
+  if (username === undefined) {
+    throw new UsageError(
+      "no user given",
+      consumerKey === undefined
+        ? "Pass --username, or set P21_USERNAME (also read from .env)."
+        : "A consumer key needs a user too: pass --username, or set P21_USERNAME (also read from .env).",
+    );
+  }
+
   if (password === undefined && consumerKey === undefined) {
-    if (username === undefined) {
-      throw new UsageError(
-        "no user given",
-        "Pass --username, or set P21_USERNAME (also read from .env).",
-      );
-    }
 
     if (!io.isTTY) {
       throw new UsageError(
