@@ -13,6 +13,7 @@ import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
+import { runCommandLine } from "./run-hints.js";
 import { StopOnSignals } from "./signals.js";
 
 /** How a run is carried out: the engine's knobs and where its files go. */
@@ -28,6 +29,8 @@ export interface ExecutionSettings {
   readonly logger: CliLogger;
   /** Whether to tell how to resume a stopped run. @default true */
   readonly resumable?: boolean;
+  /** `--journal` as given, for the hints that name the run. */
+  readonly journal?: string | undefined;
   /** Receives every progress event too (the demo counts with it). */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -38,6 +41,8 @@ export interface ExecutionOutcome {
   readonly files: ResultFiles;
   readonly exitCode: number;
   readonly wallMs: number;
+  /** `--journal` as given, for the hints that name the run. */
+  readonly journal: string | undefined;
 }
 
 /** A run's counts straight from the journal, for a run that ended without its own summary. */
@@ -91,6 +96,9 @@ export async function executeRun(
 
   const startedAt = performance.now();
   let summary: WorkflowSummary;
+  // What ended the run early without a signal (the server gone, a journal failure): the
+  // result files and the resume hint still come, then it is reported.
+  let failure: Error | undefined;
   try {
     const engine = new BatchEngine({
       journal,
@@ -111,8 +119,11 @@ export async function executeRun(
   } catch (error) {
     // A hard abort may end the workflow with an abort error: the journal still says where
     // every record stands, and the run stays resumable.
-    if (stop.receivedSignal === undefined) throw error;
-    settings.logger.debug({ error }, "the run ended by an abort");
+    if (stop.receivedSignal === undefined) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    } else {
+      settings.logger.debug({ error }, "the run ended by an abort");
+    }
     summary = summaryFromJournal(journal, run.id);
   } finally {
     reporter.close();
@@ -150,10 +161,11 @@ export async function executeRun(
   });
 
   if (interrupted && !settings.quiet && settings.resumable !== false) {
-    output.errorLine(`Stopped. Resume with: p21kit resume ${run.id}`);
+    output.errorLine(`Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`);
   }
+  if (failure !== undefined) throw failure;
 
-  return { summary, files, exitCode, wallMs };
+  return { summary, files, exitCode, wallMs, journal: settings.journal };
 }
 
 /** The last line a run command prints with `--json`: what it did and where the files are. */
@@ -205,7 +217,7 @@ export function printRunSummary(
   output.line(`Results: ${files.results}`);
   if (summary.failed > 0) {
     output.line(
-      `Failed records: ${files.errors} (fix and run again, or: p21kit retry-failed ${summary.runId})`,
+      `Failed records: ${files.errors} (fix and run again, or: ${runCommandLine("retry-failed", summary.runId, outcome.journal)})`,
     );
   }
 }

@@ -57,7 +57,12 @@ function hintFor(error: P21Error): string | undefined {
     return "The server's TLS certificate is not trusted: pass --ca FILE with its CA (or --insecure on a test server).";
   }
 
-  switch (error.code) {
+  // A failure whose cause is the connection (sessions that could not be opened because the
+  // server went away) is about the connection, whatever it says on top.
+  const networkCause = codes
+    .slice(1)
+    .some((code) => code === "P21_NETWORK" || code === "P21_TIMEOUT");
+  switch (networkCause ? "P21_NETWORK" : error.code) {
     case "P21_AUTH_FAILED":
       return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
     case "P21_NETWORK":

@@ -119,6 +119,7 @@ export async function createAndExecute(
       json: flags.json === true,
       quiet: flags.quiet === true,
       logger,
+      journal: flags.journal,
       ...(extra.onProgress === undefined ? {} : { onProgress: extra.onProgress }),
       ...(extra.resumable === undefined ? {} : { resumable: extra.resumable }),
     });

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
@@ -171,4 +171,57 @@ describe("interrupted runs", () => {
       .filter((row) => String(row.description).startsWith("Harbor stopped"));
     expect(pages).toHaveLength(30);
   });
+
+  it("a server gone mid-run: exit 3, result files, a hint that names the journal; resume finishes", async () => {
+    const statePath = join(directory.path, "gone-state.json");
+    const gone = await startSimulator({
+      data: "demo",
+      latency: "seed",
+      timeScale: 0.02,
+      statePath,
+    });
+    const port = Number(new URL(gone.url).port);
+    await writeFile(join(directory.path, "gone.csv"), pagesFor(10090, "Gone"));
+    const child = spawnCli(
+      [
+        "price-pages",
+        "create",
+        "gone.csv",
+        "--journal",
+        "gone.db",
+        "--json",
+        ...connectionTo(gone.url),
+      ],
+      { cwd: directory.path },
+    );
+    const outcome = collect(child);
+    await afterSettled(child, 4);
+    await gone.close();
+    const stopped = await outcome;
+
+    expect(stopped.exitCode).toBe(3);
+    const runId = /Resume with: p21kit resume (\S+) --journal gone\.db$/m.exec(stopped.stderr)?.[1];
+    expect(runId).toBeDefined();
+    expect(stopped.stderr).toContain("Check --base-url and that the server is reachable");
+    const summary = JSON.parse(
+      await readFile(join(directory.path, "p21kit-runs", String(runId), "summary.json"), "utf8"),
+    ) as { interrupted: boolean; created: number };
+    expect(summary.interrupted).toBe(true);
+    expect(summary.created).toBeGreaterThanOrEqual(4);
+
+    const back = await startSimulator({ port, statePath, latency: "seed", timeScale: 0.02 });
+    try {
+      const resumed = await runChild(
+        ["resume", String(runId), "--journal", "gone.db", "--password", "api_password"],
+        { cwd: directory.path },
+      );
+      expect(resumed.exitCode).toBe(0);
+      const pages = back
+        .rows("price_page")
+        .filter((row) => String(row.description).startsWith("Gone "));
+      expect(pages).toHaveLength(30);
+    } finally {
+      await back.close();
+    }
+  }, 120_000);
 });

@@ -147,6 +147,20 @@ describe("output", () => {
     expect(text.stderr).not.toContain("hidden");
   });
 
+  it("gives a warning its message and its error's below debug, every field at debug", () => {
+    const entry = [
+      { sessionId: "s-1", attempts: 3, error: new Error("connect ECONNREFUSED") },
+      "p21 session end failed",
+    ] as const;
+    const brief = bufferedIo();
+    createCliLogger(new CliOutput(brief.io), "warn").warn(...entry);
+    expect(brief.text.stderr).toBe("warn p21 session end failed: connect ECONNREFUSED\n");
+
+    const full = bufferedIo();
+    createCliLogger(new CliOutput(full.io), "debug").warn(...entry);
+    expect(full.text.stderr).toContain('"sessionId":"s-1","attempts":3');
+  });
+
   it("formats durations and ETAs", () => {
     expect(formatDuration(850)).toBe("850 ms");
     expect(formatDuration(12_340)).toBe("12.3 s");

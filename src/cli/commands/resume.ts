@@ -15,6 +15,7 @@ import { executeRun, printRunSummary } from "../execute-run.js";
 import { findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
+import { runCommandLine } from "../run-hints.js";
 import { startWorkflowRun, storedRunOptions } from "../start-run.js";
 
 type ResumeFlags = CommonFlags;
@@ -60,7 +61,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           throw new UsageError(
             `run ${run.id} is finished (${run.state}): nothing to resume`,
             journal.counts(run.id).failed > 0
-              ? `Retry its failed records: p21kit retry-failed ${run.id}`
+              ? `Retry its failed records: ${runCommandLine("retry-failed", run.id, flags.journal)}`
               : undefined,
           );
         }
@@ -88,6 +89,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           json: flags.json === true,
           quiet: flags.quiet === true,
           logger,
+          journal: flags.journal,
         });
         printRunSummary(context, outcome, {
           json: flags.json === true,

@@ -10,6 +10,7 @@ import { action, type CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
 import { findRun, openJournalForReading } from "../journal-access.js";
 import type { CliOutput } from "../output/cli-output.js";
+import { runCommandLine } from "../run-hints.js";
 
 interface RunsFlags extends OutputFlags {
   journal: string;
@@ -160,11 +161,11 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
       output.line(`    … and ${failed.length - failuresListed} more (see errors.csv of the run)`);
     }
 
-    output.line(`\n  Retry them with: p21kit retry-failed ${run.id}`);
+    output.line(`\n  Retry them with: ${runCommandLine("retry-failed", run.id, flags.journal)}`);
   }
 
   if (run.state === "interrupted" || run.state === "running" || run.state === "pending") {
-    output.line(`\n  Resume with: p21kit resume ${run.id}`);
+    output.line(`\n  Resume with: ${runCommandLine("resume", run.id, flags.journal)}`);
   }
 
   return ExitCode.success;

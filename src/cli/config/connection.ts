@@ -93,7 +93,6 @@ export async function resolveConnection(
   }
 
   if (password === undefined && consumerKey === undefined) {
-
     if (!io.isTTY) {
       throw new UsageError(
         `no password given for ${username}`,

@@ -35,9 +35,24 @@ function describeValue(value: unknown): string {
   }
 }
 
+/** The message of an entry's `error` field, the one field worth a line below debug. */
+function errorMessageOf(fields: Record<string, unknown>): string | undefined {
+  const { error } = fields;
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && error !== null) {
+    const { message } = error as { message?: unknown };
+    if (typeof message === "string") return message;
+  }
+
+  return undefined;
+}
+
 /**
- * A logger that writes one line per entry to stderr, `level message {fields}`, through the
- * redacting output, so a secret in a field or a message never reaches the terminal.
+ * A logger that writes one line per entry to stderr through the redacting output, so a secret
+ * in a field or a message never reaches the terminal: `level message {fields}` at debug and
+ * trace; below them (warnings and errors at the default level) the message and, when the
+ * entry has one, its error's message, not the fields of a developer's diagnosis.
  */
 export function createCliLogger(
   output: CliOutput,
@@ -62,7 +77,15 @@ export function createCliLogger(
         .filter((part) => part !== undefined)
         .map((part) => (typeof part === "string" ? part : describeValue(part)))
         .join(" ");
-      const fieldText = Object.keys(fields).length > 0 ? ` ${describeValue(fields)}` : "";
+      const errorMessage = errorMessageOf(fields);
+      const fieldText =
+        threshold < levelRank.debug
+          ? errorMessage === undefined
+            ? ""
+            : `: ${errorMessage}`
+          : Object.keys(fields).length > 0
+            ? ` ${describeValue(fields)}`
+            : "";
       output.errorLine(`${output.styles.dim(name)} ${text}${fieldText}`);
     };
 

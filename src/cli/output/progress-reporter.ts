@@ -82,10 +82,11 @@ function phaseCountsLine(phase: PhaseView, saved: number): string {
 
 function phaseFinishedLine(phase: PhaseView): string {
   const { succeeded, failed, skipped, remaining } = phase.counts;
-  const verb = phase.interrupted ? "stopped" : "done";
+  // A phase that ends with records left did not finish, signal or not (the server went away).
+  const verb = phase.interrupted || remaining > 0 ? "stopped" : "done";
   const left = remaining > 0 ? `, ${remaining} left` : "";
   return (
-    `${phaseTitle(phase)}: ${verb} in ${formatDuration(phase.elapsedMs)}: ` +
+    `${phaseTitle(phase)}: ${verb} ${verb === "done" ? "in" : "after"} ${formatDuration(phase.elapsedMs)}: ` +
     `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${left}`
   );
 }
