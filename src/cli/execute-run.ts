@@ -31,6 +31,11 @@ export interface ExecutionSettings {
   readonly resumable?: boolean;
   /** `--journal` as given, for the hints that name the run. */
   readonly journal?: string | undefined;
+  /**
+   * A resumed run: look up its pending creates and links first, and skip those the server has
+   * come to hold since it was planned. @default false
+   */
+  readonly recheckPending?: boolean;
   /** Receives every progress event too (the demo counts with it). */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -115,7 +120,17 @@ export async function executeRun(
         settings.onProgress?.(event);
       },
     });
-    summary = await runWorkflow(journal, run.id, engine);
+    const recheckWith =
+      settings.recheckPending === true
+        ? createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal })
+        : undefined;
+    try {
+      summary = await runWorkflow(journal, run.id, engine, {
+        ...(recheckWith === undefined ? {} : { recheckWith, signal: stop.signal }),
+      });
+    } finally {
+      await recheckWith?.close();
+    }
   } catch (error) {
     // A hard abort may end the workflow with an abort error: the journal still says where
     // every record stands, and the run stays resumable.

@@ -85,6 +85,7 @@ export {
   runWorkflow,
   storedWorkflow,
 } from "./workflow/workflow.js";
+export type { RunWorkflowOptions } from "./workflow/workflow.js";
 export { dayBefore } from "./workflow/plan-phases.js";
 export { checkWorkflowSpec } from "./workflow/spec-check.js";
 export { PHASES } from "./workflow/types.js";

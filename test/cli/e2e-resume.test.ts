@@ -172,6 +172,37 @@ describe("interrupted runs", () => {
     expect(pages).toHaveLength(30);
   });
 
+  it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {
+    await writeFile(join(directory.path, "twice.csv"), pagesFor(10100, "Twice"));
+    const child = spawnCli(["price-pages", "create", "twice.csv", "--json", ...connection], {
+      cwd: directory.path,
+    });
+    const outcome = collect(child);
+    await afterSettled(child, 4);
+    child.kill("SIGINT");
+    const stopped = await outcome;
+    expect(stopped.exitCode).toBe(130);
+    const first = ndjson(stopped.stdout).at(-1) as { runId: string };
+
+    const again = await runChild(["price-pages", "create", "twice.csv", ...connection], {
+      cwd: directory.path,
+    });
+    expect(again.exitCode).toBe(0);
+
+    const resumed = await runChild(
+      ["resume", first.runId, "--password", "api_password", "--json"],
+      { cwd: directory.path },
+    );
+    expect(resumed.exitCode).toBe(0);
+    const summary = ndjson(resumed.stdout).at(-1) as { created: number; skipped: number };
+    expect(summary.created + summary.skipped).toBe(30);
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).startsWith("Twice "));
+    expect(pages).toHaveLength(30);
+    expect(new Set(pages.map((row) => row.description)).size).toBe(30);
+  });
+
   it("a server gone mid-run: exit 3, result files, a hint that names the journal; resume finishes", async () => {
     const statePath = join(directory.path, "gone-state.json");
     const gone = await startSimulator({

@@ -90,6 +90,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           quiet: flags.quiet === true,
           logger,
           journal: flags.journal,
+          recheckPending: true,
         });
         printRunSummary(context, outcome, {
           json: flags.json === true,

@@ -11,6 +11,7 @@ import { linkPagesToBook, linkPageToBook } from "../operations/link-pages.js";
 import type { LinkInput } from "../operations/link-pages.js";
 import { booksOf, pairKey, planPhases } from "./plan-phases.js";
 import type { PhasePlan } from "./plan-phases.js";
+import { skipPendingCreatesTheServerHas, skipPendingLinksTheServerHas } from "./pending-recheck.js";
 import { checkWorkflowSpec } from "./spec-check.js";
 import { PHASES } from "./types.js";
 import type {
@@ -230,15 +231,28 @@ function addLinksOfCreatedPages(journal: Journal, runId: string, workflow: Store
   }
 }
 
+/** Options of {@link runWorkflow}. */
+export interface RunWorkflowOptions {
+  /**
+   * For a resumed run: the client that looks up, before the create and the link phase, the
+   * pending records the server has come to hold since the run was planned (another run of the
+   * same file, say); they are settled skipped rather than sent a second time.
+   */
+  readonly recheckWith?: P21Client;
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Runs the remaining phases of a workflow run in order — expire, create, link — on the batch
  * engine. After the create phase the links of the created pages are added. Resumable at any
- * point: settled items are never re-run, in-flight ones are reconciled by the engine first.
+ * point: settled items are never re-run, in-flight ones are reconciled by the engine first,
+ * and with `recheckWith` pending ones the server already has are skipped.
  */
 export async function runWorkflow(
   journal: Journal,
   runId: string,
   engine: BatchEngine,
+  options: RunWorkflowOptions = {},
 ): Promise<WorkflowSummary> {
   const run = journal.getRun(runId);
   if (run === undefined) {
@@ -259,6 +273,13 @@ export async function runWorkflow(
 
     if (!journal.phases(runId).includes(phase)) {
       continue;
+    }
+
+    if (options.recheckWith !== undefined && phase !== PHASES.expire) {
+      // An expiry sent again sets the same date: harmless, so only creates and links.
+      const recheck =
+        phase === PHASES.create ? skipPendingCreatesTheServerHas : skipPendingLinksTheServerHas;
+      await recheck(journal, runId, options.recheckWith, options.signal);
     }
 
     if (unsettled(journal, runId, phase) === 0) {
