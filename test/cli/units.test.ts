@@ -184,6 +184,20 @@ describe("progress reporters", () => {
     expect(text.stdout).toBe("");
   });
 
+  it("plain: prints the first 20 warnings and counts the rest", () => {
+    const { io, text } = bufferedIo();
+    const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);
+    const base = { runId: "run-1", phase: "expire", elapsedMs: 1_000 };
+    for (let index = 0; index < 25; index += 1) {
+      reporter.onEvent({ ...base, type: "warning", message: `read-back ${index} failed` });
+    }
+    reporter.close();
+    const lines = text.stderr.trim().split("\n");
+    expect(lines).toHaveLength(21);
+    expect(lines[19]).toBe("warning read-back 19 failed");
+    expect(lines[20]).toBe("… and 5 more warnings");
+  });
+
   it("plain: says why the number of sessions changed, in words", () => {
     const { io, text } = bufferedIo();
     const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);

@@ -12,6 +12,8 @@ export interface ProgressReporter {
 
 /** How many failed records are printed as they happen; the rest are in errors.csv. */
 const failuresShown = 20;
+/** How many warnings are printed as they happen; the rest are counted. */
+const warningsShown = 20;
 
 /** Why the engine changed its number of sessions, as a person reads it. */
 const workersChangedReasons: Record<WorkersChangedEvent["reason"], string> = {
@@ -28,6 +30,8 @@ const workersChangedReasons: Record<WorkersChangedEvent["reason"], string> = {
 class NoticeFilter {
   private failuresPrinted = 0;
   private failuresHidden = 0;
+  private warningsPrinted = 0;
+  private warningsHidden = 0;
 
   notice(event: ProgressEvent): string | undefined {
     switch (event.type) {
@@ -41,6 +45,12 @@ class NoticeFilter {
         this.failuresPrinted += 1;
         return `failed  ${event.phase} ${event.naturalKey}: ${event.errorMessage ?? event.errorCode ?? "unknown error"}`;
       case "warning":
+        if (this.warningsPrinted >= warningsShown) {
+          this.warningsHidden += 1;
+          return undefined;
+        }
+
+        this.warningsPrinted += 1;
         return `warning ${event.message}`;
       case "workers-changed":
         return `sessions ${event.from} → ${event.to}: ${workersChangedReasons[event.reason]}`;
@@ -54,6 +64,11 @@ class NoticeFilter {
     return this.failuresHidden > 0
       ? `… and ${this.failuresHidden} more failed records (see errors.csv)`
       : undefined;
+  }
+
+  /** A closing line about warnings not printed, if any. */
+  hiddenWarnings(): string | undefined {
+    return this.warningsHidden > 0 ? `… and ${this.warningsHidden} more warnings` : undefined;
   }
 }
 
@@ -137,8 +152,9 @@ export class PlainProgressReporter implements ProgressReporter {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    const hidden = this.notices.hiddenFailures();
-    if (hidden !== undefined) this.output.errorLine(hidden);
+    for (const hidden of [this.notices.hiddenFailures(), this.notices.hiddenWarnings()]) {
+      if (hidden !== undefined) this.output.errorLine(hidden);
+    }
   }
 }
 
@@ -252,8 +268,9 @@ export class TtyProgressReporter implements ProgressReporter {
     this.closed = true;
     clearInterval(this.timer);
     this.erase();
-    const hidden = this.notices.hiddenFailures();
-    if (hidden !== undefined) this.output.errorLine(hidden);
+    for (const hidden of [this.notices.hiddenFailures(), this.notices.hiddenWarnings()]) {
+      if (hidden !== undefined) this.output.errorLine(hidden);
+    }
   }
 }
 
