@@ -666,7 +666,18 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   it("runs lists every run, newest first, and runs show describes one", async () => {
     const list = await runChild(["runs"], { cwd: directory.path });
     expect(list.exitCode).toBe(0);
-    expect(list.stdout).toContain("RUN");
+    expect(list.stdout.split("\n")[0]).toMatch(
+      /^RUN +KIND +STATE +CREATED +SUCCEEDED +SKIPPED +FAILED +LEFT +SERVER$/,
+    );
+    // Each run's counts, as runs --json gives them: skipped records are not counted succeeded.
+    const runsJson = await runChild(["runs", "--json"], { cwd: directory.path });
+    for (const run of ndjson(runsJson.stdout) as { id: string; counts: Record<string, number> }[]) {
+      const line = list.stdout.split("\n").find((text) => text.startsWith(run.id)) ?? "";
+      const { succeeded, skipped, failed, unsettled } = run.counts;
+      expect(line.split(/ +/).slice(5, 9)).toEqual(
+        [succeeded, skipped, failed, unsettled].map(String),
+      );
+    }
     expect(list.stdout).toContain("create");
     expect(list.stdout).toContain("expire");
     const show = await runChild(["runs", "show"], { cwd: directory.path });

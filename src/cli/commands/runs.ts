@@ -73,7 +73,9 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
     return ExitCode.success;
   }
 
-  const rows = [["RUN", "KIND", "STATE", "CREATED", "SUCCEEDED", "FAILED", "LEFT", "SERVER"]];
+  const rows = [
+    ["RUN", "KIND", "STATE", "CREATED", "SUCCEEDED", "SKIPPED", "FAILED", "LEFT", "SERVER"],
+  ];
   for (const run of runs) {
     const counts = countsOf(journal as Journal, run.id);
     rows.push([
@@ -81,7 +83,8 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
       run.kind,
       run.state,
       shortTime(run.createdAt),
-      String(counts.succeeded + counts.skipped),
+      String(counts.succeeded),
+      String(counts.skipped),
       String(counts.failed),
       String(counts.unsettled),
       run.baseUrl,
