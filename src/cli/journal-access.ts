@@ -60,7 +60,10 @@ export function findRun(
     if (matches.length === 1 && matches[0] !== undefined) return matches[0];
     throw new UsageError(
       matches.length > 1
-        ? `run id "${runId}" is ambiguous`
+        ? `run id "${runId}" is ambiguous: ${matches
+            .slice(0, 5)
+            .map((entry) => entry.id)
+            .join(", ")}${matches.length > 5 ? `, and ${matches.length - 5} more` : ""}`
         : `no run "${runId}" in ${journal.path}`,
       "`p21kit runs` lists the runs.",
     );

@@ -703,7 +703,9 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       cwd: directory.path,
     });
     expect(ambiguous.exitCode).toBe(2);
-    expect(ambiguous.stderr).toContain(`run id "${newest.slice(0, shared)}" is ambiguous`);
+    expect(ambiguous.stderr).toContain(`run id "${newest.slice(0, shared)}" is ambiguous: `);
+    expect(ambiguous.stderr).toContain(newest);
+    expect(ambiguous.stderr).toContain(older);
     expect(ambiguous.stderr).toContain("`p21kit runs` lists the runs.");
 
     const unknown = await runChild(["runs", "show", "no-such-run"], { cwd: directory.path });

@@ -119,7 +119,7 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
   addConnectionOptions(retry);
   addRunOptions(retry);
   addOutputOptions(retry);
-  retry.addHelpText("after", "\nExample:\n  p21kit retry-failed 20270101-ab12 --sessions 1");
+  retry.addHelpText("after", "\nExample:\n  p21kit retry-failed 20270104-101500-ab12cd --sessions 1");
 
   retry.action(
     action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
