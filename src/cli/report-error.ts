@@ -103,7 +103,17 @@ export function exitCodeFor(error: unknown): number {
  */
 export function reportError(error: unknown, output: CliOutput, json: boolean): number {
   const exitCode = exitCodeFor(error);
-  if (error instanceof CommanderError) return exitCode;
+  if (error instanceof CommanderError) {
+    // The parser printed its message; a program reading --json gets it as an object too. Help
+    // and the version are not errors.
+    const informational = error.exitCode === 0;
+    if (json && !informational) {
+      const message = error.message.replace(/^error: /, "");
+      output.json({ type: "error", code: "P21_USAGE", message, exitCode });
+    }
+
+    return exitCode;
+  }
 
   const { styles } = output;
   if (error instanceof InputInvalidError) {

@@ -65,6 +65,20 @@ describe("the command line itself", () => {
     expect(outcome.stderr).toContain("--sessions");
   });
 
+  it("with --json, a flag the parser refuses is also an error object on stdout", async () => {
+    const outcome = await runInProcess(
+      ["price-pages", "create", "pages.csv", "--sesions", "2", "--json"],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(2);
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      type: "error",
+      code: "P21_USAGE",
+      message: "unknown option '--sesions'\n(Did you mean --sessions?)",
+      exitCode: 2,
+    });
+  });
+
   it("suggests the closest command for a misspelt one and exits 2", async () => {
     const outcome = await runInProcess(["doctr"], { cwd: directory.path });
     expect(outcome.exitCode).toBe(2);

@@ -189,7 +189,12 @@ describe("progress reporters", () => {
     const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);
     const base = { runId: "run-1", phase: "expire", elapsedMs: 1_000 };
     for (let index = 0; index < 25; index += 1) {
-      reporter.onEvent({ ...base, type: "warning", message: `read-back ${index} failed` });
+      reporter.onEvent({
+        ...base,
+        type: "warning",
+        code: "read-back-failed",
+        message: `read-back ${index} failed`,
+      });
     }
     reporter.close();
     const lines = text.stderr.trim().split("\n");
