@@ -184,6 +184,15 @@ describe("progress reporters", () => {
     expect(text.stdout).toBe("");
   });
 
+  it("plain: a resumed phase starts with what is left of how many", () => {
+    const { io, text } = bufferedIo();
+    const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);
+    const [started] = sampleEvents();
+    reporter.onEvent({ ...(started as ProgressEvent), counts: counts(4) } as ProgressEvent);
+    reporter.close();
+    expect(text.stderr).toBe("create: 6 of 10 records left in 1 batch on 1 session\n");
+  });
+
   it("plain: prints the first 20 warnings and counts the rest", () => {
     const { io, text } = bufferedIo();
     const reporter = new PlainProgressReporter(new CliOutput(io), 60_000);

@@ -77,9 +77,14 @@ function phaseTitle(phase: PhaseView): string {
 }
 
 function phaseStartLine(phase: PhaseView): string {
-  const { total } = phase.counts;
+  const { total, remaining } = phase.counts;
+  // A resumed phase starts with some records settled: say what is left of how many.
+  const records =
+    remaining < total
+      ? `${remaining} of ${total} records left`
+      : `${total} record${total === 1 ? "" : "s"}`;
   return (
-    `${phaseTitle(phase)}: ${total} record${total === 1 ? "" : "s"}` +
+    `${phaseTitle(phase)}: ${records}` +
     ` in ${phase.batches} batch${phase.batches === 1 ? "" : "es"}` +
     ` on ${phase.sessions} session${phase.sessions === 1 ? "" : "s"}`
   );
