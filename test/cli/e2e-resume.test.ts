@@ -162,6 +162,14 @@ describe("interrupted runs", () => {
     expect(summary).toMatchObject({ type: "summary", interrupted: true, exitCode: 130 });
     expect(stopped.stderr).toContain(`Resume with: p21kit resume ${summary.runId}`);
 
+    // Its failures (if any) wait for its resume: a retry beside it is refused.
+    const retry = await runChild(["retry-failed", summary.runId, "--password", "api_password"], {
+      cwd: directory.path,
+    });
+    expect(retry.exitCode).toBe(2);
+    expect(retry.stderr).toContain(`run ${summary.runId} is unfinished (interrupted)`);
+    expect(retry.stderr).toContain(`Resume it with: p21kit resume ${summary.runId}`);
+
     const resumed = await runChild(["resume", summary.runId, "--password", "api_password"], {
       cwd: directory.path,
     });

@@ -663,6 +663,28 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     ).toHaveLength(1);
   });
 
+  it("retry-failed without a run takes the latest failures not yet retried", async () => {
+    await writeFile(
+      join(directory.path, "retried.csv"),
+      pagesCsv(["10050,CUTTL,ACME,Echo CUTTL retried,2061-01-01,2061-12-31,0.7"]),
+    );
+    // A journal of its own: the runs of the other tests have failures of their own.
+    const own = (args: string[]) => cli([...args, "--journal", "retried.db"]);
+    simulator.injectFault({ kind: "refuse", route: "PUT /api/ui/interactive/v2/change" });
+    const first = await own(["price-pages", "create", "retried.csv", "--out", "out-retried"]);
+    expect(first.exitCode).toBe(1);
+
+    const retried = await own(["retry-failed"]);
+    expect(retried.exitCode).toBe(0);
+    const runsBefore = ndjson((await own(["runs", "--json"])).stdout).length;
+
+    // The failures of the first run were retried: nothing is left to retry.
+    const again = await own(["retry-failed"]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain("has no failed records");
+    expect(ndjson((await own(["runs", "--json"])).stdout)).toHaveLength(runsBefore);
+  });
+
   it("runs lists every run, newest first, and runs show describes one", async () => {
     const list = await runChild(["runs"], { cwd: directory.path });
     expect(list.exitCode).toBe(0);

@@ -105,7 +105,11 @@ export function registerResumeCommand(program: Command, context: CommandContext)
 }
 
 function latestRunWithFailures(journal: Journal): RunRecord | undefined {
-  return journal.listRuns({ limit: 100 }).find((run) => (journal.counts(run.id).failed ?? 0) > 0);
+  // A run whose failures a later run already retried is done with: that retry (or its own
+  // retry) is the one to take up.
+  const runs = journal.listRuns({ limit: 100 });
+  const retried = new Set(runs.map((run) => run.parentRunId).filter((id) => id !== undefined));
+  return runs.find((run) => !retried.has(run.id) && (journal.counts(run.id).failed ?? 0) > 0);
 }
 
 /** `p21kit retry-failed [RUN]`: a new run of the failed records only. */
@@ -119,7 +123,10 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
   addConnectionOptions(retry);
   addRunOptions(retry);
   addOutputOptions(retry);
-  retry.addHelpText("after", "\nExample:\n  p21kit retry-failed 20270104-101500-ab12cd --sessions 1");
+  retry.addHelpText(
+    "after",
+    "\nExample:\n  p21kit retry-failed 20270104-101500-ab12cd --sessions 1",
+  );
 
   retry.action(
     action(context, async (runId: string | undefined, flags: ResumeFlags, command: Command) => {
@@ -132,6 +139,19 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
           runId === undefined
             ? (latestRunWithFailures(journal) ?? findRun(journal, undefined, "latest"))
             : findRun(journal, runId, "latest");
+        // Its failed records may be taken up by its own resume (a held-back create, once its
+        // old page is expired): a retry beside it would do some records twice, others never.
+        if (
+          parent.state === "interrupted" ||
+          parent.state === "running" ||
+          parent.state === "pending"
+        ) {
+          throw new UsageError(
+            `run ${parent.id} is unfinished (${parent.state}): resume it before retrying its failures`,
+            `Resume it with: ${runCommandLine("resume", parent.id, flags.journal)}`,
+          );
+        }
+
         const built = retrySpec(journal, parent);
         if (built === undefined) {
           throw new UsageError(`run ${parent.id} has no failed records`);
