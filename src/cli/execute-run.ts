@@ -14,6 +14,7 @@ import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
 import { runCommandLine } from "./run-hints.js";
+import { RunLock } from "./run-lock.js";
 import { StopOnSignals } from "./signals.js";
 
 /** How a run is carried out: the engine's knobs and where its files go. */
@@ -79,6 +80,20 @@ export function resultDirectory(context: CommandContext, runId: string, out: str
  * gracefully, the second aborts at once; either way the run is resumable.
  */
 export async function executeRun(
+  context: CommandContext,
+  journal: Journal,
+  run: RunRecord,
+  settings: ExecutionSettings,
+): Promise<ExecutionOutcome> {
+  const lock = RunLock.take(journal.path, run.id);
+  try {
+    return await executeLocked(context, journal, run, settings);
+  } finally {
+    lock.release();
+  }
+}
+
+async function executeLocked(
   context: CommandContext,
   journal: Journal,
   run: RunRecord,

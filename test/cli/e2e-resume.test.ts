@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
@@ -178,6 +178,32 @@ describe("interrupted runs", () => {
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Harbor stopped"));
     expect(pages).toHaveLength(30);
+  });
+
+  it("a resume of a run that is still being worked is refused (exit 2); the run ends alone", async () => {
+    await writeFile(join(directory.path, "busy.csv"), pagesFor(10110, "Busy"));
+    const child = spawnCli(["price-pages", "create", "busy.csv", "--json", ...connection], {
+      cwd: directory.path,
+    });
+    const outcome = collect(child);
+    await afterSettled(child, 2);
+    const listed = await runChild(["runs", "--json"], { cwd: directory.path });
+    const running = ndjson(listed.stdout)[0] as { id: string; state: string };
+    expect(running.state).toBe("running");
+
+    const second = await runChild(["resume", running.id, "--password", "api_password"], {
+      cwd: directory.path,
+    });
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toContain(`run ${running.id} is being worked by process ${child.pid}`);
+
+    expect((await outcome).exitCode).toBe(0);
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).startsWith("Busy "));
+    expect(pages).toHaveLength(30);
+    const journalFiles = await readdir(join(directory.path, ".p21kit"));
+    expect(journalFiles.filter((name) => name.endsWith(".lock"))).toEqual([]);
   });
 
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {
