@@ -69,22 +69,33 @@ export class SessionLease<Input, Output> {
     this.#settledOnSession += 1;
   }
 
-  /** The open window of the operation's service; opens the session and window as needed. */
+  /**
+   * The open window of the operation's service; opens the session and window as needed. No
+   * record is in hand while it waits (a record is marked after it), so after a graceful stop it
+   * starts nothing: the backoff between failed opens ends at once, and a session or window
+   * that comes after the stop is not used (the lease's end closes it). A create already sent is
+   * awaited (at most the server's pool wait): abandoned, the server may still make the session,
+   * which would then hold a pool instance until it is reaped.
+   */
   async window(): Promise<Window> {
+    const { stop } = this.runtime;
+    const stopped = () => new StoppingError(stop.hard.aborted ? "hard stop" : "stopped");
     for (;;) {
-      if (this.runtime.stop.hard.aborted) throw new StoppingError("hard stop");
+      if (stop.stopping) throw stopped();
 
       try {
         const session = this.#session ?? (await this.#openSession());
+        if (stop.stopping) throw stopped();
         this.#window ??= await session.openWindow(this.runtime.operation.service, {
-          signal: this.runtime.stop.hard,
+          signal: stop.hard,
         });
+        if (stop.stopping) throw stopped();
         this.#openFailures = 0;
 
         return this.#window;
       } catch (error) {
         if (error instanceof BatchGivenBackError || error instanceof StoppingError) throw error;
-        if (this.runtime.stop.hard.aborted) throw new StoppingError("hard stop");
+        if (stop.stopping) throw stopped();
 
         await this.#afterOpenFailure(error);
       }
@@ -248,7 +259,9 @@ export class SessionLease<Input, Output> {
       this.runtime.options.backoff,
       this.runtime.options.random(),
     );
-    if (!(await sleep(delayMs, this.runtime.stop.hard))) throw new StoppingError("hard stop");
+    if (!(await sleep(delayMs, this.runtime.stop.graceful, this.runtime.stop.hard))) {
+      throw new StoppingError(this.runtime.stop.hard.aborted ? "hard stop" : "stopped");
+    }
   }
 
   async #closeWindow(window: Window): Promise<void> {

@@ -161,7 +161,10 @@ async function executeLocked(
   }
 
   const wallMs = performance.now() - startedAt;
-  const interrupted = summary.interrupted || stop.receivedSignal !== undefined;
+  // A signal that came when every record was in hand or done stopped nothing: the run is
+  // complete, and says so.
+  const completed = journal.getRun(run.id)?.state === "completed";
+  const interrupted = summary.interrupted || (stop.receivedSignal !== undefined && !completed);
   const exitCode = interrupted
     ? ExitCode.interrupted
     : summary.failed > 0

@@ -119,4 +119,38 @@ describe("stopping", () => {
     });
     expect(harness.simulator.stats().requests["POST /api/ui/interactive/sessions"] ?? 0).toBe(0);
   });
+
+  it("a stop while the pool makes the run wait for a session ends the wait and sends nothing", async () => {
+    harness = await startHarness({ poolSize: 1, poolWaitMs: 30 });
+    const blocker = harness.createClient(0);
+    const held = await blocker.startSession();
+    try {
+      const runId = createRunWithPages(
+        harness.journal,
+        harness.simulator.url,
+        testPages(5, "Wait"),
+      );
+      const stop = new AbortController();
+      // The first refused create is followed by a backoff and another try: stop then.
+      const engine = engineWith(harness, { signal: stop.signal }, (event) => {
+        if (event.type === "retry") stop.abort();
+      });
+
+      const summary = await engine.runPhase(runId, phase, testPageOperation);
+
+      expect(summary).toMatchObject({ interrupted: true, unsettled: 5, sessionsOpened: 0 });
+      const requests = harness.simulator.stats().requests;
+      // The blocker's session and two refused creates (the first gives its batch back as the
+      // worker count drops; after the second, the retry's backoff is where the stop comes):
+      // none after the stop, where the engine used to go on to its last attempt.
+      expect(requests["POST /api/ui/interactive/sessions"]).toBe(3);
+      expect(requests["POST /api/ui/interactive/v2/window"] ?? 0).toBe(0);
+      expect(harness.journal.items(runId).map((item) => item.state)).toEqual(
+        Array.from({ length: 5 }, () => "pending"),
+      );
+    } finally {
+      await held.close();
+      await blocker.close();
+    }
+  });
 });
