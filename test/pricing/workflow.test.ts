@@ -293,6 +293,23 @@ describe("link", () => {
   });
 });
 
+describe("link, one window per link", () => {
+  it("asks the server when the read-back after a save fails, and does not add the link again", async () => {
+    const link = { bookId: "DEALER", pricePageUid: uidOf(1, 7) };
+    harness.simulator.injectFault({ kind: "http500", route: "GET /api/ui/interactive/v2/data" });
+
+    const summary = await harness.run({ kind: "link", links: [link], linkMode: "per-link" });
+
+    expect(summary).toMatchObject({ linked: 1, failed: 0 });
+    expect(summary.phases[0]).toMatchObject({ reconciled: 1 });
+    expect(harness.requests(SAVE)).toBe(1);
+    const links = harness.simulator
+      .rows("price_book_x_page")
+      .filter((row) => row.price_book_id === "DEALER" && row.price_page_uid === link.pricePageUid);
+    expect(links).toHaveLength(1);
+  });
+});
+
 describe("replace", () => {
   async function examplePages(): Promise<WorkflowSpec> {
     const reading = await readPricePageFile("examples/pages.csv");

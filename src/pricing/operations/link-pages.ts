@@ -1,3 +1,4 @@
+import { P21Error } from "../../client/index.js";
 import type { P21Client, Window } from "../../client/index.js";
 import { RecordRefusedError, VerificationError } from "../../batch/index.js";
 import type {
@@ -117,7 +118,20 @@ async function verifyLinks(
   context: OperationContext,
   via: "odata" | "window",
 ): Promise<void> {
-  const linked = await readBackLinks(window, bookId, inputs, context, via);
+  let linked: Set<number> | undefined;
+  try {
+    linked = await readBackLinks(window, bookId, inputs, context, via);
+  } catch (error) {
+    // The save answered: a read-back that fails leaves it unknown whether the rows persisted,
+    // and sending them again would be refused ("already in price book"). Ambiguous, so the
+    // engine asks the server first.
+    if (!(error instanceof P21Error) || error.code === "P21_ABORTED") throw error;
+    throw new VerificationError(
+      `${describeGroup(bookId, inputs)}: the save answered, but its read-back failed (${error.code})`,
+      { windowId: window.id, cause: error },
+    );
+  }
+
   const missing = inputs.filter((input) => linked !== undefined && !linked.has(input.pricePageUid));
   if (missing.length > 0) {
     throw new VerificationError(
