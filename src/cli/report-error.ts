@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { P21Error } from "../client/errors.js";
+import { JournalError } from "../journal/index.js";
 import { formatProblem } from "../pricing/problems.js";
 import { CliError, InputInvalidError } from "./errors.js";
 import { ExitCode } from "./io.js";
@@ -50,8 +51,31 @@ function causeCodes(error: unknown): string[] {
   return codes;
 }
 
+/** What to do about a journal that could not be written, read or locked. */
+function journalHint(error: JournalError): string | undefined {
+  const journal =
+    error.journalPath === undefined ? "The journal" : `The journal ${error.journalPath}`;
+  switch (error.code) {
+    case "P21_JOURNAL_READONLY":
+      return `${journal} (or its directory) is read-only, and p21kit writes it as a run goes: fix its permissions, or give another --journal.`;
+    case "P21_JOURNAL_STORAGE":
+      return `${journal} could not be written (a full disk?). What it holds is consistent: free space, then \`p21kit resume\`.`;
+    case "P21_JOURNAL_BUSY":
+      return `${journal} is locked by another process: wait for it, or give another --journal.`;
+    default:
+      return undefined;
+  }
+}
+
 /** What the user can do about a failure, in their words. */
 function hintFor(error: P21Error): string | undefined {
+  // A journal failure may come wrapped (an engine error caused by it): it is the one to fix.
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1) {
+    if (cause instanceof JournalError) return journalHint(cause);
+    cause = cause.cause;
+  }
+
   const codes = causeCodes(error);
   if (codes.some((code) => tlsCauseCodes.has(code))) {
     return "The server's TLS certificate is not trusted: pass --ca FILE with its CA (or --insecure on a test server).";

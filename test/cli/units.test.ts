@@ -6,7 +6,9 @@ import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { CommanderError } from "commander";
 import { describe, expect, it, vi } from "vitest";
+import { EngineError } from "../../src/batch/index.js";
 import type { ProgressEvent } from "../../src/batch/index.js";
+import { JournalError } from "../../src/journal/index.js";
 import { AuthenticationError, P21NetworkError } from "../../src/client/index.js";
 import { makeSettingLookup, readEnvFile } from "../../src/cli/config/env-file.js";
 import { estimateReferencePattern } from "../../src/cli/demo/production-estimate.js";
@@ -22,7 +24,7 @@ import {
   PlainProgressReporter,
   TtyProgressReporter,
 } from "../../src/cli/output/progress-reporter.js";
-import { exitCodeFor } from "../../src/cli/report-error.js";
+import { exitCodeFor, reportError } from "../../src/cli/report-error.js";
 import { StopOnSignals } from "../../src/cli/signals.js";
 import { SEED_LATENCY } from "../../src/simulator/latency.js";
 
@@ -406,6 +408,32 @@ describe("exit codes", () => {
     expect(exitCodeFor(new CommanderError(1, "commander.unknownOption", "x"))).toBe(2);
     expect(exitCodeFor(new CommanderError(0, "commander.helpDisplayed", "x"))).toBe(0);
     expect(exitCodeFor(new Error("bug"))).toBe(1);
+  });
+});
+
+describe("error reports", () => {
+  it("say what to do about a journal that cannot be written, also when it comes wrapped", () => {
+    const readOnly = new JournalError("P21_JOURNAL_READONLY", "createRun failed: readonly", {
+      journalPath: "/runs/journal.db",
+    });
+    const full = new JournalError("P21_JOURNAL_STORAGE", "flush failed: disk is full", {
+      journalPath: "/runs/journal.db",
+    });
+    const wrapped = new EngineError("P21_SESSIONS_UNAVAILABLE", "could not open a session", {
+      cause: full,
+    });
+    const report = (error: Error) => {
+      const { io, text } = bufferedIo();
+      reportError(error, new CliOutput(io), false);
+      return text.stderr;
+    };
+
+    expect(report(readOnly)).toContain(
+      "The journal /runs/journal.db (or its directory) is read-only",
+    );
+    expect(report(full)).toContain("The journal /runs/journal.db could not be written");
+    expect(report(wrapped)).toContain("could not be written (a full disk?)");
+    expect(report(wrapped)).not.toContain("pool");
   });
 });
 
