@@ -1,7 +1,7 @@
 /**
- * One thing wrong with an input file. `row` is the line on which the record starts (the header
- * is line 1) for CSV, and the array index + 1 for JSON; `column` is the column name, absent for
- * a problem with the file or the row as a whole.
+ * One thing wrong with an input file. `row` is the line on which the record starts: the header
+ * is line 1 of a CSV file, and a JSON record starts on the line of its object's `{`; `column`
+ * is the column name (the key), absent for a problem with the file or the row as a whole.
  */
 export interface InputProblem {
   readonly file: string;

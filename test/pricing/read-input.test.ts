@@ -36,7 +36,8 @@ describe("readPricePageFile", () => {
     expect(json.problems).toEqual([]);
     expect(csv.ok && json.ok).toBe(true);
     expect(csv.rows.map((row) => row.row)).toEqual([2, 3, 4, 5, 6]);
-    expect(json.rows.map((row) => row.row)).toEqual([1, 2, 3]);
+    // A JSON record's row is the line its object starts on.
+    expect(json.rows.map((row) => row.row)).toEqual([2, 12, 25]);
 
     const defaults = csv.rows[3]?.value;
     expect(defaults).toMatchObject({

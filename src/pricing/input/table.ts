@@ -8,6 +8,7 @@ import type { CsvRecord } from "./csv-parser.js";
 import { fileChunks } from "./file-chunks.js";
 import type { ProblemList } from "../problems.js";
 import type { RecordCells } from "../record-check.js";
+import { scanJsonLayout } from "./json-layout.js";
 
 /** The non-empty cells of one record by column name (lower case), their text trimmed. */
 export interface TableCells extends RecordCells {
@@ -215,6 +216,11 @@ function readHeader(record: CsvRecord, problems: ProblemList): string[] | undefi
   return columns;
 }
 
+/** A JSON key as a column: blanks around it dropped, case folded. */
+function foldKey(key: string): string {
+  return key.trim().toLowerCase();
+}
+
 // Known limit: a JSON file is read and parsed whole (JSON.parse), so its memory grows with
 // the file; CSV is streamed. For 100,000 rows and more, prefer CSV.
 async function readJsonTable(
@@ -244,6 +250,17 @@ async function readJsonTable(
     return summary([], 0);
   }
 
+  const layout = scanJsonLayout(text, foldKey);
+  if (layout.error !== undefined) {
+    const { line, column, message } = layout.error;
+    problems.add(
+      line,
+      undefined,
+      `the file is not valid JSON: ${message} (line ${line}, column ${column})`,
+    );
+    return summary([], 0);
+  }
+
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -263,14 +280,16 @@ async function readJsonTable(
     return summary([], 0);
   }
 
+  // A record's row is the line its object starts on, as a CSV record's is its first line.
+  const rowOf = (index: number): number => layout.elementLines[index] ?? index + 1;
   const interners = new Map<string, ColumnInterner>();
   const firstRows = new Map<string, number>();
   document.forEach((entry: unknown, index) => {
     if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
       for (const key of Object.keys(entry)) {
-        const column = key.trim().toLowerCase();
+        const column = foldKey(key);
         if (!firstRows.has(column)) {
-          firstRows.set(column, index + 1);
+          firstRows.set(column, rowOf(index));
         }
       }
     }
@@ -279,16 +298,22 @@ async function readJsonTable(
   sink.header(columns, { format: "json", firstRows });
 
   document.forEach((entry: unknown, index) => {
-    const row = index + 1;
+    const row = rowOf(index);
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
       problems.add(row, undefined, "expected an object with the row's fields");
       return;
     }
 
+    // JSON.parse keeps the last of a repeated key: the row is refused, as CSV refuses a
+    // column named twice.
+    for (const key of layout.repeatedKeys.get(index) ?? []) {
+      problems.add(row, key, "the key appears twice in this object: keep one");
+    }
+
     const cells = new Map<string, string>();
     const failedColumns = new Set<string>();
     for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      const column = key.trim().toLowerCase();
+      const column = foldKey(key);
       const cellText = jsonCellText(value);
       if (cellText === undefined) {
         problems.add(row, column, `expected text or a number, not ${describeJsonValue(value)}`);
