@@ -23,6 +23,25 @@ const LF = 0x0a;
 
 type State = "cell-start" | "unquoted" | "quoted" | "quote-in-quoted" | "after-closing-quote";
 
+/** Bytes looked at before the first is parsed: enough for any byte-order mark. */
+const HEAD_BYTES = 4;
+
+/**
+ * UTF-16 or UTF-32, by the byte-order mark, or for UTF-16 without one by the zero byte beside
+ * the first character (text of a CSV file starts with a letter or a quote, never with NUL).
+ */
+function wideEncodingOf(head: readonly number[]): string | undefined {
+  const [first, second, third, fourth] = head;
+  if (first === 0xff && second === 0xfe) return third === 0 && fourth === 0 ? "UTF-32" : "UTF-16";
+  if (first === 0 && second === 0 && third === 0xfe && fourth === 0xff) return "UTF-32";
+  if (first === 0xfe && second === 0xff) return "UTF-16";
+  if (first !== undefined && second !== undefined && (first === 0) !== (second === 0)) {
+    return "UTF-16 (without a byte-order mark)";
+  }
+
+  return undefined;
+}
+
 /**
  * A streaming RFC 4180 reader working on bytes: comma separator, double-quoted cells with
  * doubled quotes inside, CRLF, LF or a lone CR ending a record, and line breaks inside quoted
@@ -55,12 +74,12 @@ export class CsvParser {
   push(chunk: Uint8Array): void {
     let start = 0;
     if (this.head !== undefined) {
-      while (this.head.length < 3 && start < chunk.length) {
+      while (this.head.length < HEAD_BYTES && start < chunk.length) {
         this.head.push(chunk[start] as number);
         start += 1;
       }
 
-      if (this.head.length < 3) {
+      if (this.head.length < HEAD_BYTES) {
         return;
       }
 
@@ -112,13 +131,16 @@ export class CsvParser {
     let start = 0;
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       start = 3;
-    } else if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-      this.handlers.problem({
-        row: 1,
-        message: "the file is UTF-16; save it as CSV UTF-8 (comma delimited)",
-      });
-      this.unreadable = true;
-      return;
+    } else {
+      const encoding = wideEncodingOf(head);
+      if (encoding !== undefined) {
+        this.handlers.problem({
+          row: 1,
+          message: `the file is ${encoding}; save it as CSV UTF-8 (comma delimited)`,
+        });
+        this.unreadable = true;
+        return;
+      }
     }
 
     this.contentBytes += head.length - start;
