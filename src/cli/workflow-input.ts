@@ -130,6 +130,11 @@ export async function readWorkflowInput(
   // --old is a flag of replace only and --expire-date of expire and replace only: the other
   // commands refuse them as unknown options before they get here.
   checkDate("--expire-date", flags.expireDate);
+  const company = flags.company?.trim();
+  if (company !== undefined && (company === "" || company.length > 8)) {
+    throw new UsageError(`--company "${flags.company ?? ""}": a company id has 1 to 8 characters`);
+  }
+
   if (flags.limit !== undefined && flags.old !== undefined && flags.old !== "auto") {
     throw new UsageError(
       "--limit takes the first pages of FILE, and the pages of --old FILE are not tied to them: " +

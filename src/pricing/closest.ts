@@ -25,7 +25,9 @@ export function editDistance(left: string, right: string): number {
 
 /**
  * The candidate closest to `value` (compared case-insensitively), or undefined when none is
- * close enough to be a plausible typo: at most 3 edits, or 40 % of the longer string.
+ * close enough to be a plausible typo: at most 40 % of the longer string in edits, and never
+ * more than 3 ("notes" is not a typo of "books"), or a candidate that holds the value whole
+ * ("page_uid" for "price_page_uid").
  */
 export function closest(value: string, candidates: readonly string[]): string | undefined {
   const needle = value.toLowerCase();
@@ -43,6 +45,10 @@ export function closest(value: string, candidates: readonly string[]): string | 
     return undefined;
   }
 
-  const allowed = Math.max(3, Math.ceil(Math.max(needle.length, best.length) * 0.4));
-  return bestDistance <= allowed ? best : undefined;
+  const allowed = Math.min(3, Math.ceil(Math.max(needle.length, best.length) * 0.4));
+  if (bestDistance <= allowed) return best;
+
+  return needle.length >= 4
+    ? candidates.find((candidate) => candidate.toLowerCase().includes(needle))
+    : undefined;
 }

@@ -44,6 +44,10 @@ export function calendarDateProblem(value: string): string | undefined {
     return `${quoted(value)} is not a date in the form YYYY-MM-DD`;
   }
 
+  if (year < 1900 || year > 2999) {
+    return `${quoted(value)} is outside the years 1900 to 2999`;
+  }
+
   if (month < 1 || month > 12) {
     return `${quoted(value)} is not a real date: there is no month ${month}`;
   }
@@ -51,10 +55,6 @@ export function calendarDateProblem(value: string): string | undefined {
   const days = daysInMonth(year, month);
   if (day < 1 || day > days) {
     return `${quoted(value)} is not a real date: month ${month} of ${year} has ${days} days`;
-  }
-
-  if (year < 1900 || year > 2999) {
-    return `${quoted(value)} is outside the years 1900 to 2999`;
   }
 
   return undefined;

@@ -117,7 +117,11 @@ async function readInput<T>(
     columns.forEach((column, index) => {
       const row = layout.format === "json" ? (layout.firstRows.get(column) ?? 1) : 1;
       if (column === "") {
-        problems.add(row, undefined, `header cell ${index + 1} has no column name`);
+        const message =
+          layout.format === "json"
+            ? "an object has an empty key"
+            : `header cell ${index + 1} has no column name`;
+        problems.add(row, undefined, message);
         return;
       }
 

@@ -106,6 +106,10 @@ describe("the command line itself", () => {
       ["create", "pages.csv", "--books", "RETAIL,TOOLONGBOOK1"],
       '--books: book id "TOOLONGBOOK1" is 12 characters long; at most 8 are allowed',
     ],
+    [
+      ["create", "pages.csv", "--company", "TOOLONGCOMPANY"],
+      '--company "TOOLONGCOMPANY": a company id has 1 to 8',
+    ],
     [["create", "pages.csv", "--books", "=cmd"], '--books: book id "=CMD" would run as a'],
     [["replace", "pages.csv", "--expire-date", "2026-02-30"], '--expire-date "2026-02-30": '],
     // A flag of another price-pages command is not one of this command's.

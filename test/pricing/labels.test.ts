@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { closest, editDistance } from "../../src/pricing/closest.js";
 import { LABEL_LISTS, resolveLabel } from "../../src/pricing/labels.js";
+import { calendarDateProblem } from "../../src/pricing/dates.js";
 
 describe("resolveLabel", () => {
   it("accepts every valid label in any case and returns the server's spelling", () => {
@@ -73,5 +74,14 @@ describe("closest", () => {
       "expiration_date",
     );
     expect(closest("zzzzzzzzzz", ["effective_date", "expiration_date"])).toBeUndefined();
+    // Three edits in five letters is another word, not a typo; a part of a name is a hint.
+    expect(closest("notes", ["books", "description"])).toBeUndefined();
+    expect(closest("page_uid", ["price_book_id", "price_page_uid"])).toBe("price_page_uid");
+  });
+
+  it("reads the year before the day: a year out of range is the problem to tell", () => {
+    expect(calendarDateProblem("0027-02-29")).toBe(
+      '"0027-02-29" is outside the years 1900 to 2999',
+    );
   });
 });

@@ -316,7 +316,10 @@ async function readJsonTable(
       const column = foldKey(key);
       const cellText = jsonCellText(value);
       if (cellText === undefined) {
-        problems.add(row, column, `expected text or a number, not ${describeJsonValue(value)}`);
+        const expected = Array.isArray(value)
+          ? "text, a number or a list of texts"
+          : "text or a number";
+        problems.add(row, column, `expected ${expected}, not ${describeJsonValue(value)}`);
         failedColumns.add(column);
         continue;
       }
@@ -350,7 +353,10 @@ function jsonCellText(value: unknown): string | undefined {
   }
 
   if (typeof value === "number") {
-    return Number.isInteger(value) || Math.abs(value) >= 1e-6 ? String(value) : value.toFixed(20);
+    // String() writes 1e-7 for 0.0000001: the cell checks read decimals, not exponents.
+    return Number.isInteger(value) || Math.abs(value) >= 1e-6
+      ? String(value)
+      : value.toFixed(20).replace(/\.?0+$/, "");
   }
 
   if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
@@ -362,7 +368,8 @@ function jsonCellText(value: unknown): string | undefined {
 
 function describeJsonValue(value: unknown): string {
   if (Array.isArray(value)) {
-    return "a list";
+    const item: unknown = value.find((entry) => typeof entry !== "string");
+    return `a list holding ${typeof item === "number" ? `the number ${item}` : describeJsonValue(item)}`;
   }
 
   return typeof value === "boolean" ? `a boolean (${String(value)})` : `an ${typeof value}`;
