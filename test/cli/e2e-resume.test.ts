@@ -170,14 +170,21 @@ describe("interrupted runs", () => {
     expect(retry.stderr).toContain(`run ${summary.runId} is unfinished (interrupted)`);
     expect(retry.stderr).toContain(`Resume it with: p21kit resume ${summary.runId}`);
 
+    // The file edited since: resume says so, and carries on with the records it read.
+    const edited = pagesFor(10080, "Harbor stopped").replaceAll(",0.6\r\n", ",0.7\r\n");
+    await writeFile(join(directory.path, "stopped.csv"), edited);
     const resumed = await runChild(["resume", summary.runId, "--password", "api_password"], {
       cwd: directory.path,
     });
     expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toContain(
+      "notice  stopped.csv has changed since the run started: resume carries on with its records",
+    );
     const pages = simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Harbor stopped"));
     expect(pages).toHaveLength(30);
+    expect(pages.every((row) => row.calculation_value1 === 0.6)).toBe(true);
   });
 
   it("a resume of a run that is still being worked is refused (exit 2); the run ends alone", async () => {

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Journal, RunRecord } from "../../journal/index.js";
 import type { WorkflowSpec } from "../../pricing/index.js";
@@ -35,6 +38,30 @@ function runSettings(command: Command, flags: ResumeFlags, run: RunRecord) {
   };
 }
 
+/**
+ * A notice when the run's input file is no longer what it was when the run started: resume
+ * goes on with the records the journal keeps, not the file's new values.
+ */
+async function inputChangedNotice(run: RunRecord, cwd: string): Promise<string | undefined> {
+  const file = storedRunOptions(run.options).inputFile;
+  const recorded = run.inputDigest.split("+")[0] ?? "";
+  if (file === undefined || !/^[0-9a-f]{64}$/.test(recorded)) return undefined;
+
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(cwd, file));
+  } catch {
+    return undefined;
+  }
+
+  if (createHash("sha256").update(bytes).digest("hex") === recorded) return undefined;
+
+  return (
+    `${file} has changed since the run started: resume carries on with its records as they ` +
+    "were read then; to send the new values, run the file again as a new run"
+  );
+}
+
 /** `p21kit resume [RUN]` and `p21kit retry-failed [RUN]`. */
 export function registerResumeCommand(program: Command, context: CommandContext): void {
   const resume = program
@@ -44,7 +71,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
     )
     .argument("[run]", "run id (or a unique prefix of it)");
   addConnectionOptions(resume);
-  addRunOptions(resume);
+  addRunOptions(resume, { ofRun: true });
   addOutputOptions(resume);
   resume.addHelpText(
     "after",
@@ -81,6 +108,8 @@ export function registerResumeCommand(program: Command, context: CommandContext)
         const settings = runSettings(command, flags, run);
         if (!flags.json && !flags.quiet) {
           context.output.errorLine(`Resuming run ${run.id} (${run.kind}) against ${run.baseUrl}`);
+          const changed = await inputChangedNotice(run, context.io.cwd);
+          if (changed !== undefined) context.output.errorLine(`notice  ${changed}`);
         }
 
         const outcome = await executeRun(context, journal, run, {

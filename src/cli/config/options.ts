@@ -81,12 +81,23 @@ export function addConnectionOptions(command: Command): Command {
     .option("--ca <file>", "trust this CA certificate (PEM) in addition to the system ones");
 }
 
-/** `--sessions`, `--batch-size`, `--retries`, `--journal`, `--out`. */
-export function addRunOptions(command: Command): Command {
+/**
+ * `--sessions`, `--batch-size`, `--retries`, `--journal`, `--out`. For `resume` (`ofRun`) the
+ * first three default to the run's own settings, and the help says so.
+ */
+export function addRunOptions(command: Command, options: { ofRun?: boolean } = {}): Command {
+  // Commander shows the default's description in the help instead of its value.
+  const shown = options.ofRun === true ? "the run's own" : undefined;
+  const option = (
+    flags: string,
+    description: string,
+    parse: (value: string) => number,
+    value: number,
+  ) => command.addOption(new Option(flags, description).argParser(parse).default(value, shown));
+  option("--sessions <n>", "parallel P21 sessions", wholeNumber(1, 50), 1);
+  option("--batch-size <n>", "records per session", wholeNumber(1, 1_000), 25);
+  option("--retries <n>", "extra attempts for transient failures", wholeNumber(0, 10), 2);
   return command
-    .option("--sessions <n>", "parallel P21 sessions", wholeNumber(1, 50), 1)
-    .option("--batch-size <n>", "records per session", wholeNumber(1, 1_000), 25)
-    .option("--retries <n>", "extra attempts for transient failures", wholeNumber(0, 10), 2)
     .option("--journal <file>", "journal of every run (SQLite)", defaultJournalPath)
     .option("--out <dir>", `result files (default: ${defaultOutRoot}/RUN/)`);
 }
