@@ -239,7 +239,13 @@ export function printRunSummary(
     return;
   }
 
-  if (settings.quiet) return;
+  if (settings.quiet) {
+    // Failed records are the run's errors: the one line --quiet keeps.
+    if (summary.failed > 0) {
+      output.errorLine(`${summary.failed} failed: ${files.errors}`);
+    }
+    return;
+  }
   const { styles } = output;
   output.line(
     `${styles.bold(`Run ${summary.runId}`)}: ${summary.expired} expired, ${summary.created} created, ` +

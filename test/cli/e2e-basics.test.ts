@@ -242,6 +242,44 @@ describe("the command line itself", () => {
     expect(plain.stdout).not.toContain("\u001b[");
   });
 
+  it("--quiet prints one line when records failed, naming errors.csv, and no plan on a dry run", async () => {
+    await writeFile(
+      join(directory.path, "quiet.csv"),
+      pagesCsv
+        .replace("Acme ABRAS basics,2050", "Acme ABRAS quiet,2060")
+        .replace("2050-12-31", "2060-12-31"),
+    );
+    const dry = await runChild(
+      [
+        "price-pages",
+        "create",
+        "quiet.csv",
+        "--quiet",
+        "--dry-run",
+        ...connectionTo(simulator.url),
+      ],
+      { cwd: directory.path },
+    );
+    expect(dry).toMatchObject({ exitCode: 0, stdout: "", stderr: "" });
+
+    simulator.injectFault({ kind: "refuse", route: "PUT /api/ui/interactive/v2/change" });
+    const outcome = await runChild(
+      [
+        "price-pages",
+        "create",
+        "quiet.csv",
+        "--quiet",
+        "--out",
+        "quiet-out",
+        ...connectionTo(simulator.url),
+      ],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toBe("");
+    expect(outcome.stderr).toBe(`1 failed: ${join(directory.path, "quiet-out", "errors.csv")}\n`);
+  });
+
   it("--quiet prints nothing on success; the exit code and files tell", async () => {
     const outcome = await runChild(
       ["price-pages", "create", "pages.csv", "--quiet", ...connectionTo(simulator.url)],

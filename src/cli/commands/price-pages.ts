@@ -140,7 +140,10 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
             const plan = await withPlanProblemsAsInput({ input: file, old: flags.old }, () =>
               planWorkflow(client, input.spec),
             );
-            printPlan(context.output, plan, { json: flags.json === true, file });
+            // Quiet: the exit code tells that the input is valid and the plan could be made.
+            if (flags.quiet !== true) {
+              printPlan(context.output, plan, { json: flags.json === true, file });
+            }
           } finally {
             await client.close();
           }
