@@ -102,15 +102,16 @@ async function executeLocked(
   const { output } = context;
   const reporter = createProgressReporter(output, { json: settings.json, quiet: settings.quiet });
   const stop = new StopOnSignals(context.io.signals ?? process, {
+    // Through the reporter: on a terminal its next redraw would wipe a line printed under it.
     onFirstSignal: (signal) => {
       if (!settings.quiet) {
-        output.errorLine(
-          `\n${signal}: finishing the records in hand and ending the sessions… (again to abort at once)`,
+        reporter.notice(
+          `${signal}: finishing the records in hand and ending the sessions… (again to abort at once)`,
         );
       }
     },
     onSecondSignal: () => {
-      if (!settings.quiet) output.errorLine("aborting now; the journal stays consistent");
+      if (!settings.quiet) reporter.notice("aborting now; the journal stays consistent");
     },
   });
 

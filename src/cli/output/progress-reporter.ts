@@ -6,6 +6,8 @@ import { ProgressModel, type PhaseView } from "./progress-model.js";
 /** Turns engine progress events into what a person or a program reads. */
 export interface ProgressReporter {
   onEvent(event: ProgressEvent): void;
+  /** A line of the command's own (a signal's notice), printed where the bars do not wipe it. */
+  notice(line: string): void;
   /** Stops timers and leaves the terminal clean. Idempotent. */
   close(): void;
 }
@@ -130,6 +132,10 @@ export class PlainProgressReporter implements ProgressReporter {
     this.timer.unref();
   }
 
+  notice(line: string): void {
+    this.output.errorLine(line);
+  }
+
   onEvent(event: ProgressEvent): void {
     this.model.apply(event);
     const phase = this.model.phase;
@@ -210,6 +216,10 @@ export class TtyProgressReporter implements ProgressReporter {
     this.changed = true;
   }
 
+  notice(line: string): void {
+    this.printAbove(line);
+  }
+
   private printAbove(line: string): void {
     this.erase();
     this.output.errorLine(line);
@@ -283,6 +293,10 @@ export class TtyProgressReporter implements ProgressReporter {
 export class JsonProgressReporter implements ProgressReporter {
   constructor(private readonly output: CliOutput) {}
 
+  notice(line: string): void {
+    this.output.errorLine(line);
+  }
+
   onEvent(event: ProgressEvent): void {
     this.output.json(event);
   }
@@ -293,6 +307,7 @@ export class JsonProgressReporter implements ProgressReporter {
 /** For `--quiet`: nothing. */
 export class SilentProgressReporter implements ProgressReporter {
   onEvent(): void {}
+  notice(): void {}
   close(): void {}
 }
 
