@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const ENTRY = join(import.meta.dirname, "fixtures", "simulator-command.ts");
 
@@ -84,6 +84,37 @@ describe("p21kit simulator command", () => {
     expect(code).toBe(2);
     expect(run.output().stderr).toContain(message);
     expect(run.output().stdout).toBe("");
+  });
+
+  it("says which port is in use, and what it serves when it starts", async () => {
+    const first = runCommand([
+      "--port",
+      "0",
+      "--data",
+      "demo",
+      "--latency",
+      "seed",
+      "--time-scale",
+      "0.1",
+    ]);
+    const port = new URL(/listening on (\S+)/.exec(await first.listening)?.[1] ?? "").port;
+    try {
+      // Its summary line comes on stderr just after the one on stdout.
+      await vi.waitFor(() =>
+        expect(first.output().stderr).toContain(
+          "data demo; profile 26.1.5950; latency seed × 0.1; no faults; press Ctrl-C to stop.",
+        ),
+      );
+      const second = runCommand(["--port", port]);
+      second.listening.catch(() => undefined);
+      const [code] = await second.exited;
+      expect(code).toBe(2);
+      expect(second.output().stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(second.output().stderr).not.toContain("--help");
+    } finally {
+      first.child.kill("SIGINT");
+      await first.exited;
+    }
   });
 
   it("refuses an invalid latency file with a clear message", async () => {

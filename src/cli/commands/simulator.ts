@@ -8,6 +8,8 @@ import { SimulatorError } from "../../simulator/errors.js";
 import { resolveLatency } from "../../simulator/latency.js";
 import { checkUsers, PROFILES } from "../../simulator/options.js";
 import { parseFaultRates } from "../../simulator/faults.js";
+import { CliError } from "../errors.js";
+import { ExitCode } from "../io.js";
 
 /** The streams the command writes to. */
 export type CliIo = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -105,6 +107,13 @@ export async function simulatorOptionsOf(
     options.latency = flags.latency;
   } else {
     const path = resolve(cwd, flags.latency);
+    if (!flags.latency.toLowerCase().endsWith(".json")) {
+      throw new SimulatorError(
+        "P21_SIMULATOR_OPTIONS",
+        `--latency takes none, seed or a JSON file of milliseconds, not "${flags.latency}"`,
+      );
+    }
+
     const table = await readJsonFile(path, "latency");
     try {
       options.latency = resolveLatency(table as Record<string, number>);
@@ -171,6 +180,20 @@ async function writableStatePath(path: string): Promise<string> {
   }
 
   return path;
+}
+
+/** What the simulator serves: its data, build, latency and faults, in one line. */
+function startupSummary(flags: SimulatorFlags, simulator: SimulatorHandle): string {
+  const pages = simulator.rows("price_page").length;
+  const data =
+    flags.state === undefined
+      ? `data ${flags.data}`
+      : `data from ${flags.state} (${pages} price pages)`;
+  const latency =
+    flags.latency === "none" ? "no latency" : `latency ${flags.latency} × ${flags.timeScale}`;
+  const faults = flags.faults === undefined ? "no faults" : `faults ${flags.faults}`;
+
+  return `UI server ${simulator.uiServerUrl}; ${data}; profile ${flags.profile}; ${latency}; ${faults}`;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -267,23 +290,30 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
     )
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
-    .action(async (flags: SimulatorFlags, command: Command) => {
+    .action(async (flags: SimulatorFlags) => {
       let simulator: SimulatorHandle;
       try {
         simulator = await startSimulator(await simulatorOptionsOf(flags, process.cwd()));
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        command.error(`error: cannot start the simulator: ${message}`, {
-          exitCode: 2,
-          code: "p21kit.simulator.start",
+        const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+        const message = inUse
+          ? `port ${flags.port} on ${flags.host} is in use: choose another with --port (0 for any free one)`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+        // Not a mistake in the command line: no "run with --help" after it.
+        throw new CliError(`cannot start the simulator: ${message}`, {
+          code: "P21_SIMULATOR_START",
+          exitCode: ExitCode.usage,
         });
       }
 
       const stopped = untilSignal();
       io.stdout.write(`P21 simulator listening on ${simulator.url}\n`);
-      io.stderr.write(
-        `UI server ${simulator.uiServerUrl}; data ${flags.data}; profile ${flags.profile}; press Ctrl-C to stop.\n`,
-      );
+      if (flags.host !== "127.0.0.1" && flags.host !== "localhost") {
+        io.stderr.write(`Bound to ${flags.host}, port ${new URL(simulator.url).port}.\n`);
+      }
+      io.stderr.write(`${startupSummary(flags, simulator)}; press Ctrl-C to stop.\n`);
       const signal = await stopped;
       await simulator.close();
       io.stderr.write(`P21 simulator stopped (${signal}).\n`);
