@@ -87,6 +87,35 @@ describe("doctor", () => {
     }
   });
 
+  it("given the UI server's URL, says that --base-url is the base URL; durations in whole ms", async () => {
+    const simulator = await startSimulator({ data: "demo" });
+    try {
+      const outcome = await runChild(
+        [
+          "doctor",
+          "--base-url",
+          `${simulator.url}/uiserver0`,
+          "-u",
+          "api_user",
+          "-p",
+          "api_password",
+          "--json",
+        ],
+        { cwd: directory.path },
+      );
+      expect(outcome.exitCode).toBe(3);
+      const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
+      expect(checks[0]).toMatchObject({
+        check: "token",
+        verdict: "fail",
+        action: expect.stringContaining("not the UI server's") as unknown,
+      });
+      expect(Number.isInteger(checks[0]?.durationMs)).toBe(true);
+    } finally {
+      await simulator.close();
+    }
+  });
+
   it("fails the session check when the API pool is full, still reads OData (exit 1)", async () => {
     const simulator = await startSimulator({ data: "demo", poolSize: 1, poolWaitMs: 50 });
     const holder = new P21Client({

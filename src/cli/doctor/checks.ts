@@ -34,6 +34,11 @@ function actionFor(check: string, error: unknown): string {
     return "check --base-url and that this machine reaches the server (proxy, firewall, VPN); --ca FILE for a private CA";
   }
 
+  // A token endpoint that is not there: the URL is most likely the UI server's, or a page.
+  if (check === "token" && code === "P21_HTTP" && (error as P21Error).status === 404) {
+    return "check --base-url: it is the P21 base URL (token, router and OData live there), not the UI server's";
+  }
+
   if (code === "P21_POOL_EXHAUSTED") {
     return "every API instance is busy: wait, end idle sessions, or ask for a larger pool";
   }
@@ -65,7 +70,7 @@ async function timed(
       verdict: outcome.verdict ?? "ok",
       detail: outcome.detail,
       ...(outcome.action === undefined ? {} : { action: outcome.action }),
-      durationMs: performance.now() - startedAt,
+      durationMs: Math.round(performance.now() - startedAt),
     };
   } catch (error) {
     return {
@@ -73,7 +78,7 @@ async function timed(
       verdict: "fail",
       detail: describeFailure(error),
       action: actionFor(check, error),
-      durationMs: performance.now() - startedAt,
+      durationMs: Math.round(performance.now() - startedAt),
     };
   }
 }
