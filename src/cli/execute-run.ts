@@ -115,91 +115,98 @@ async function executeLocked(
     },
   });
 
-  const startedAt = performance.now();
-  let summary: WorkflowSummary;
-  // What ended the run early without a signal (the server gone, a journal failure): the
-  // result files and the resume hint still come, then it is reported.
-  let failure: Error | undefined;
+  // The signal handlers stay until the result files are written: a signal meanwhile stops
+  // nothing more, where without them it would end the process before the files were whole.
   try {
-    const engine = new BatchEngine({
-      journal,
-      createClient: () =>
-        createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal }),
+    const startedAt = performance.now();
+    let summary: WorkflowSummary;
+    // What ended the run early without a signal (the server gone, a journal failure): the
+    // result files and the resume hint still come, then it is reported.
+    let failure: Error | undefined;
+    try {
+      const engine = new BatchEngine({
+        journal,
+        createClient: () =>
+          createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal }),
+        sessions: settings.sessions,
+        batchSize: settings.batchSize,
+        retries: settings.retries,
+        signal: stop.signal,
+        hardSignal: stop.hardSignal,
+        logger: settings.logger,
+        onProgress: (event) => {
+          reporter.onEvent(event);
+          settings.onProgress?.(event);
+        },
+      });
+      const recheckWith =
+        settings.recheckPending === true
+          ? createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal })
+          : undefined;
+      try {
+        summary = await runWorkflow(journal, run.id, engine, {
+          ...(recheckWith === undefined ? {} : { recheckWith, signal: stop.signal }),
+        });
+      } finally {
+        await recheckWith?.close();
+      }
+    } catch (error) {
+      // A hard abort may end the workflow with an abort error: the journal still says where
+      // every record stands, and the run stays resumable.
+      if (stop.receivedSignal === undefined) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      } else {
+        settings.logger.debug({ error }, "the run ended by an abort");
+      }
+      summary = summaryFromJournal(journal, run.id);
+    } finally {
+      reporter.close();
+    }
+
+    const wallMs = performance.now() - startedAt;
+    // A signal that came when every record was in hand or done stopped nothing: the run is
+    // complete, and says so.
+    const completed = journal.getRun(run.id)?.state === "completed";
+    const interrupted = summary.interrupted || (stop.receivedSignal !== undefined && !completed);
+    const exitCode = interrupted
+      ? ExitCode.interrupted
+      : summary.failed > 0
+        ? ExitCode.failedRecords
+        : ExitCode.success;
+
+    const finishedRun = journal.getRun(run.id) ?? run;
+    const directory = resultDirectory(context, run.id, settings.out);
+    const files = await writeResultFiles(journal, finishedRun, directory, {
+      runId: run.id,
+      kind: finishedRun.kind,
+      state: finishedRun.state,
+      baseUrl: finishedRun.baseUrl,
+      username: finishedRun.username,
+      parentRunId: finishedRun.parentRunId,
+      expired: summary.expired,
+      created: summary.created,
+      linked: summary.linked,
+      skipped: summary.skipped,
+      failed: summary.failed,
+      interrupted,
+      phases: summary.phases,
+      wallMs: Math.round(wallMs),
       sessions: settings.sessions,
       batchSize: settings.batchSize,
-      retries: settings.retries,
-      signal: stop.signal,
-      hardSignal: stop.hardSignal,
-      logger: settings.logger,
-      onProgress: (event) => {
-        reporter.onEvent(event);
-        settings.onProgress?.(event);
-      },
+      exitCode,
     });
-    const recheckWith =
-      settings.recheckPending === true
-        ? createClient(settings.connection, { logger: settings.logger, signal: stop.hardSignal })
-        : undefined;
-    try {
-      summary = await runWorkflow(journal, run.id, engine, {
-        ...(recheckWith === undefined ? {} : { recheckWith, signal: stop.signal }),
-      });
-    } finally {
-      await recheckWith?.close();
+
+    if (interrupted && !settings.quiet && settings.resumable !== false) {
+      output.errorLine(
+        `Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`,
+      );
     }
-  } catch (error) {
-    // A hard abort may end the workflow with an abort error: the journal still says where
-    // every record stands, and the run stays resumable.
-    if (stop.receivedSignal === undefined) {
-      failure = error instanceof Error ? error : new Error(String(error));
-    } else {
-      settings.logger.debug({ error }, "the run ended by an abort");
-    }
-    summary = summaryFromJournal(journal, run.id);
+    if (failure !== undefined) throw failure;
+
+    return { summary, files, exitCode, wallMs, journal: settings.journal };
   } finally {
-    reporter.close();
     stop[Symbol.dispose]();
   }
-
-  const wallMs = performance.now() - startedAt;
-  // A signal that came when every record was in hand or done stopped nothing: the run is
-  // complete, and says so.
-  const completed = journal.getRun(run.id)?.state === "completed";
-  const interrupted = summary.interrupted || (stop.receivedSignal !== undefined && !completed);
-  const exitCode = interrupted
-    ? ExitCode.interrupted
-    : summary.failed > 0
-      ? ExitCode.failedRecords
-      : ExitCode.success;
-
-  const finishedRun = journal.getRun(run.id) ?? run;
-  const directory = resultDirectory(context, run.id, settings.out);
-  const files = await writeResultFiles(journal, finishedRun, directory, {
-    runId: run.id,
-    kind: finishedRun.kind,
-    state: finishedRun.state,
-    baseUrl: finishedRun.baseUrl,
-    username: finishedRun.username,
-    parentRunId: finishedRun.parentRunId,
-    expired: summary.expired,
-    created: summary.created,
-    linked: summary.linked,
-    skipped: summary.skipped,
-    failed: summary.failed,
-    interrupted,
-    phases: summary.phases,
-    wallMs: Math.round(wallMs),
-    sessions: settings.sessions,
-    batchSize: settings.batchSize,
-    exitCode,
-  });
-
-  if (interrupted && !settings.quiet && settings.resumable !== false) {
-    output.errorLine(`Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`);
-  }
-  if (failure !== undefined) throw failure;
-
-  return { summary, files, exitCode, wallMs, journal: settings.journal };
 }
 
 /** The last line a run command prints with `--json`: what it did and where the files are. */

@@ -88,7 +88,8 @@ function phaseStartLine(phase: PhaseView): string {
   return (
     `${phaseTitle(phase)}: ${records}` +
     ` in ${phase.batches} batch${phase.batches === 1 ? "" : "es"}` +
-    ` on ${phase.sessions} session${phase.sessions === 1 ? "" : "s"}`
+    // "up to": the server's pool may hold fewer at once than asked for.
+    ` on ${phase.sessions === 1 ? "1 session" : `up to ${phase.sessions} sessions`}`
   );
 }
 
