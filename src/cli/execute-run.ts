@@ -13,6 +13,7 @@ import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
+import { CliError } from "./errors.js";
 import { runCommandLine } from "./run-hints.js";
 import { RunLock } from "./run-lock.js";
 import { StopOnSignals } from "./signals.js";
@@ -176,7 +177,7 @@ async function executeLocked(
 
     const finishedRun = journal.getRun(run.id) ?? run;
     const directory = resultDirectory(context, run.id, settings.out);
-    const files = await writeResultFiles(journal, finishedRun, directory, {
+    const files = await writeFilesOf(journal, finishedRun, directory, settings, {
       runId: run.id,
       kind: finishedRun.kind,
       state: finishedRun.state,
@@ -206,6 +207,32 @@ async function executeLocked(
     return { summary, files, exitCode, wallMs, journal: settings.journal };
   } finally {
     stop[Symbol.dispose]();
+  }
+}
+
+/**
+ * The run's result files; a directory that cannot be written is an error that says where the
+ * run can still be read (the journal), not a stack trace.
+ */
+async function writeFilesOf(
+  journal: Journal,
+  run: RunRecord,
+  directory: string,
+  settings: ExecutionSettings,
+  summary: Record<string, unknown>,
+): Promise<ResultFiles> {
+  try {
+    return await writeResultFiles(journal, run, directory, summary);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw error;
+
+    throw new CliError(`the result files could not be written to ${directory} (${code})`, {
+      code: "P21_RESULT_FILES",
+      exitCode: ExitCode.failedRecords,
+      hint: `The run is in the journal: ${runCommandLine("runs show", run.id, settings.journal)} describes it; --out DIR writes the files elsewhere.`,
+      cause: error,
+    });
   }
 }
 

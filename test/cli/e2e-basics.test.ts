@@ -280,6 +280,26 @@ describe("the command line itself", () => {
     expect(outcome.stderr).toBe(`1 failed: ${join(directory.path, "quiet-out", "errors.csv")}\n`);
   });
 
+  it("a result directory that cannot be made is an error naming it and the run, not a crash", async () => {
+    await writeFile(
+      join(directory.path, "no-out.csv"),
+      pagesCsv
+        .replace("Acme ABRAS basics,2050", "Acme ABRAS no out,2070")
+        .replace("2050-12-31", "2070-12-31"),
+    );
+    const out = join(directory.path, "no-out.csv", "results");
+    const outcome = await runChild(
+      ["price-pages", "create", "no-out.csv", "--out", out, ...connectionTo(simulator.url)],
+      { cwd: directory.path },
+    );
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toContain(
+      `error: the result files could not be written to ${out} (ENOTDIR)`,
+    );
+    expect(outcome.stderr).toMatch(/The run is in the journal: p21kit runs show \S+ describes it/);
+    expect(outcome.stderr).not.toContain("    at ");
+  });
+
   it("--quiet prints nothing on success; the exit code and files tell", async () => {
     const outcome = await runChild(
       ["price-pages", "create", "pages.csv", "--quiet", ...connectionTo(simulator.url)],

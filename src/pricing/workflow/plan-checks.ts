@@ -4,7 +4,6 @@ import type { CreatePageInput } from "../operations/create-page.js";
 import type { ExpirePageInput } from "../operations/expire-page.js";
 import { ACTIVE, productGroupKey } from "../operations/lookups.js";
 import type { ServerPage } from "../operations/lookups.js";
-import type { PricePageRow } from "../page-row.js";
 import type { ServerView } from "./server-view.js";
 import type { PlannedItem, WorkflowSpec } from "./types.js";
 
@@ -180,18 +179,20 @@ export function expirationProblem(
   return undefined;
 }
 
-function sameId(left: string | undefined, right: string | undefined): boolean {
-  return left?.toUpperCase() === right?.toUpperCase();
-}
+/** Supplier, company and group (product or discount), as the server compares pages. */
+function groupKey(page: {
+  supplierId: number;
+  companyId: string | undefined;
+  productGroupId?: string | undefined;
+  discountGroupId?: string | undefined;
+}): string {
+  const company = (page.companyId ?? "").toUpperCase();
+  const group =
+    page.discountGroupId === undefined
+      ? `product:${(page.productGroupId ?? "").toUpperCase()}`
+      : `discount:${page.discountGroupId.toUpperCase()}`;
 
-/** Same supplier, company and group (product or discount), as the server compares pages. */
-function sameGroup(server: ServerPage, page: PricePageRow): boolean {
-  return (
-    server.supplierId === page.supplierId &&
-    sameId(server.companyId, page.companyId) &&
-    sameId(server.productGroupId, page.productGroupId) &&
-    sameId(server.discountGroupId, page.discountGroupId)
-  );
+  return `${page.supplierId}|${company}|${group}`;
 }
 
 /** Two date ranges, both ends included, overlap; a range without an end runs on forever. */
@@ -225,15 +226,27 @@ export function overlapProblems(
     if (item.action === "run") expiresOn.set(item.input.pricePageUid, item.input.expirationDate);
   });
 
+  // The server's pages by group, each key made once: a file of 100,000 pages is compared
+  // with the few pages of its own group, not with every page of its supplier.
+  const serverPagesByGroup = new Map<string, ServerPage[]>();
+  serverPagesOf.forEach((pages) => {
+    pages.forEach((server) => {
+      if (server.effectiveDate === undefined) return;
+
+      const key = groupKey(server);
+      const group = serverPagesByGroup.get(key);
+      if (group === undefined) serverPagesByGroup.set(key, [server]);
+      else group.push(server);
+    });
+  });
+
   create.forEach((item) => {
     if (item.action !== "run") return;
 
     const { page, row } = item.input;
-    const serverPages = serverPagesOf.get(page.supplierId) ?? [];
+    const serverPages = serverPagesByGroup.get(groupKey(page)) ?? [];
     for (let index = 0; index < serverPages.length; index += 1) {
-      const server = serverPages[index] as ServerPage;
-      if (server.effectiveDate === undefined || !sameGroup(server, page)) continue;
-
+      const server = serverPages[index] as ServerPage & { effectiveDate: string };
       const end = expiresOn.get(server.pricePageUid) ?? server.expirationDate;
       if (!overlaps(page.effectiveDate, page.expirationDate, server.effectiveDate, end)) continue;
 
