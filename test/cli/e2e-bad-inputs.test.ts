@@ -3,7 +3,13 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { runChild, runInProcess, temporaryDirectory, type CliOutcome } from "./helpers.js";
+import {
+  connectionTo,
+  runChild,
+  runInProcess,
+  temporaryDirectory,
+  type CliOutcome,
+} from "./helpers.js";
 
 interface Expectation {
   workflow: "create" | "expire" | "link" | "replace";
@@ -12,24 +18,42 @@ interface Expectation {
 }
 
 const corpus = resolve(import.meta.dirname, "../fixtures/bad-inputs");
+
+/**
+ * A demo simulator and a scratch directory, each fresh for the tests of one describe block,
+ * made before them and removed after.
+ */
+function demoWorkspace(): { readonly simulator: SimulatorHandle; readonly path: string } {
+  let simulator: SimulatorHandle | undefined;
+  let scratch: { path: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    simulator = await startSimulator({ data: "demo" });
+    scratch = await temporaryDirectory();
+  });
+  afterAll(async () => {
+    await simulator?.close();
+    await scratch?.remove();
+  });
+
+  return {
+    get simulator() {
+      if (simulator === undefined) throw new Error("the workspace is made before the tests");
+      return simulator;
+    },
+    get path() {
+      if (scratch === undefined) throw new Error("the workspace is made before the tests");
+      return scratch.path;
+    },
+  };
+}
+
 const expected = JSON.parse(readFileSync(resolve(corpus, "expected.json"), "utf8")) as Record<
   string,
   Expectation
 >;
 
 describe("the bad-input corpus, through the real CLI", () => {
-  let simulator: SimulatorHandle;
-  let scratch: { path: string; remove: () => Promise<void> };
-
-  beforeAll(async () => {
-    simulator = await startSimulator({ data: "demo" });
-    scratch = await temporaryDirectory();
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await scratch.remove();
-  });
+  const workspace = demoWorkspace();
 
   it("holds at least 30 files", () => {
     expect(Object.keys(expected).length).toBeGreaterThanOrEqual(30);
@@ -46,16 +70,11 @@ describe("the bad-input corpus, through the real CLI", () => {
       ...(expectation.options.expireDate === undefined
         ? []
         : ["--expire-date", expectation.options.expireDate]),
-      "--base-url",
-      simulator.url,
-      "--username",
-      "api_user",
-      "--password",
-      "api_password",
+      ...connectionTo(workspace.simulator.url),
       "--journal",
-      resolve(scratch.path, "journal.db"),
+      resolve(workspace.path, "journal.db"),
       "--out",
-      scratch.path,
+      workspace.path,
     ];
   }
 
@@ -66,7 +85,7 @@ describe("the bad-input corpus, through the real CLI", () => {
     expect(outcome.stderr).toContain("nothing was sent to the server");
     expect(outcome.stdout).toBe("");
     // Never reset: no file of the corpus may cause a single request.
-    expect(simulator.stats().totalRequests).toBe(0);
+    expect(workspace.simulator.stats().totalRequests).toBe(0);
   }
 
   it.each(Object.entries(expected))(
@@ -103,42 +122,26 @@ describe("the bad-input corpus, through the real CLI", () => {
 // Rows that are each valid but cannot go together: P21 may apply either of two active pages of
 // one supplier and group, so the file is refused before any request.
 describe("pages that would be active together, through the real CLI", () => {
-  let simulator: SimulatorHandle;
-  let scratch: { path: string; remove: () => Promise<void> };
-
-  beforeAll(async () => {
-    simulator = await startSimulator({ data: "demo" });
-    scratch = await temporaryDirectory();
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await scratch.remove();
-  });
+  const workspace = demoWorkspace();
 
   const header =
     "company_id,supplier_id,product_group_id,description,effective_date,expiration_date,calculation_value1";
 
   async function run(file: string, lines: string[], options: string[]): Promise<CliOutcome> {
-    await writeFile(resolve(scratch.path, file), [header, ...lines, ""].join("\n"));
+    await writeFile(resolve(workspace.path, file), [header, ...lines, ""].join("\n"));
     return runInProcess(
       [
         "price-pages",
         ...options.slice(0, 1),
         file,
         ...options.slice(1),
-        "--base-url",
-        simulator.url,
-        "--username",
-        "api_user",
-        "--password",
-        "api_password",
+        ...connectionTo(workspace.simulator.url),
         "--journal",
-        resolve(scratch.path, "journal.db"),
+        resolve(workspace.path, "journal.db"),
         "--out",
-        scratch.path,
+        workspace.path,
       ],
-      { cwd: scratch.path },
+      { cwd: workspace.path },
     );
   }
 
@@ -148,7 +151,7 @@ describe("pages that would be active together, through the real CLI", () => {
     expect(problemLines).toEqual(problems);
     expect(outcome.stderr).toContain("nothing was sent to the server");
     expect(outcome.stdout).toBe("");
-    expect(simulator.stats().totalRequests).toBe(0);
+    expect(workspace.simulator.stats().totalRequests).toBe(0);
   }
 
   const overlapping = [
@@ -197,39 +200,23 @@ describe("pages that would be active together, through the real CLI", () => {
 // Rows that are valid on their own but refused by what the server holds: found by the plan's
 // OData lookups, before any session is opened or anything written, in the dry run as in a run.
 describe("rows the server's records refuse, through the real CLI", () => {
-  let simulator: SimulatorHandle;
-  let scratch: { path: string; remove: () => Promise<void> };
-
-  beforeAll(async () => {
-    simulator = await startSimulator({ data: "demo" });
-    scratch = await temporaryDirectory();
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await scratch.remove();
-  });
+  const workspace = demoWorkspace();
 
   async function run(args: string[], files: Record<string, string>): Promise<CliOutcome> {
     for (const [name, text] of Object.entries(files)) {
-      await writeFile(resolve(scratch.path, name), text);
+      await writeFile(resolve(workspace.path, name), text);
     }
-    simulator.resetStats();
+    workspace.simulator.resetStats();
 
     return runInProcess(
       [
         "price-pages",
         ...args,
-        "--base-url",
-        simulator.url,
-        "--username",
-        "api_user",
-        "--password",
-        "api_password",
+        ...connectionTo(workspace.simulator.url),
         "--journal",
-        resolve(scratch.path, "journal.db"),
+        resolve(workspace.path, "journal.db"),
       ],
-      { cwd: scratch.path },
+      { cwd: workspace.path },
     );
   }
 
@@ -237,11 +224,11 @@ describe("rows the server's records refuse, through the real CLI", () => {
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stderr.split("\n").slice(0, lines.length)).toEqual(lines);
     expect(outcome.stderr).toContain("p21kit only read from the server, it wrote nothing");
-    const routes = Object.keys(simulator.stats().requests);
+    const routes = Object.keys(workspace.simulator.stats().requests);
     expect(routes.filter((route) => route.includes("/interactive/"))).toEqual([]);
-    expect(simulator.rows("price_page").filter((row) => row.price_page_uid === 100_721)).toEqual(
-      [],
-    );
+    expect(
+      workspace.simulator.rows("price_page").filter((row) => row.price_page_uid === 100_721),
+    ).toEqual([]);
   }
 
   const pagesHeader =
@@ -274,7 +261,9 @@ describe("rows the server's records refuse, through the real CLI", () => {
   );
 
   it("expire: a uid the server does not have, a date before the page starts, an expired page revived", async () => {
-    const expired = simulator.rows("price_page").find((row) => row.row_status_flag === 705);
+    const expired = workspace.simulator
+      .rows("price_page")
+      .find((row) => row.row_status_flag === 705);
     const outcome = await run(["expire", "old.csv"], {
       "old.csv": [
         "price_page_uid,expiration_date",

@@ -63,6 +63,19 @@ describe("interrupted runs", () => {
     await directory.remove();
   });
 
+  /** `price-pages create FILE --json`, with a SIGINT once `count` records are settled. */
+  async function createStoppedAfter(file: string, text: string, count: number) {
+    await writeFile(join(directory.path, file), text);
+    const child = spawnCli(["price-pages", "create", file, "--json", ...connection], {
+      cwd: directory.path,
+    });
+    const outcome = collect(child);
+    await afterSettled(child, count);
+    child.kill("SIGINT");
+
+    return outcome;
+  }
+
   it("resume after a SIGKILL finishes the run with every page exactly once", async () => {
     await writeFile(join(directory.path, "killed.csv"), pagesFor(10070, "Granite killed"));
     const child = spawnCli(["price-pages", "create", "killed.csv", "--json", ...connection], {
@@ -149,14 +162,7 @@ describe("interrupted runs", () => {
   });
 
   it("SIGINT stops gracefully with exit 130 and a hint; resume completes it", async () => {
-    await writeFile(join(directory.path, "stopped.csv"), pagesFor(10080, "Harbor stopped"));
-    const child = spawnCli(["price-pages", "create", "stopped.csv", "--json", ...connection], {
-      cwd: directory.path,
-    });
-    const outcome = collect(child);
-    await afterSettled(child, 4);
-    child.kill("SIGINT");
-    const stopped = await outcome;
+    const stopped = await createStoppedAfter("stopped.csv", pagesFor(10080, "Harbor stopped"), 4);
     expect(stopped.exitCode).toBe(130);
     const summary = ndjson(stopped.stdout).at(-1) as { runId: string; interrupted: boolean };
     expect(summary).toMatchObject({ type: "summary", interrupted: true, exitCode: 130 });
@@ -214,14 +220,7 @@ describe("interrupted runs", () => {
   });
 
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {
-    await writeFile(join(directory.path, "twice.csv"), pagesFor(10100, "Twice"));
-    const child = spawnCli(["price-pages", "create", "twice.csv", "--json", ...connection], {
-      cwd: directory.path,
-    });
-    const outcome = collect(child);
-    await afterSettled(child, 4);
-    child.kill("SIGINT");
-    const stopped = await outcome;
+    const stopped = await createStoppedAfter("twice.csv", pagesFor(10100, "Twice"), 4);
     expect(stopped.exitCode).toBe(130);
     const first = ndjson(stopped.stdout).at(-1) as { runId: string };
 
