@@ -50,6 +50,18 @@ describe("certificates on the command line (--ca, --insecure)", () => {
     expect(outcome.stdout).toMatch(/^ok\s+token/m);
   });
 
+  it("refuses a --ca file that holds no PEM certificate before anything is sent (exit 2)", async () => {
+    simulator.resetStats();
+    const outcome = await runChild(
+      ["doctor", "--base-url", simulator.url, ...credentials, "--ca", keyPath],
+      { cwd: directory.path },
+    );
+
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("holds no PEM certificate");
+    expect(simulator.stats().totalRequests).toBe(0);
+  });
+
   it("reaches a test server with --insecure", async () => {
     const outcome = await runChild(
       ["doctor", "--base-url", simulator.url, ...credentials, "--insecure"],

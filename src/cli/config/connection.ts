@@ -111,6 +111,15 @@ export async function resolveConnection(
     } catch (error) {
       throw new UsageError(`cannot read --ca ${flags.ca}: ${(error as Error).message}`);
     }
+
+    // A DER file or a key given by mistake would only fail at the first request, as an
+    // untrusted certificate.
+    if (!ca.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new UsageError(
+        `--ca ${flags.ca} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`,
+        "Give the CA certificate in PEM form (openssl x509 -inform der -in CA.cer -out CA.pem).",
+      );
+    }
   }
 
   return {
