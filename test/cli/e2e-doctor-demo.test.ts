@@ -64,15 +64,21 @@ describe("doctor", () => {
     },
   );
 
+  /** `doctor --json` against `baseUrl` as api_user: the outcome and its check lines. */
+  async function doctorJson(baseUrl: string, password: string) {
+    const outcome = await runChild(
+      ["doctor", "--base-url", baseUrl, "-u", "api_user", "-p", password, "--json"],
+      { cwd: directory.path },
+    );
+
+    return { outcome, checks: ndjson(outcome.stdout).filter((line) => line.type === "check") };
+  }
+
   it("fails the token on a wrong password and skips what needs it (exit 3)", async () => {
     const simulator = await startSimulator({ data: "demo" });
     try {
-      const outcome = await runChild(
-        ["doctor", "--base-url", simulator.url, "-u", "api_user", "-p", "wrong", "--json"],
-        { cwd: directory.path },
-      );
+      const { outcome, checks } = await doctorJson(simulator.url, "wrong");
       expect(outcome.exitCode).toBe(3);
-      const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
       expect(checks[0]).toMatchObject({
         check: "token",
         verdict: "fail",
@@ -90,21 +96,8 @@ describe("doctor", () => {
   it("given the UI server's URL, says that --base-url is the base URL; durations in whole ms", async () => {
     const simulator = await startSimulator({ data: "demo" });
     try {
-      const outcome = await runChild(
-        [
-          "doctor",
-          "--base-url",
-          `${simulator.url}/uiserver0`,
-          "-u",
-          "api_user",
-          "-p",
-          "api_password",
-          "--json",
-        ],
-        { cwd: directory.path },
-      );
+      const { outcome, checks } = await doctorJson(`${simulator.url}/uiserver0`, "api_password");
       expect(outcome.exitCode).toBe(3);
-      const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
       expect(checks[0]).toMatchObject({
         check: "token",
         verdict: "fail",
