@@ -77,6 +77,10 @@ function hintFor(error: P21Error): string | undefined {
   }
 
   const codes = causeCodes(error);
+  if (codes.includes("ERR_SSL_WRONG_VERSION_NUMBER")) {
+    return "The server does not answer HTTPS there: try the base URL with http://, or its HTTPS port.";
+  }
+
   if (codes.some((code) => tlsCauseCodes.has(code))) {
     return "The server's TLS certificate is not trusted: pass --ca FILE with its CA (or --insecure on a test server).";
   }

@@ -86,6 +86,15 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /**
+ * OpenSSL's error text (`80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+ * number:…/ssl3_record.c:350:`, with a line break after it) cut to its reason.
+ */
+function plainReason(message: string): string {
+  const openSsl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(message);
+  return (openSsl?.[1] ?? message).trim();
+}
+
+/**
  * The HTTP layer of one client: one undici Agent, `Accept: application/json` on every request,
  * a timeout and the caller's signal on every call, request events and redacted logs. @internal
  */
@@ -247,7 +256,8 @@ export class Transport {
     }
 
     const code = causeCode(error);
-    const reason = error instanceof Error ? this.#redactor.redact(error.message) : "unknown error";
+    const reason =
+      error instanceof Error ? this.#redactor.redact(plainReason(error.message)) : "unknown error";
 
     return new P21NetworkError(
       `${outgoing.description} failed: ${code === undefined ? "" : `${code} `}${reason}${lost}`,

@@ -62,6 +62,23 @@ describe("certificates on the command line (--ca, --insecure)", () => {
     expect(simulator.stats().totalRequests).toBe(0);
   });
 
+  it("tells an https:// URL on a server that answers plain HTTP, without OpenSSL's text", async () => {
+    const plain = await startSimulator({ data: "demo" });
+    try {
+      const outcome = await runChild(
+        ["doctor", "--base-url", plain.url.replace("http://", "https://"), ...credentials],
+        { cwd: directory.path },
+      );
+
+      expect(outcome.exitCode).toBe(3);
+      expect(outcome.stdout).toContain("ERR_SSL_WRONG_VERSION_NUMBER wrong version number");
+      expect(outcome.stdout).toContain("the server does not answer HTTPS there");
+      expect(outcome.stdout).not.toContain("ssl3_record.c");
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("reaches a test server with --insecure", async () => {
     const outcome = await runChild(
       ["doctor", "--base-url", simulator.url, ...credentials, "--insecure"],

@@ -30,6 +30,11 @@ function actionFor(check: string, error: unknown): string {
     return "check the user and password (or consumer key); the user must be a P21 user allowed to use the API";
   }
 
+  const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
+  if (causeCode === "ERR_SSL_WRONG_VERSION_NUMBER") {
+    return "the server does not answer HTTPS there: try the base URL with http://, or its HTTPS port";
+  }
+
   if (code === "P21_NETWORK" || code === "P21_TIMEOUT") {
     return "check --base-url and that this machine reaches the server (proxy, firewall, VPN); --ca FILE for a private CA";
   }
