@@ -124,18 +124,23 @@ export function markAttempt<Input, Output>(
   if (attempt === 1 && premarked.delete(itemId)) return;
 
   const place = { batch: scope.batch, session };
-  runtime.journal.transaction(() => {
-    runtime.remember(runtime.journal.markInFlight(itemId, place));
-    if (attempt !== 1) return;
+  // The rows are taken in only once the commit went through: a commit that fails (a full disk)
+  // leaves the items pending in the file, and so they must stay here.
+  const marked = runtime.journal.transaction(() => {
+    const rows = [runtime.journal.markInFlight(itemId, place)];
+    if (attempt !== 1) return rows;
 
     const later = scope.itemIds.slice(scope.itemIds.indexOf(itemId) + 1);
     for (const laterId of later) {
-      if (runtime.item(laterId).state !== "pending") continue;
-
-      runtime.remember(runtime.journal.markInFlight(laterId, place));
-      premarked.add(laterId);
+      if (runtime.item(laterId).state === "pending") {
+        rows.push(runtime.journal.markInFlight(laterId, place));
+      }
     }
+
+    return rows;
   });
+  for (const row of marked) runtime.remember(row);
+  for (const row of marked.slice(1)) premarked.add(row.id);
 }
 
 /** Returns the records marked early but never started to pending, in one commit. */
@@ -143,10 +148,11 @@ export function releasePremarked<Input, Output>(scope: BatchScope<Input, Output>
   const { runtime, premarked } = scope;
   if (premarked.size === 0) return;
 
-  runtime.journal.transaction(() => {
-    for (const itemId of premarked) {
-      runtime.remember(runtime.journal.returnToPending(itemId, "the batch ended before it"));
-    }
-  });
+  const returned = runtime.journal.transaction(() =>
+    [...premarked].map((itemId) =>
+      runtime.journal.returnToPending(itemId, "the batch ended before it"),
+    ),
+  );
+  for (const row of returned) runtime.remember(row);
   premarked.clear();
 }

@@ -130,16 +130,12 @@ export async function runGroup<Input, Output>(
     attempt += 1;
     const inputs = itemIds.map((itemId) => runtime.item(itemId).input as Input);
     const description = `${operation.describe(inputs[0] as Input)} and ${inputs.length - 1} more`;
-    runtime.journal.transaction(() => {
-      for (const itemId of itemIds) {
-        runtime.remember(
-          runtime.journal.markInFlight(itemId, {
-            batch: scope.batch,
-            session: lease.sessionNumber,
-          }),
-        );
-      }
-    });
+    // Taken in once committed: a failed commit leaves the items pending in the file.
+    const place = { batch: scope.batch, session: lease.sessionNumber };
+    const marked = runtime.journal.transaction(() =>
+      itemIds.map((itemId) => runtime.journal.markInFlight(itemId, place)),
+    );
+    for (const row of marked) runtime.remember(row);
 
     let outputs: Output[];
     try {
