@@ -24,6 +24,17 @@ afterEach(async () => {
   await harness.close();
 });
 
+/** The problems of the plan refusal that `work` ends with; fails the test if it does not. */
+async function planProblemsOf(work: Promise<unknown>): Promise<readonly unknown[]> {
+  const refusal = await work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(PlanProblemsError);
+
+  return (refusal as PlanProblemsError).problems;
+}
+
 function pagesOnServer(description: string) {
   return harness.simulator
     .rows("price_page")
@@ -79,9 +90,7 @@ describe("create", () => {
     const overlapping = page(2, 0);
     const spec: WorkflowSpec = { kind: "create", pages: [overlapping], inputRows: [7] };
     harness.simulator.resetStats();
-    const refusal = await harness.run(spec).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(PlanProblemsError);
-    expect((refusal as PlanProblemsError).problems).toEqual([
+    expect(await planProblemsOf(harness.run(spec))).toEqual([
       {
         source: "input",
         row: 7,
@@ -172,8 +181,8 @@ describe("expire", () => {
       .rows("price_page")
       .find((row) => row.row_status_flag === 705);
     harness.simulator.resetStats();
-    const refusal = await harness
-      .run({
+    const problems = await planProblemsOf(
+      harness.run({
         kind: "expire",
         expirations: [
           { pricePageUid: 999_999, expirationDate: "2026-12-31" },
@@ -182,11 +191,10 @@ describe("expire", () => {
           { pricePageUid: uidOf(0, 1), expirationDate: "2026-12-31" },
         ],
         inputRows: [2, 3, 4, 5],
-      })
-      .catch((error: unknown) => error);
+      }),
+    );
 
-    expect(refusal).toBeInstanceOf(PlanProblemsError);
-    expect((refusal as PlanProblemsError).problems).toEqual([
+    expect(problems).toEqual([
       {
         source: "input",
         row: 2,
@@ -369,14 +377,15 @@ describe("replace", () => {
 
     // A uid the server does not hold, and an old page that no new page replaces (another
     // group) with no date to give it: both refused, with the old file's rows.
-    const refusal = await planWorkflow(harness.client(), {
-      kind: "replace",
-      pages: [newPage],
-      old: [{ pricePageUid: oldUid }, { pricePageUid: 999_999 }, { pricePageUid: uidOf(1, 0) }],
-      oldRows: [2, 3, 4],
-    }).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(PlanProblemsError);
-    expect((refusal as PlanProblemsError).problems).toEqual([
+    const problems = await planProblemsOf(
+      planWorkflow(harness.client(), {
+        kind: "replace",
+        pages: [newPage],
+        old: [{ pricePageUid: oldUid }, { pricePageUid: 999_999 }, { pricePageUid: uidOf(1, 0) }],
+        oldRows: [2, 3, 4],
+      }),
+    );
+    expect(problems).toEqual([
       {
         source: "old",
         row: 3,
