@@ -124,17 +124,18 @@ export function markAttempt<Input, Output>(
   if (attempt === 1 && premarked.delete(itemId)) return;
 
   const place = { batch: scope.batch, session };
-  // The rows are taken in only once the commit went through: a commit that fails (a full disk)
-  // leaves the items pending in the file, and so they must stay here.
+  // Each mark is given the record the engine holds, so that it needs no read of the row. The rows
+  // are taken in only once the commit went through: a commit that fails (a full disk) leaves the
+  // items pending in the file, and so they must stay here.
+  const mark = (id: number) =>
+    runtime.journal.markInFlight(id, place, { expected: runtime.item(id) });
   const marked = runtime.journal.transaction(() => {
-    const rows = [runtime.journal.markInFlight(itemId, place)];
+    const rows = [mark(itemId)];
     if (attempt !== 1) return rows;
 
     const later = scope.itemIds.slice(scope.itemIds.indexOf(itemId) + 1);
     for (const laterId of later) {
-      if (runtime.item(laterId).state === "pending") {
-        rows.push(runtime.journal.markInFlight(laterId, place));
-      }
+      if (runtime.item(laterId).state === "pending") rows.push(mark(laterId));
     }
 
     return rows;

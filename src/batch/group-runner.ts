@@ -133,7 +133,9 @@ export async function runGroup<Input, Output>(
     // Taken in once committed: a failed commit leaves the items pending in the file.
     const place = { batch: scope.batch, session: lease.sessionNumber };
     const marked = runtime.journal.transaction(() =>
-      itemIds.map((itemId) => runtime.journal.markInFlight(itemId, place)),
+      itemIds.map((itemId) =>
+        runtime.journal.markInFlight(itemId, place, { expected: runtime.item(itemId) }),
+      ),
     );
     for (const row of marked) runtime.remember(row);
 

@@ -1,9 +1,28 @@
+import { settleHeldItem, settledRecord } from "./held-writes.js";
 import { settledRow, toSettlement, writeSettledRow } from "./item-writes.js";
+import type { Settlement } from "./item-writes.js";
+import type { JournalErrorContext } from "./errors.js";
 import { toItemRecord } from "./rows.js";
-import type { EventRow, ItemRow } from "./rows.js";
+import type { EventRow } from "./rows.js";
+import { isSettled, settleEvents } from "./state-machine.js";
 import type { ItemOutcome, ItemRecord, NewEvent } from "./types.js";
-import { eventRow, requireItem, requireRun } from "./write-scope.js";
+import { eventRow, nextItemState, recordSubject, requireItem, requireRun } from "./write-scope.js";
 import type { WriteScope } from "./write-scope.js";
+
+/** A settlement queued and the record it answered. */
+interface QueuedSettlement {
+  readonly settlement: Settlement;
+  readonly record: ItemRecord;
+}
+
+function sameSettlement(left: Settlement, right: Settlement): boolean {
+  return (
+    left.state === right.state &&
+    left.result === right.result &&
+    left.errorCode === right.errorCode &&
+    left.errorMessage === right.errorMessage
+  );
+}
 
 /**
  * The writes a journal accepted with `durable: false`: each is checked when it is accepted, as
@@ -12,31 +31,32 @@ import type { WriteScope } from "./write-scope.js";
  *
  * The check reads the committed rows and applies the queued settlements to them in memory,
  * with no transaction: the queued writes only settle items and append events, so an item's
- * queued row and the committed run and item rows are all a check can depend on.
+ * queued record and the committed run and item rows are all a check can depend on.
  */
 export class DeferredWrites {
   #writes: ((scope: WriteScope) => void)[] = [];
   /** Items as the queued settlements leave them. */
-  #items = new Map<number, ItemRow>();
-
-  /** Rows this journal just committed (in-flight marks): what a deferred settlement checks. */
-  #remembered = new Map<number, ItemRow>();
+  #queued = new Map<number, QueuedSettlement>();
+  /** Records this journal just committed (in-flight marks): what a deferred settlement checks. */
+  #remembered = new Map<number, ItemRecord>();
+  /** Runs known to exist: runs are never deleted, so an event's run is looked up once. */
+  readonly #knownRuns = new Set<string>();
 
   get size(): number {
     return this.#writes.length;
   }
 
-  /** Keeps the row an in-flight mark wrote, for the check of the item's deferred settlement. */
-  remember(row: ItemRow): void {
-    this.#remembered.set(row.id, row);
+  /** Keeps the record an in-flight mark wrote, for the check of the item's deferred settlement. */
+  remember(record: ItemRecord): void {
+    this.#remembered.set(record.id, record);
   }
 
-  /** Drops the remembered row of an item that another write is about to change. */
+  /** Drops the remembered record of an item that another write is about to change. */
   forget(itemId: number): void {
     this.#remembered.delete(itemId);
   }
 
-  /** Drops the remembered rows (their transaction rolled back, or many items change). */
+  /** Drops the remembered records (their transaction rolled back, or many items change). */
   forgetRemembered(): void {
     this.#remembered.clear();
   }
@@ -48,27 +68,37 @@ export class DeferredWrites {
   settle(scope: WriteScope, itemId: number, outcome: ItemOutcome): ItemRecord {
     const context = { operation: "settle", journalPath: scope.journalPath, itemId };
     const settlement = toSettlement(outcome, context);
-    const item =
-      this.#items.get(itemId) ??
-      this.#remembered.get(itemId) ??
-      requireItem(scope, itemId, context);
-    this.#remembered.delete(itemId);
-    const settled = settledRow(item, settlement, scope.now(), context);
-    this.#items.set(itemId, settled);
+    const queued = this.#queued.get(itemId);
+    if (queued !== undefined) return repeatOfQueued(queued, settlement, context);
 
-    // Read again when written: another process may have changed the item meanwhile, and then
-    // the write refuses as a direct settlement would.
+    const remembered = this.#remembered.get(itemId);
+    this.#remembered.delete(itemId);
+    const held = remembered !== undefined && !isSettled(remembered.state) ? remembered : undefined;
+    const record =
+      held === undefined
+        ? this.#settledFromFile(scope, itemId, settlement, context)
+        : settledRecord(held, settlement, scope.now(), context);
+    this.#queued.set(itemId, { settlement, record });
+
     this.#writes.push((writeScope) => {
+      if (held !== undefined && settleHeldItem(writeScope, held, settlement, record)) return;
+
+      // Read again when written: another process may have changed the item meanwhile, and then
+      // the write refuses as a direct settlement would.
       const current = requireItem(writeScope, itemId, context);
       writeSettledRow(writeScope, current, settledRow(current, settlement, scope.now(), context));
     });
 
-    return toItemRecord(settled);
+    return record;
   }
 
   /** Checks an event and queues it; the row (its time, its redacted data) is built once. */
   appendEvent(scope: WriteScope, runId: string, event: NewEvent): void {
-    requireRun(scope, runId, { operation: "appendEvent", journalPath: scope.journalPath });
+    if (!this.#knownRuns.has(runId)) {
+      requireRun(scope, runId, { operation: "appendEvent", journalPath: scope.journalPath });
+      this.#knownRuns.add(runId);
+    }
+
     const row: Omit<EventRow, "id"> = eventRow(scope, runId, event);
     this.#writes.push((writeScope) => writeScope.statements.insertEvent.run(row));
   }
@@ -79,7 +109,31 @@ export class DeferredWrites {
 
     const writes = this.#writes;
     this.#writes = [];
-    this.#items = new Map();
+    this.#queued = new Map();
     for (const write of writes) write(scope);
   }
+
+  #settledFromFile(
+    scope: WriteScope,
+    itemId: number,
+    settlement: Settlement,
+    context: JournalErrorContext,
+  ): ItemRecord {
+    const item = requireItem(scope, itemId, context);
+
+    return toItemRecord(settledRow(item, settlement, scope.now(), context));
+  }
+}
+
+/** A second settlement of a queued one: the same outcome answers the same record. */
+function repeatOfQueued(
+  queued: QueuedSettlement,
+  settlement: Settlement,
+  context: JournalErrorContext,
+): ItemRecord {
+  if (sameSettlement(queued.settlement, settlement)) return queued.record;
+
+  nextItemState(recordSubject(queued.record), settleEvents[settlement.state], context);
+
+  throw new Error(`a settled item could settle again: ${queued.record.id}`);
 }

@@ -16,6 +16,7 @@ export type {
   ItemState,
   JournalEvent,
   JournalOpenOptions,
+  MarkOptions,
   NewEvent,
   NewItem,
   NewRun,

@@ -1,10 +1,10 @@
 import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
+import { startHeldItem } from "./held-writes.js";
 import { redactText } from "./redact.js";
 import { toItemRecord } from "./rows.js";
 import type { ItemRow } from "./rows.js";
-import { transition } from "./state-machine.js";
-import type { ItemEvent } from "./state-machine.js";
+import { settleEvents, transition } from "./state-machine.js";
 import { isUniqueViolation } from "./storage-errors.js";
 import type { AttemptPlace, ItemOutcome, ItemRecord, NewItem, SettledItemState } from "./types.js";
 import {
@@ -22,12 +22,6 @@ export const returnedToPendingEventType = "item.returned_to_pending";
 
 /** The event type {@link resetFailedItems} logs, with `{ count }` as data. */
 export const failedResetEventType = "items.reset_failed";
-
-const settleEvents: Record<ItemOutcome["state"], ItemEvent> = {
-  succeeded: "succeed",
-  failed: "fail",
-  skipped: "skip",
-};
 
 export function insertItems(
   scope: WriteScope,
@@ -67,12 +61,27 @@ export function insertItems(
   return added;
 }
 
-export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPlace): ItemRow {
+/**
+ * Marks an item in flight and answers its record. Given the record the caller holds for it
+ * (`expected`, as this journal last answered it), one conditional statement does it when the
+ * file still holds that record; otherwise, or without one, the row is read and checked first.
+ */
+export function startAttempt(
+  scope: WriteScope,
+  itemId: number,
+  place: AttemptPlace,
+  expected?: ItemRecord,
+): ItemRecord {
   const context = { operation: "markInFlight", journalPath: scope.journalPath, itemId };
   const batch = requireCount(place.batch, "batch", context);
   const session = requireCount(place.session, "session", context);
-  const item = requireItem(scope, itemId, context);
   const startedAt = scope.now().toISOString();
+  if (expected?.id === itemId) {
+    const started = startHeldItem(scope, expected, { batch, session, startedAt });
+    if (started !== undefined) return started;
+  }
+
+  const item = requireItem(scope, itemId, context);
   const started: ItemRow = {
     ...item,
     state: nextItemState(item, "start", context),
@@ -93,7 +102,7 @@ export function startAttempt(scope: WriteScope, itemId: number, place: AttemptPl
     started_at: startedAt,
   });
 
-  return started;
+  return toItemRecord(started);
 }
 
 /** A settlement's outcome, checked and encoded for the `items` row. */

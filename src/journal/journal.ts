@@ -26,6 +26,7 @@ import type {
   ItemState,
   JournalEvent,
   JournalOpenOptions,
+  MarkOptions,
   NewEvent,
   NewItem,
   NewRun,
@@ -198,15 +199,15 @@ export class Journal {
    * Marks an item `in_flight` before its first write is sent: attempts + 1, a new `startedAt`,
    * and where the attempt runs. Committed (fsynced) before returning.
    */
-  markInFlight(itemId: number, at: AttemptPlace): ItemRecord {
-    const started = this.#write("markInFlight", { itemId }, (scope) =>
-      startAttempt(scope, itemId, at),
+  markInFlight(itemId: number, at: AttemptPlace, options: MarkOptions = {}): ItemRecord {
+    const started = this.#writeOne("markInFlight", { itemId }, (scope) =>
+      startAttempt(scope, itemId, at, options.expected),
     );
-    // A settlement deferred after this checks against the row just written rather than read it
-    // again; it is still read again when the settlement is written.
+    // A settlement deferred after this checks against the record just written rather than read
+    // the row again; its write changes the row only if it is still that one.
     this.#deferred.remember(started);
 
-    return toItemRecord(started);
+    return started;
   }
 
   /**
@@ -373,6 +374,25 @@ export class Journal {
 
     try {
       return this.#transaction.immediate(() => work(this.#scope)) as T;
+    } catch (error) {
+      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
+    }
+  }
+
+  /**
+   * {@link #write} for a write of one statement: inside a caller's transaction it runs without
+   * a savepoint of its own (a statement that fails leaves nothing behind, SQLite undoes it), the
+   * deferred writes first as in any transaction. A savepoint and its release cost more than the
+   * statement; the engine marks a batch's records in one transaction.
+   */
+  #writeOne<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
+    const database = this.#open(operation);
+    if (this.readonly || !database.inTransaction) return this.#write(operation, context, work);
+
+    try {
+      this.#deferred.writeAll(this.#scope);
+
+      return work(this.#scope);
     } catch (error) {
       throw translateStorageError(error, { ...context, operation, journalPath: this.path });
     }

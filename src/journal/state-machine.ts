@@ -1,5 +1,5 @@
 import { JournalError } from "./errors.js";
-import type { ItemState, RunState } from "./types.js";
+import type { ItemState, RunState, SettledItemState } from "./types.js";
 
 /**
  * What can happen to an item: `start` (an attempt begins, before its first write is sent),
@@ -33,6 +33,13 @@ export function transition(from: ItemState, event: ItemEvent): ItemState | Journ
 
   return new JournalError("P21_JOURNAL_STATE", `an item that is ${from} cannot ${event}`);
 }
+
+/** The event that settles an item in each settled state. */
+export const settleEvents: Record<SettledItemState, ItemEvent> = {
+  succeeded: "succeed",
+  failed: "fail",
+  skipped: "skip",
+};
 
 /** Whether an item in this state is final. */
 export function isSettled(state: ItemState): boolean {

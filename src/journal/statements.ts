@@ -104,6 +104,27 @@ export function prepareStatements(database: Database) {
         session = @session, started_at = @started_at, settled_at = NULL, duration_ms = NULL
       WHERE id = @id`,
     ),
+    // The writes below change a row only if it is still the one the caller holds: same state and
+    // attempts (every start counts one, so no other write leaves both as they were). No change
+    // means another process wrote it, and the caller reads the row.
+    startCheckedItem: prepare<
+      [
+        {
+          id: number;
+          batch: number;
+          session: number;
+          started_at: string;
+          checked_state: ItemState;
+          checked_attempts: number;
+        },
+      ]
+    >(
+      database,
+      `
+      UPDATE items SET state = 'in_flight', attempts = attempts + 1, batch = @batch,
+        session = @session, started_at = @started_at, settled_at = NULL, duration_ms = NULL
+      WHERE id = @id AND state = @checked_state AND attempts = @checked_attempts`,
+    ),
     settleItem: prepare<
       [
         {
@@ -122,6 +143,27 @@ export function prepareStatements(database: Database) {
       UPDATE items SET state = @state, result = @result, error_code = @error_code,
         error_message = @error_message, settled_at = @settled_at, duration_ms = @duration_ms
       WHERE id = @id`,
+    ),
+    settleCheckedItem: prepare<
+      [
+        {
+          id: number;
+          state: ItemState;
+          result: string | null;
+          error_code: string | null;
+          error_message: string | null;
+          settled_at: string | null;
+          duration_ms: number | null;
+          checked_state: ItemState;
+          checked_attempts: number;
+        },
+      ]
+    >(
+      database,
+      `
+      UPDATE items SET state = @state, result = @result, error_code = @error_code,
+        error_message = @error_message, settled_at = @settled_at, duration_ms = @duration_ms
+      WHERE id = @id AND state = @checked_state AND attempts = @checked_attempts`,
     ),
     returnItem: prepare<[{ id: number; state: ItemState }]>(
       database,

@@ -125,6 +125,16 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
+/** How {@link Journal.markInFlight} may go about it. */
+export interface MarkOptions {
+  /**
+   * The record the caller holds for the item, as this journal last answered it. When the file
+   * still holds it (same state and attempts), the mark is one statement and no read, and
+   * the answer is built from it (sharing its `input`); otherwise the row is read as without it.
+   */
+  expected?: ItemRecord;
+}
+
 /** Where an attempt runs. */
 export interface AttemptPlace {
   batch: number;

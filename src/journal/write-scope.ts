@@ -5,7 +5,7 @@ import type { EventRow, ItemRow, RunRow } from "./rows.js";
 import { isSettled, transition } from "./state-machine.js";
 import type { ItemEvent } from "./state-machine.js";
 import type { Statements } from "./statements.js";
-import type { ItemState, NewEvent } from "./types.js";
+import type { ItemRecord, ItemState, NewEvent } from "./types.js";
 import { optionalText, requireText, toJsonText } from "./validate.js";
 
 /** What every write needs: the statements, the clock, and the file for error messages. */
@@ -39,9 +39,23 @@ export function requireItem(
   });
 }
 
+/** What a state check needs of an item: its state, and what names it in a refusal. */
+export type StateSubject = Pick<ItemRow, "id" | "run_id" | "phase" | "natural_key" | "state">;
+
+/** The state subject of a record the journal answered. */
+export function recordSubject(record: ItemRecord): StateSubject {
+  return {
+    id: record.id,
+    run_id: record.runId,
+    phase: record.phase,
+    natural_key: record.naturalKey,
+    state: record.state,
+  };
+}
+
 /** The state `event` takes the item to, or the state machine's refusal, thrown with context. */
 export function nextItemState(
-  item: ItemRow,
+  item: StateSubject,
   event: ItemEvent,
   context: JournalErrorContext,
 ): ItemState {
