@@ -2,6 +2,7 @@ import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
 import type { Settlement } from "./item-writes.js";
 import { settleEvents, transition } from "./state-machine.js";
+import { isoTimestamp } from "./timestamps.js";
 import type { ItemRecord } from "./types.js";
 import { nextItemState, recordSubject } from "./write-scope.js";
 import type { WriteScope } from "./write-scope.js";
@@ -66,7 +67,7 @@ export function settledRecord(
     result: settlement.result === null ? undefined : (JSON.parse(settlement.result) as unknown),
     errorCode: settlement.errorCode ?? undefined,
     errorMessage: settlement.errorMessage ?? undefined,
-    settledAt: settledAt.toISOString(),
+    settledAt: isoTimestamp(settledAt.getTime()),
     durationMs:
       held.startedAt === undefined
         ? undefined

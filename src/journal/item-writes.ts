@@ -6,6 +6,7 @@ import { toItemRecord } from "./rows.js";
 import type { ItemRow } from "./rows.js";
 import { settleEvents, transition } from "./state-machine.js";
 import { isUniqueViolation } from "./storage-errors.js";
+import { isoTimestamp } from "./timestamps.js";
 import type { AttemptPlace, ItemOutcome, ItemRecord, NewItem, SettledItemState } from "./types.js";
 import {
   optionalText,
@@ -75,7 +76,7 @@ export function startAttempt(
   const context = { operation: "markInFlight", journalPath: scope.journalPath, itemId };
   const batch = requireCount(place.batch, "batch", context);
   const session = requireCount(place.session, "session", context);
-  const startedAt = scope.now().toISOString();
+  const startedAt = isoTimestamp(scope.now().getTime());
   if (expected?.id === itemId) {
     const started = startHeldItem(scope, expected, { batch, session, startedAt });
     if (started !== undefined) return started;
@@ -148,7 +149,7 @@ export function settledRow(
     result: settlement.result,
     error_code: settlement.errorCode,
     error_message: settlement.errorMessage,
-    settled_at: settledAt.toISOString(),
+    settled_at: isoTimestamp(settledAt.getTime()),
     duration_ms:
       item.started_at === null
         ? null

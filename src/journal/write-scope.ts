@@ -5,6 +5,7 @@ import type { EventRow, ItemRow, RunRow } from "./rows.js";
 import { isSettled, transition } from "./state-machine.js";
 import type { ItemEvent } from "./state-machine.js";
 import type { Statements } from "./statements.js";
+import { isoTimestamp } from "./timestamps.js";
 import type { ItemRecord, ItemState, NewEvent } from "./types.js";
 import { optionalText, requireText, toJsonText } from "./validate.js";
 
@@ -93,7 +94,7 @@ export function eventRow(scope: WriteScope, runId: string, event: NewEvent): Omi
 
   return {
     run_id: runId,
-    at: scope.now().toISOString(),
+    at: isoTimestamp(scope.now().getTime()),
     type,
     item_id: event.itemId ?? null,
     phase,
