@@ -60,6 +60,8 @@ function journalHint(error: JournalError): string | undefined {
       return `${journal} (or its directory) is read-only, and p21kit writes it as a run goes: fix its permissions, or give another --journal.`;
     case "P21_JOURNAL_STORAGE":
       return `${journal} could not be written (a full disk?). What it holds is consistent: free space, then \`p21kit resume\`.`;
+    case "P21_JOURNAL_WAL_UNREADABLE":
+      return "To read it, copy the journal with its -wal file to a directory you may write and give the copy as --journal, or run this as a user who may write the journal's directory and files.";
     case "P21_JOURNAL_BUSY":
       return `${journal} is locked by another process: wait for it, or give another --journal.`;
     default:

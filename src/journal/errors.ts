@@ -14,6 +14,7 @@ export type JournalErrorCode =
   | "P21_JOURNAL_SCHEMA_TOO_NEW"
   | "P21_JOURNAL_SCHEMA_OUTDATED"
   | "P21_JOURNAL_BUSY"
+  | "P21_JOURNAL_WAL_UNREADABLE"
   | "P21_JOURNAL_STORAGE";
 
 /** What a journal operation was working on when it failed. */

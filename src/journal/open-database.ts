@@ -5,6 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "better-sqlite3";
 
 import { JournalError } from "./errors.js";
+import { readFileImage, refusedForWalFiles } from "./file-image.js";
 import {
   currentSchemaVersion,
   journalApplicationId,
@@ -93,16 +94,8 @@ function configure(database: Database, settings: DatabaseSettings): void {
   database.pragma("synchronous = FULL");
 }
 
-/**
- * Opens (creating when needed, unless read-only) a journal database, configured (WAL,
- * `synchronous=FULL`, foreign keys, busy timeout), identified and migrated to the current schema.
- *
- * Known limit: WAL needs shared memory between the processes using the file, so a journal on a
- * network file system (NFS, SMB) is not supported; keep it on a local disk.
- */
-export function openDatabase(settings: DatabaseSettings): Database {
+function openFile(settings: DatabaseSettings): Database {
   const { path, readonly } = settings;
-  const context = { operation: "open", journalPath: path };
   let database: Database | undefined;
   try {
     const created = !readonly && !isInMemory(path) && createPrivateFile(path);
@@ -116,15 +109,59 @@ export function openDatabase(settings: DatabaseSettings): Database {
     return database;
   } catch (error) {
     database?.close();
-    if (error instanceof JournalError) throw error;
 
-    if ((error as { code?: unknown }).code === "SQLITE_CANTOPEN") {
-      throw new JournalError("P21_JOURNAL_STORAGE", `cannot open journal ${path}`, {
-        ...context,
-        cause: error,
-      });
+    throw error;
+  }
+}
+
+function openFileImage(settings: DatabaseSettings): Database {
+  const database = new BetterSqlite3(readFileImage(settings.path), { readonly: true });
+  try {
+    configure(database, settings);
+    checkIdentity(database, settings.path, true);
+
+    return database;
+  } catch (error) {
+    database.close();
+
+    throw error;
+  }
+}
+
+function openError(error: unknown, path: string): JournalError {
+  if (error instanceof JournalError) return error;
+
+  const context = { operation: "open", journalPath: path, cause: error };
+  if ((error as { code?: unknown }).code === "SQLITE_CANTOPEN") {
+    return new JournalError("P21_JOURNAL_STORAGE", `cannot open journal ${path}`, context);
+  }
+
+  return toJournalError(error, context);
+}
+
+/**
+ * Opens (creating when needed, unless read-only) a journal database, configured (WAL,
+ * `synchronous=FULL`, foreign keys, busy timeout), identified and migrated to the current schema.
+ *
+ * Read-only, a journal that SQLite cannot read in place, because its directory may not be
+ * written and it has no -shm file, is read from a copy in memory of the file as it is when
+ * opened (see {@link readFileImage}).
+ *
+ * Known limit: WAL needs shared memory between the processes using the file, so a journal on a
+ * network file system (NFS, SMB) is not supported; keep it on a local disk.
+ */
+export function openDatabase(settings: DatabaseSettings): Database {
+  try {
+    return openFile(settings);
+  } catch (error) {
+    if (!settings.readonly || !refusedForWalFiles(error, settings.path)) {
+      throw openError(error, settings.path);
     }
+  }
 
-    throw toJournalError(error, context);
+  try {
+    return openFileImage(settings);
+  } catch (error) {
+    throw openError(error, settings.path);
   }
 }

@@ -152,7 +152,9 @@ export interface NewEvent {
 /** Options of {@link Journal.open}. */
 export interface JournalOpenOptions {
   /**
-   * Open without writing: no file or directory is created and no migration runs.
+   * Open without writing: no file or directory is created and no migration runs. A journal that
+   * SQLite cannot read in place (a read-only directory, no -shm file) is read as it is when
+   * opened, from a copy in memory.
    * @default false
    */
   readonly?: boolean;
