@@ -85,6 +85,9 @@ function phaseStartLine(phase: PhaseView): string {
     remaining < total
       ? `${remaining} of ${total} records left`
       : `${total} record${total === 1 ? "" : "s"}`;
+  // Nothing left to send (every record skipped, or settled before a resume): no batches either.
+  if (remaining === 0) return `${phaseTitle(phase)}: ${records}`;
+
   return (
     `${phaseTitle(phase)}: ${records}` +
     ` in ${phase.batches} batch${phase.batches === 1 ? "" : "es"}` +

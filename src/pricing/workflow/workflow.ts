@@ -143,29 +143,6 @@ export async function planWorkflow(client: P21Client, spec: WorkflowSpec): Promi
   };
 }
 
-function unsettled(journal: Journal, runId: string, phase: string): number {
-  const counts = journal.counts(runId, phase);
-  return counts.pending + counts.in_flight;
-}
-
-function idleSummary(journal: Journal, runId: string, phase: string): PhaseSummary {
-  const counts = journal.counts(runId, phase);
-  return {
-    phase,
-    total: Object.values(counts).reduce((sum, count) => sum + count, 0),
-    succeeded: counts.succeeded,
-    failed: counts.failed,
-    skipped: counts.skipped,
-    unsettled: counts.pending + counts.in_flight,
-    retries: 0,
-    reopens: 0,
-    sessionsOpened: 0,
-    reconciled: 0,
-    interrupted: false,
-    elapsedMs: 0,
-  };
-}
-
 /**
  * For a replace: the new pages of a supplier and group whose old page could not be expired
  * are not created (two active pages for one key apply unpredictably); they fail with the
@@ -282,11 +259,8 @@ export async function runWorkflow(
       await recheck(journal, runId, options.recheckWith, options.signal);
     }
 
-    if (unsettled(journal, runId, phase) === 0) {
-      phases.push(idleSummary(journal, runId, phase));
-      continue;
-    }
-
+    // A phase with nothing left to send (every record skipped, say) still goes through the
+    // engine: it opens no session, and its progress events tell what the phase holds.
     const summary = await runPhase(engine, runId, phase, workflow);
     phases.push(summary);
     if (summary.interrupted || summary.unsettled > 0) {

@@ -1,0 +1,55 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { connectionTo, runChild, temporaryDirectory } from "./helpers.js";
+
+const header =
+  "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1,books";
+
+function pagesCsv(rows: readonly string[]): string {
+  return [header, ...rows].join("\r\n") + "\r\n";
+}
+
+describe("the phase lines of a run's progress (text)", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+  let connection: string[];
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    simulator = await startSimulator({ data: "demo" });
+    connection = connectionTo(simulator.url);
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  const cli = (args: string[]) => runChild([...args, ...connection], { cwd: directory.path });
+
+  it("are printed for a phase whose records were all skipped, with the skipped count", async () => {
+    const groups = ["ABRAS", "ADHES", "BEARNG"];
+    const rows = groups.map(
+      (group) => `10010,${group},ACME,Acme ${group} skipped,2027-01-01,2027-12-31,0.6,RETAIL`,
+    );
+    await writeFile(join(directory.path, "skipped.csv"), pagesCsv(rows));
+    const replace = ["price-pages", "replace", "skipped.csv", "--sessions", "2"];
+
+    const first = await cli(replace);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^create: done in .+: 3 succeeded, 0 failed, 0 skipped$/m);
+
+    // The same file again: the server has every page and link, so nothing is sent.
+    const again = await cli(replace);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain("0 created, 0 linked, 6 skipped, 0 failed");
+    for (const phase of ["create", "link"]) {
+      expect(again.stderr).toMatch(new RegExp(`^${phase}: 0 of 3 records left$`, "m"));
+      expect(again.stderr).toMatch(
+        new RegExp(`^${phase}: done in .+: 0 succeeded, 0 failed, 3 skipped$`, "m"),
+      );
+    }
+  }, 60_000);
+});
