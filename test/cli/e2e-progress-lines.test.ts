@@ -52,4 +52,21 @@ describe("the phase lines of a run's progress (text)", () => {
       );
     }
   }, 60_000);
+
+  it.each([
+    { sessions: 1, line: "create: 6 records in 1 batch on 1 session" },
+    // "up to": the server's pool may give fewer sessions at once than asked for.
+    { sessions: 3, line: "create: 6 records in 3 batches on up to 3 sessions" },
+  ])("say how many sessions a phase runs on: --sessions $sessions", async ({ sessions, line }) => {
+    const year = 2057 + sessions;
+    const rows = ["BELTS", "CHAIN", "CUTTL", "ELECT", "FASTN", "FILTR"].map(
+      (group) => `10050,${group},ACME,Sessions ${group} ${year},${year}-01-01,${year}-12-31,0.6,`,
+    );
+    const file = `sessions-${sessions}.csv`;
+    await writeFile(join(directory.path, file), pagesCsv(rows));
+
+    const outcome = await cli(["price-pages", "create", file, "--sessions", String(sessions)]);
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.stderr.split("\n")).toContain(line);
+  });
 });
