@@ -221,6 +221,9 @@ export class TtyProgressReporter implements ProgressReporter {
   }
 
   notice(line: string): void {
+    // The terminal echoes the Ctrl-C that sent a signal (`^C`) where the cursor stood, at the
+    // start of the line under the bars: back to that start, or the notice would begin after it.
+    this.output.writeErr("\r");
     this.printAbove(line);
   }
 
