@@ -35,7 +35,9 @@ describe("client options", () => {
 
   it("requires credentials that fit the token endpoint", () => {
     expect(() => new P21Client({ baseUrl: "https://h" })).toThrow(/needs credentials/);
-    expect(() => new P21Client({ baseUrl: "https://h", password: "p" })).toThrow(/a password needs a username/);
+    expect(() => new P21Client({ baseUrl: "https://h", password: "p" })).toThrow(
+      /a password needs a username/,
+    );
     expect(
       () => new P21Client({ baseUrl: "https://h", consumerKey: "k", tokenEndpoint: "v1" }),
     ).toThrow(/v1/);
