@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { WorkflowKind, WorkflowSpec } from "../pricing/index.js";
 import {
+  DEFAULT_PROBLEM_LIMIT,
   looksLikeFormula,
   readExpirationFile,
   readLinkFile,
@@ -186,7 +187,10 @@ export async function readWorkflowInput(
   // old page's date against the new pages of its pair.
   const pageReading =
     kind === "replace" && oldFile === undefined && flags.expireDate !== undefined
-      ? withRowProblems(fileReading, replaceDateProblems(fileReading.rows, flags.expireDate))
+      ? withRowProblems(
+          fileReading,
+          replaceDateProblems(fileReading.rows, flags.expireDate, DEFAULT_PROBLEM_LIMIT),
+        )
       : fileReading;
   const oldReading =
     oldFile === undefined

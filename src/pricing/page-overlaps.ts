@@ -9,6 +9,12 @@ export interface PageSetProblem {
   readonly message: string;
 }
 
+/** The first problems found (in row order, up to a limit) and how many there are in all. */
+export interface PageSetProblems {
+  readonly problems: readonly PageSetProblem[];
+  readonly count: number;
+}
+
 function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
@@ -71,12 +77,14 @@ function overlapProblem(
  * reader's duplicate check. Problems are in row order.
  *
  * Sorts row indexes by group and effective date, then walks them once: O(n log n), nothing
- * allocated per row beyond the index array.
- *
- * Known limit: every problem is built, about 500 bytes each; a file of 100,000 pages of one
- * group holds 50 MB of them for a moment, of which the CLI keeps the first 1,000.
+ * allocated per row beyond the index array. An overlap found is two indexes; only the first
+ * `limit` problems (in row order) are built, so that a file of 100,000 overlapping pages costs
+ * a few megabytes, not the 50 MB its texts would.
  */
-export function overlappingPageProblems(rows: readonly InputRow<PricePageRow>[]): PageSetProblem[] {
+export function overlappingPageProblems(
+  rows: readonly InputRow<PricePageRow>[],
+  limit = Number.POSITIVE_INFINITY,
+): PageSetProblems {
   const order = new Int32Array(rows.length);
   for (let index = 0; index < order.length; index += 1) {
     order[index] = index;
@@ -92,44 +100,80 @@ export function overlappingPageProblems(rows: readonly InputRow<PricePageRow>[])
     );
   });
 
-  const problems: PageSetProblem[] = [];
-  let furthest: InputRow<PricePageRow> | undefined;
+  const found = new OverlapPairs();
+  // The page of the current group that ends last so far, by its index in `rows`.
+  let furthest = -1;
   for (let position = 0; position < order.length; position += 1) {
-    const current = rows[order[position] as number] as InputRow<PricePageRow>;
-    if (furthest === undefined || compareGroups(furthest.value, current.value) !== 0) {
-      furthest = current;
+    const index = order[position] as number;
+    const current = (rows[index] as InputRow<PricePageRow>).value;
+    const ending = rows[furthest]?.value;
+    if (ending === undefined || compareGroups(ending, current) !== 0) {
+      furthest = index;
       continue;
     }
 
-    const sameStart = furthest.value.effectiveDate === current.value.effectiveDate;
-    if (sameStart && pageNaturalKey(furthest.value) === pageNaturalKey(current.value)) {
-      continue;
-    }
+    const sameStart = ending.effectiveDate === current.effectiveDate;
+    if (sameStart && pageNaturalKey(ending) === pageNaturalKey(current)) continue;
 
-    if (activeOn(furthest.value, current.value.effectiveDate)) {
-      problems.push(overlapProblem(furthest, current));
-    }
+    if (activeOn(ending, current.effectiveDate)) found.add(furthest, index);
 
-    if (endsLater(current.value, furthest.value)) {
-      furthest = current;
-    }
+    if (endsLater(current, ending)) furthest = index;
   }
 
-  return problems.sort((left, right) => left.row - right.row);
+  return found.problems(rows, limit);
+}
+
+/** Overlaps found, as pairs of row indexes; their problems built only for the first ones. */
+class OverlapPairs {
+  readonly #first: number[] = [];
+  readonly #second: number[] = [];
+
+  add(one: number, other: number): void {
+    this.#first.push(one);
+    this.#second.push(other);
+  }
+
+  /** The first `limit` problems in row order (of equal rows, in the order found), and how many. */
+  problems(rows: readonly InputRow<PricePageRow>[], limit: number): PageSetProblems {
+    const count = this.#first.length;
+    const rowOf = (pair: number) =>
+      Math.max(
+        (rows[this.#first[pair] as number] as InputRow<PricePageRow>).row,
+        (rows[this.#second[pair] as number] as InputRow<PricePageRow>).row,
+      );
+    const order = new Int32Array(count);
+    for (let pair = 0; pair < count; pair += 1) order[pair] = pair;
+    order.sort((left, right) => rowOf(left) - rowOf(right) || left - right);
+
+    const problems = Array.from(order.subarray(0, Math.min(limit, count)), (pair) =>
+      overlapProblem(
+        rows[this.#first[pair] as number] as InputRow<PricePageRow>,
+        rows[this.#second[pair] as number] as InputRow<PricePageRow>,
+      ),
+    );
+
+    return { problems, count };
+  }
 }
 
 /**
  * For `replace --expire-date DATE`: the new pages that take effect on or before DATE, the last
- * day of the old pages, so that old and new would both be active. Problems are in row order.
+ * day of the old pages, so that old and new would both be active. Problems are in row order;
+ * only the first `limit` are built.
  */
 export function replaceDateProblems(
   rows: readonly InputRow<PricePageRow>[],
   expireDate: string,
-): PageSetProblem[] {
+  limit = Number.POSITIVE_INFINITY,
+): PageSetProblems {
   const problems: PageSetProblem[] = [];
+  let count = 0;
   for (let index = 0; index < rows.length; index += 1) {
     const { row, value } = rows[index] as InputRow<PricePageRow>;
-    if (value.effectiveDate <= expireDate) {
+    if (value.effectiveDate > expireDate) continue;
+
+    count += 1;
+    if (problems.length < limit) {
       problems.push({
         row,
         column: "effective_date",
@@ -140,5 +184,5 @@ export function replaceDateProblems(
     }
   }
 
-  return problems;
+  return { problems, count };
 }

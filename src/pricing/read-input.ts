@@ -2,6 +2,7 @@ import { closest } from "./closest.js";
 import { readCalendarDate } from "./dates.js";
 import { NaturalKeyIndex } from "./input/key-index.js";
 import { overlappingPageProblems } from "./page-overlaps.js";
+import type { PageSetProblems } from "./page-overlaps.js";
 import { readTable } from "./input/table.js";
 import type { TableFormat, TableLayout, TableRecord, TableSummary } from "./input/table.js";
 import { expirationNaturalKey, linkNaturalKey, pageNaturalKey } from "./natural-keys.js";
@@ -20,6 +21,9 @@ import type { RecordCells } from "./record-check.js";
 
 /** Columns every reader skips: `error` is the column p21kit adds to `errors.csv`. */
 export const IGNORED_COLUMNS: readonly string[] = ["error"];
+
+/** Problems a reading keeps by default; the rest are only counted. */
+export const DEFAULT_PROBLEM_LIMIT = 1_000;
 
 /** Options shared by the input readers. */
 export interface ReadInputOptions {
@@ -102,7 +106,7 @@ async function readInput<T>(
   extraProblems: (problems: ProblemList) => void = () => undefined,
 ): Promise<InputReading<T>> {
   const file = options.displayName ?? path;
-  const problems = new ProblemList(file, options.problemLimit ?? 1_000);
+  const problems = new ProblemList(file, options.problemLimit ?? DEFAULT_PROBLEM_LIMIT);
   extraProblems(problems);
   const known = new Set(kind.columns);
   const ignored = new Set(IGNORED_COLUMNS);
@@ -273,7 +277,9 @@ export async function readPricePageFile(
   });
 
   // The valid rows taken together: pages of one supplier and group over the same dates.
-  return withRowProblems(reading, overlappingPageProblems(reading.rows), options.problemLimit);
+  const limit = options.problemLimit ?? DEFAULT_PROBLEM_LIMIT;
+
+  return withRowProblems(reading, overlappingPageProblems(reading.rows, limit), limit);
 }
 
 /**
@@ -282,21 +288,22 @@ export async function readPricePageFile(
  */
 export function withRowProblems<T>(
   reading: InputReading<T>,
-  found: readonly Omit<InputProblem, "file">[],
-  problemLimit = 1_000,
+  found: PageSetProblems,
+  problemLimit = DEFAULT_PROBLEM_LIMIT,
 ): InputReading<T> {
-  if (found.length === 0) return reading;
+  if (found.count === 0) return reading;
 
   const sorted = sortProblems(
-    [...reading.problems, ...found.map((problem) => ({ file: reading.file, ...problem }))],
+    [...reading.problems, ...found.problems.map((problem) => ({ file: reading.file, ...problem }))],
     reading.columns,
   );
   const kept = sorted.slice(0, problemLimit);
+  const notBuilt = found.count - found.problems.length;
 
   return {
     ...reading,
     problems: kept,
-    omitted: reading.omitted + sorted.length - kept.length,
+    omitted: reading.omitted + sorted.length - kept.length + notBuilt,
     ok: false,
   };
 }

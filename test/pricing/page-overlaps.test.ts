@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { overlappingPageProblems, replaceDateProblems } from "../../src/pricing/page-overlaps.js";
+import {
+  overlappingPageProblems,
+  replaceDateProblems,
+  type PageSetProblem,
+} from "../../src/pricing/page-overlaps.js";
 import type { InputRow, PricePageRow } from "../../src/pricing/index.js";
 
 type PageFields = Partial<PricePageRow> & Pick<PricePageRow, "effectiveDate">;
@@ -28,11 +32,22 @@ function rowsOf(...pages: PageFields[]): InputRow<PricePageRow>[] {
   }));
 }
 
+/** Every problem of a set, after checking that all were built. */
+function all(found: { problems: readonly PageSetProblem[]; count: number }): PageSetProblem[] {
+  expect(found.problems).toHaveLength(found.count);
+
+  return [...found.problems];
+}
+
+function overlaps(rows: readonly InputRow<PricePageRow>[]): PageSetProblem[] {
+  return all(overlappingPageProblems(rows));
+}
+
 const unpredictable = "two active pages of one supplier and group apply unpredictably";
 
 describe("overlappingPageProblems", () => {
   it("reports two pages of one supplier, company and group over the same dates, at the later row", () => {
-    const problems = overlappingPageProblems(
+    const problems = overlaps(
       rowsOf(
         { effectiveDate: "2027-01-01" },
         { effectiveDate: "2027-01-01", expirationDate: "2027-12-31" },
@@ -58,10 +73,10 @@ describe("overlappingPageProblems", () => {
       { effectiveDate: "2027-05-01", expirationDate: "2027-09-30" },
     );
 
-    expect(overlappingPageProblems(overlapping).map((problem) => problem.message)).toEqual([
+    expect(overlaps(overlapping).map((problem) => problem.message)).toEqual([
       `overlaps row 2: the same supplier, company and group, active from 2027-01-01 to 2027-06-30 (this page from 2027-03-01 to 2027-09-30); ${unpredictable}`,
     ]);
-    expect(overlappingPageProblems(apart)).toEqual([]);
+    expect(overlaps(apart)).toEqual([]);
   });
 
   it("accepts a page that starts the day after the other expires, not one that starts on that day", () => {
@@ -72,8 +87,8 @@ describe("overlappingPageProblems", () => {
       expirationDate: "2027-12-31",
     });
 
-    expect(overlappingPageProblems(touching)).toEqual([]);
-    expect(overlappingPageProblems(sharingADay).map((problem) => problem.row)).toEqual([3]);
+    expect(overlaps(touching)).toEqual([]);
+    expect(overlaps(sharingADay).map((problem) => problem.row)).toEqual([3]);
   });
 
   it("reports the same dates, and any later page after one without an end", () => {
@@ -83,8 +98,8 @@ describe("overlappingPageProblems", () => {
     );
     const openEnded = rowsOf({ effectiveDate: "2027-01-01" }, { effectiveDate: "2031-05-01" });
 
-    expect(overlappingPageProblems(sameDates).map((problem) => problem.row)).toEqual([3]);
-    expect(overlappingPageProblems(openEnded).map((problem) => problem.message)).toEqual([
+    expect(overlaps(sameDates).map((problem) => problem.row)).toEqual([3]);
+    expect(overlaps(openEnded).map((problem) => problem.message)).toEqual([
       `overlaps row 2: the same supplier, company and group, active from 2027-01-01 with no end (this page from 2031-05-01 with no end); ${unpredictable}`,
     ]);
   });
@@ -92,14 +107,10 @@ describe("overlappingPageProblems", () => {
   it("accepts overlapping dates for another supplier, company or group", () => {
     const first = { effectiveDate: "2027-01-01" };
 
-    expect(overlappingPageProblems(rowsOf(first, first)).map((problem) => problem.row)).toEqual([
-      3,
-    ]);
-    expect(overlappingPageProblems(rowsOf(first, { ...first, supplierId: 10020 }))).toEqual([]);
-    expect(overlappingPageProblems(rowsOf(first, { ...first, companyId: "BETA" }))).toEqual([]);
-    expect(overlappingPageProblems(rowsOf(first, { ...first, productGroupId: "ADHES" }))).toEqual(
-      [],
-    );
+    expect(overlaps(rowsOf(first, first)).map((problem) => problem.row)).toEqual([3]);
+    expect(overlaps(rowsOf(first, { ...first, supplierId: 10020 }))).toEqual([]);
+    expect(overlaps(rowsOf(first, { ...first, companyId: "BETA" }))).toEqual([]);
+    expect(overlaps(rowsOf(first, { ...first, productGroupId: "ADHES" }))).toEqual([]);
   });
 
   it("tells a discount group from a product group of the same name", () => {
@@ -123,9 +134,9 @@ describe("overlappingPageProblems", () => {
       discountPage({ effectiveDate: "2027-02-01", discountGroupId: "DG02" }),
     );
 
-    expect(overlappingPageProblems(productAndDiscount)).toEqual([]);
-    expect(overlappingPageProblems(twoDiscount).map((problem) => problem.row)).toEqual([3]);
-    expect(overlappingPageProblems(otherDiscount)).toEqual([]);
+    expect(overlaps(productAndDiscount)).toEqual([]);
+    expect(overlaps(twoDiscount).map((problem) => problem.row)).toEqual([3]);
+    expect(overlaps(otherDiscount)).toEqual([]);
   });
 
   it("leaves exact duplicates (the same natural key) to the reader's duplicate check", () => {
@@ -138,14 +149,12 @@ describe("overlappingPageProblems", () => {
       { effectiveDate: "2027-01-01", description: "Acme 2027, net" },
     );
 
-    expect(overlappingPageProblems(duplicates)).toEqual([]);
-    expect(
-      overlappingPageProblems(sameStartOtherDescription).map((problem) => problem.row),
-    ).toEqual([3]);
+    expect(overlaps(duplicates)).toEqual([]);
+    expect(overlaps(sameStartOtherDescription).map((problem) => problem.row)).toEqual([3]);
   });
 
   it("reports each of three overlapping rows after the first once, against the page reaching furthest", () => {
-    const problems = overlappingPageProblems(
+    const problems = overlaps(
       rowsOf(
         { effectiveDate: "2027-01-01", expirationDate: "2027-12-31" },
         { effectiveDate: "2027-03-01", expirationDate: "2027-04-30" },
@@ -160,7 +169,7 @@ describe("overlappingPageProblems", () => {
   });
 
   it("follows a chain of pages each overlapping only the one before it", () => {
-    const problems = overlappingPageProblems(
+    const problems = overlaps(
       rowsOf(
         { effectiveDate: "2027-01-01", expirationDate: "2027-03-31" },
         { effectiveDate: "2027-03-01", expirationDate: "2027-06-30" },
@@ -179,8 +188,8 @@ describe("overlappingPageProblems", () => {
     const late = { effectiveDate: "2027-06-01", expirationDate: "2027-12-31" };
     const unrelated = { effectiveDate: "2027-01-01", supplierId: 10020 };
 
-    const forwards = overlappingPageProblems(rowsOf(early, unrelated, late));
-    const backwards = overlappingPageProblems(rowsOf(late, unrelated, early));
+    const forwards = overlaps(rowsOf(early, unrelated, late));
+    const backwards = overlaps(rowsOf(late, unrelated, early));
 
     expect(forwards.map((problem) => problem.message)).toEqual([
       `overlaps row 2: the same supplier, company and group, active from 2027-01-01 to 2027-06-30 (this page from 2027-06-01 to 2027-12-31); ${unpredictable}`,
@@ -193,7 +202,7 @@ describe("overlappingPageProblems", () => {
   });
 
   it("gives problems in row order", () => {
-    const problems = overlappingPageProblems(
+    const problems = overlaps(
       rowsOf(
         { effectiveDate: "2027-01-01" },
         { effectiveDate: "2027-01-01", supplierId: 10020 },
@@ -223,10 +232,40 @@ describe("overlappingPageProblems", () => {
       });
     }
 
-    expect(overlappingPageProblems(rows)).toEqual([]);
+    expect(overlaps(rows)).toEqual([]);
 
     rows.push({ row: 100_002, value: page({ ...rows[0]?.value, effectiveDate: "2027-03-31" }) });
-    expect(overlappingPageProblems(rows).map((problem) => problem.row)).toEqual([100_002]);
+    expect(overlaps(rows).map((problem) => problem.row)).toEqual([100_002]);
+  });
+});
+
+describe("the problems built", () => {
+  it("are only the first ones in row order, up to the limit, with the count of all", () => {
+    // One group, every page a year long starting a month after the one before: each overlaps.
+    const rows = rowsOf(
+      ...Array.from({ length: 2_000 }, (_, index) => ({
+        effectiveDate: `${2027 + Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}-01`,
+      })),
+    ).reverse();
+
+    const limited = overlappingPageProblems(rows, 3);
+
+    expect(limited.count).toBe(1_999);
+    expect(limited.problems).toEqual(overlaps(rows).slice(0, 3));
+    expect(limited.problems.map((problem) => problem.row)).toEqual([3, 4, 5]);
+  });
+
+  it("of --expire-date are the first ones too, with the count of all", () => {
+    const rows = rowsOf(
+      { effectiveDate: "2027-01-01" },
+      { effectiveDate: "2027-02-01", supplierId: 10020 },
+      { effectiveDate: "2027-03-01", supplierId: 10030 },
+    );
+
+    const limited = replaceDateProblems(rows, "2027-06-30", 2);
+
+    expect(limited.count).toBe(3);
+    expect(limited.problems.map((problem) => problem.row)).toEqual([2, 3]);
   });
 });
 
@@ -238,7 +277,7 @@ describe("replaceDateProblems", () => {
       { effectiveDate: "2027-06-30", supplierId: 10030 },
     );
 
-    expect(replaceDateProblems(rows, "2027-06-30")).toEqual([
+    expect(all(replaceDateProblems(rows, "2027-06-30"))).toEqual([
       {
         row: 2,
         column: "effective_date",
@@ -252,6 +291,6 @@ describe("replaceDateProblems", () => {
           "the old pages expire on 2027-06-30 (--expire-date), not before this page takes effect on 2027-06-30: both would be active",
       },
     ]);
-    expect(replaceDateProblems(rows, "2026-12-31")).toEqual([]);
+    expect(all(replaceDateProblems(rows, "2026-12-31"))).toEqual([]);
   });
 });

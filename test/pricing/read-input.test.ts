@@ -136,6 +136,21 @@ describe("readPricePageFile", () => {
     expect(reading.ok).toBe(false);
   });
 
+  it("counts the overlaps past the problem limit with the other problems", async () => {
+    // One bad row, then 30 pages of one supplier and group over the same year: 29 overlaps.
+    const rows = [
+      "ACME,bad,ABRAS,Bad,2027-01-01,0.5",
+      ...Array.from({ length: 30 }, (_, index) => `ACME,10010,ABRAS,D${index},2027-01-01,0.5`),
+    ];
+    const path = await file("overlaps.csv", `${header}\n${rows.join("\n")}\n`);
+    const reading = await readPricePageFile(path, { problemLimit: 10 });
+
+    expect(reading.problems).toHaveLength(10);
+    expect(reading.problems[0]?.row).toBe(2);
+    expect(reading.problems[1]?.message).toMatch(/^overlaps row 3: /);
+    expect(reading.omitted).toBe(20);
+  });
+
   it("reports a file that cannot be read as a problem", async () => {
     const reading = await readPricePageFile(join(directory, "absent.csv"), {
       displayName: "absent.csv",
