@@ -5,6 +5,23 @@ import type { ItemState, RunState } from "./types.js";
 
 const unfinishedRunStates = "('pending', 'running', 'interrupted')";
 
+/** The columns a settlement writes, by its item's id. */
+interface SettledColumns {
+  id: number;
+  state: ItemState;
+  result: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  settled_at: string | null;
+  duration_ms: number | null;
+}
+
+/** What a write from a held record checks the row against. */
+interface HeldRow {
+  checked_state: ItemState;
+  checked_attempts: number;
+}
+
 /** The part of a prepared better-sqlite3 statement the journal uses. */
 export interface PreparedStatement<Parameters extends unknown[], Row> {
   run(...parameters: Parameters): { changes: number };
@@ -108,16 +125,7 @@ export function prepareStatements(database: Database) {
     // attempts (every start counts one, so no other write leaves both as they were). No change
     // means another process wrote it, and the caller reads the row.
     startCheckedItem: prepare<
-      [
-        {
-          id: number;
-          batch: number;
-          session: number;
-          started_at: string;
-          checked_state: ItemState;
-          checked_attempts: number;
-        },
-      ]
+      [{ id: number; batch: number; session: number; started_at: string } & HeldRow]
     >(
       database,
       `
@@ -125,40 +133,14 @@ export function prepareStatements(database: Database) {
         session = @session, started_at = @started_at, settled_at = NULL, duration_ms = NULL
       WHERE id = @id AND state = @checked_state AND attempts = @checked_attempts`,
     ),
-    settleItem: prepare<
-      [
-        {
-          id: number;
-          state: ItemState;
-          result: string | null;
-          error_code: string | null;
-          error_message: string | null;
-          settled_at: string | null;
-          duration_ms: number | null;
-        },
-      ]
-    >(
+    settleItem: prepare<[SettledColumns]>(
       database,
       `
       UPDATE items SET state = @state, result = @result, error_code = @error_code,
         error_message = @error_message, settled_at = @settled_at, duration_ms = @duration_ms
       WHERE id = @id`,
     ),
-    settleCheckedItem: prepare<
-      [
-        {
-          id: number;
-          state: ItemState;
-          result: string | null;
-          error_code: string | null;
-          error_message: string | null;
-          settled_at: string | null;
-          duration_ms: number | null;
-          checked_state: ItemState;
-          checked_attempts: number;
-        },
-      ]
-    >(
+    settleCheckedItem: prepare<[SettledColumns & HeldRow]>(
       database,
       `
       UPDATE items SET state = @state, result = @result, error_code = @error_code,

@@ -1,8 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { connectionTo, runChild, temporaryDirectory } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { demoFixture } from "./demo-fixture.js";
 
 const header =
   "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1,books";
@@ -12,29 +11,15 @@ function pagesCsv(rows: readonly string[]): string {
 }
 
 describe("the phase lines of a run's progress (text)", () => {
-  let directory: { path: string; remove: () => Promise<void> };
-  let simulator: SimulatorHandle;
-  let connection: string[];
-
-  beforeAll(async () => {
-    directory = await temporaryDirectory();
-    simulator = await startSimulator({ data: "demo" });
-    connection = connectionTo(simulator.url);
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await directory.remove();
-  });
-
-  const cli = (args: string[]) => runChild([...args, ...connection], { cwd: directory.path });
+  const fixture = demoFixture();
+  const { cli } = fixture;
 
   it("are printed for a phase whose records were all skipped, with the skipped count", async () => {
     const groups = ["ABRAS", "ADHES", "BEARNG"];
     const rows = groups.map(
       (group) => `10010,${group},ACME,Acme ${group} skipped,2027-01-01,2027-12-31,0.6,RETAIL`,
     );
-    await writeFile(join(directory.path, "skipped.csv"), pagesCsv(rows));
+    await writeFile(join(fixture.directory, "skipped.csv"), pagesCsv(rows));
     const replace = ["price-pages", "replace", "skipped.csv", "--sessions", "2"];
 
     const first = await cli(replace);
@@ -63,7 +48,7 @@ describe("the phase lines of a run's progress (text)", () => {
       (group) => `10050,${group},ACME,Sessions ${group} ${year},${year}-01-01,${year}-12-31,0.6,`,
     );
     const file = `sessions-${sessions}.csv`;
-    await writeFile(join(directory.path, file), pagesCsv(rows));
+    await writeFile(join(fixture.directory, file), pagesCsv(rows));
 
     const outcome = await cli(["price-pages", "create", file, "--sessions", String(sessions)]);
     expect(outcome.exitCode, outcome.stderr).toBe(0);

@@ -1,8 +1,8 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { ndjson, parseCsv, runChild, temporaryDirectory, connectionTo } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { demoFixture } from "./demo-fixture.js";
+import { ndjson, parseCsv, runChild } from "./helpers.js";
 import type { CliOutcome } from "./helpers.js";
 
 const header =
@@ -23,29 +23,15 @@ function savedRequests(stats: { requests: Record<string, number> }): number {
 }
 
 describe("price-pages runs end to end (child processes against the simulator)", () => {
-  let directory: { path: string; remove: () => Promise<void> };
-  let simulator: SimulatorHandle;
-  let connection: string[];
-
-  beforeAll(async () => {
-    directory = await temporaryDirectory();
-    simulator = await startSimulator({ data: "demo" });
-    connection = connectionTo(simulator.url);
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await directory.remove();
-  });
-
-  const cli = (args: string[]) => runChild([...args, ...connection], { cwd: directory.path });
+  const fixture = demoFixture();
+  const { cli } = fixture;
 
   it("a dry run validates, looks up and prints the plan, and sends no write", async () => {
     await writeFile(
-      join(directory.path, "dry.csv"),
+      join(fixture.directory, "dry.csv"),
       pagesCsv(["10020,ABRAS,ACME,Baldwin ABRAS dry,2050-01-01,2050-12-31,0.6"]),
     );
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const outcome = await cli([
       "price-pages",
       "replace",
@@ -60,7 +46,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(outcome.exitCode).toBe(0);
     expect(outcome.stdout.toLowerCase()).toContain("expire");
     expect(outcome.stdout.toLowerCase()).toContain("create");
-    const stats = simulator.stats();
+    const stats = fixture.simulator.stats();
     expect(stats.totalRequests).toBeGreaterThan(0);
     expect(writeRequests(stats)).toBe(0);
     expect(savedRequests(stats)).toBe(0);
@@ -68,14 +54,14 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("a dry run's plan names every page it would expire, create and link, and what it skips", async () => {
     await writeFile(
-      join(directory.path, "plan.csv"),
+      join(fixture.directory, "plan.csv"),
       pagesCsv([
         "10140,ABRAS,ACME,Kestrel ABRAS plan,2027-03-01,2027-12-31,0.6",
         "10140,ADHES,ACME,Kestrel ADHES plan,2027-03-01,2027-12-31,0.6",
       ]),
     );
     const oldUid = (group: string) =>
-      simulator
+      fixture.simulator
         .rows("price_page")
         .find(
           (row) =>
@@ -85,10 +71,10 @@ describe("price-pages runs end to end (child processes against the simulator)", 
         )?.price_page_uid;
     const [oldAbras, oldAdhes] = [oldUid("ABRAS"), oldUid("ADHES")];
     const replace = ["price-pages", "replace", "plan.csv", "--books", "RETAIL"];
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const plan = await cli([...replace, "--dry-run"]);
     expect(plan.exitCode).toBe(0);
-    expect(writeRequests(simulator.stats())).toBe(0);
+    expect(writeRequests(fixture.simulator.stats())).toBe(0);
     const abras = "10140|ABRAS|Kestrel ABRAS plan|2027-03-01";
     const adhes = "10140|ADHES|Kestrel ADHES plan|2027-03-01";
     expect(plan.stdout).toContain("Plan for replace of plan.csv (dry run: nothing was written)");
@@ -117,7 +103,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("create: pages land on the server, linked, with results.csv, errors.csv and summary.json", async () => {
     await writeFile(
-      join(directory.path, "create.csv"),
+      join(fixture.directory, "create.csv"),
       pagesCsv([
         "10030,ABRAS,ACME,Cardinal ABRAS e2e,2050-01-01,2050-12-31,0.61",
         "10030,ADHES,ACME,Cardinal ADHES e2e,2050-01-01,2050-12-31,0.62",
@@ -146,18 +132,18 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     });
     expect(events.some((event) => event.type === "record-settled")).toBe(true);
 
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).endsWith(" e2e") && row.supplier_id === 10030);
     expect(pages).toHaveLength(3);
     const uids = new Set(pages.map((page) => page.price_page_uid));
-    const links = simulator
+    const links = fixture.simulator
       .rows("price_book_x_page")
       .filter((link) => uids.has(link.price_page_uid) && link.price_book_id === "RETAIL");
     expect(links).toHaveLength(3);
 
     const results = parseCsv(
-      await readFile(join(directory.path, "out-create", "results.csv"), "utf8"),
+      await readFile(join(fixture.directory, "out-create", "results.csv"), "utf8"),
     );
     expect(results[0]).toEqual([
       "input_row",
@@ -170,17 +156,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     ]);
     expect(results.slice(1).filter((row) => row[3] === "succeeded")).toHaveLength(6);
     const errors = parseCsv(
-      await readFile(join(directory.path, "out-create", "errors.csv"), "utf8"),
+      await readFile(join(fixture.directory, "out-create", "errors.csv"), "utf8"),
     );
     expect(errors).toHaveLength(1);
     const summaryFile = JSON.parse(
-      await readFile(join(directory.path, "out-create", "summary.json"), "utf8"),
+      await readFile(join(fixture.directory, "out-create", "summary.json"), "utf8"),
     ) as Record<string, unknown>;
     expect(summaryFile).toMatchObject({ created: 3, linked: 3, failed: 0, exitCode: 0 });
   });
 
   it("running the same file again skips what exists and sends no save", async () => {
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const outcome = await cli([
       "price-pages",
       "create",
@@ -191,7 +177,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     ]);
     expect(outcome.exitCode).toBe(0);
     expect(ndjson(outcome.stdout).at(-1)).toMatchObject({ created: 0, failed: 0 });
-    expect(savedRequests(simulator.stats())).toBe(0);
+    expect(savedRequests(fixture.simulator.stats())).toBe(0);
   });
 
   it("--limit runs the first records of a valid file; the whole file then does the rest", async () => {
@@ -199,9 +185,11 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       (group, index) =>
         `10060,${group},ACME,Dalton ${group} limited,2050-01-01,2050-12-31,0.${index + 5}`,
     );
-    await writeFile(join(directory.path, "limited.csv"), pagesCsv(rows));
+    await writeFile(join(fixture.directory, "limited.csv"), pagesCsv(rows));
     const ours = () =>
-      simulator.rows("price_page").filter((row) => String(row.description).endsWith(" limited"));
+      fixture.simulator
+        .rows("price_page")
+        .filter((row) => String(row.description).endsWith(" limited"));
 
     const first = await cli([
       "price-pages",
@@ -219,14 +207,14 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       "Dalton ADHES limited",
     ]);
 
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const rest = await cli(["price-pages", "create", "limited.csv", "--books", "DEALER", "--json"]);
     expect(rest.exitCode).toBe(0);
     expect(ndjson(rest.stdout).at(-1)).toMatchObject({ created: 2, failed: 0, exitCode: 0 });
-    expect(savedRequests(simulator.stats())).toBeGreaterThan(0);
+    expect(savedRequests(fixture.simulator.stats())).toBeGreaterThan(0);
     expect(ours()).toHaveLength(4);
     const uids = new Set(ours().map((row) => row.price_page_uid));
-    const links = simulator
+    const links = fixture.simulator
       .rows("price_book_x_page")
       .filter((link) => uids.has(link.price_page_uid) && link.price_book_id === "DEALER");
     expect(links).toHaveLength(4);
@@ -234,7 +222,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("replace --limit expires the old pages of the first pages only", async () => {
     await writeFile(
-      join(directory.path, "limited-replace.csv"),
+      join(fixture.directory, "limited-replace.csv"),
       pagesCsv([
         "10070,ABRAS,ACME,Ellis ABRAS limited-replace,2050-01-01,2050-12-31,0.5",
         "10070,ADHES,ACME,Ellis ADHES limited-replace,2050-01-01,2050-12-31,0.5",
@@ -257,7 +245,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       expire: { input: { pricePageUid: number } }[];
     };
     expect(plan.counts).toMatchObject({ expire: 1, create: 1 });
-    const oldAbras = simulator
+    const oldAbras = fixture.simulator
       .rows("price_page")
       .find(
         (row) =>
@@ -270,17 +258,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("--limit still validates the whole file first, and sends nothing when a later row is bad", async () => {
     await writeFile(
-      join(directory.path, "limited-bad.csv"),
+      join(fixture.directory, "limited-bad.csv"),
       pagesCsv([
         "10060,CHAIN,ACME,Dalton CHAIN limited-bad,2050-01-01,2050-12-31,0.5",
         "10060,CUTTL,ACME,Dalton CUTTL limited-bad,2050-13-01,2050-12-31,0.5",
       ]),
     );
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const outcome = await cli(["price-pages", "create", "limited-bad.csv", "--limit", "1"]);
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stderr).toContain("limited-bad.csv:3:");
-    expect(simulator.stats().totalRequests).toBe(0);
+    expect(fixture.simulator.stats().totalRequests).toBe(0);
 
     const withOldFile = await cli([
       "price-pages",
@@ -295,12 +283,12 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(withOldFile.stderr).toContain("--limit takes the first pages of FILE");
     const zero = await cli(["price-pages", "expire", "limited-bad.csv", "--limit", "0"]);
     expect(zero.exitCode).toBe(2);
-    expect(simulator.stats().totalRequests).toBe(0);
+    expect(fixture.simulator.stats().totalRequests).toBe(0);
   });
 
   it("a refused record fails with the server's reason, exit 1; errors.csv is valid input again", async () => {
     await writeFile(
-      join(directory.path, "refused.csv"),
+      join(fixture.directory, "refused.csv"),
       pagesCsv([
         "10040,ABRAS,ACME,Delta ABRAS refused,2050-01-01,2050-12-31,0.7",
         "10040,ADHES,ACME,Delta ADHES refused,2050-01-01,2050-12-31,0.7",
@@ -309,7 +297,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     // The second page's first change is refused by a rule of the server (a refuse fault):
     // a permanent failure, not tried again.
     const refuseSecondPage = (skip: number) =>
-      simulator.injectFault({
+      fixture.simulator.injectFault({
         kind: "refuse",
         route: "PUT /api/ui/interactive/v2/change",
         skip,
@@ -324,12 +312,12 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     // The journal keeps the failure: `runs show` names it and the command that retries it.
     const runId = /^Run (\S+):/m.exec(first.stdout)?.[1] ?? "";
     expect(runId).not.toBe("");
-    const shown = await runChild(["runs", "show", runId], { cwd: directory.path });
+    const shown = await runChild(["runs", "show", runId], { cwd: fixture.directory });
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toContain("1 failed");
     expect(shown.stdout).toMatch(/create 10040\|ADHES\|[^:\n]*: .*Refused by a business rule/);
     expect(shown.stdout).toContain(`Retry them with: p21kit retry-failed ${runId}`);
-    const shownJson = await runChild(["runs", "show", runId, "--json"], { cwd: directory.path });
+    const shownJson = await runChild(["runs", "show", runId, "--json"], { cwd: fixture.directory });
     const description = ndjson(shownJson.stdout)[0] as { failed: Record<string, unknown>[] };
     expect(description.failed).toHaveLength(1);
     expect(description.failed[0]).toMatchObject({
@@ -340,7 +328,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       errorMessage: expect.stringContaining("Refused by a business rule") as unknown,
     });
 
-    const errorsPath = join(directory.path, "out-refused", "errors.csv");
+    const errorsPath = join(fixture.directory, "out-refused", "errors.csv");
     const errors = parseCsv(await readFile(errorsPath, "utf8"));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toContain("error");
@@ -354,7 +342,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const fixed = await cli(["price-pages", "create", errorsPath, "--out", "out-refused-fixed"]);
     expect(fixed.stderr).not.toContain("failed ");
     expect(fixed.exitCode).toBe(0);
-    const created = simulator
+    const created = fixture.simulator
       .rows("price_page")
       .filter((row) => row.description === "Delta ADHES refused");
     expect(created).toHaveLength(1);
@@ -362,31 +350,35 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("retry-failed runs only the failed records, as a new run", async () => {
     await writeFile(
-      join(directory.path, "flaky.csv"),
+      join(fixture.directory, "flaky.csv"),
       pagesCsv([
         "10050,ABRAS,ACME,Eastgate ABRAS flaky,2050-01-01,2050-12-31,0.7",
         "10050,ADHES,ACME,Eastgate ADHES flaky,2050-01-01,2050-12-31,0.7",
       ]),
     );
-    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 2 });
+    fixture.simulator.injectFault({
+      kind: "http500",
+      route: "PUT /api/ui/interactive/v2/data",
+      count: 2,
+    });
     const first = await cli(["price-pages", "create", "flaky.csv", "--retries", "0", "--json"]);
     expect(first.exitCode).toBe(1);
     const firstSummary = ndjson(first.stdout).at(-1) as { runId: string; failed: number };
     expect(firstSummary.failed).toBeGreaterThan(0);
 
-    simulator.resetStats();
+    fixture.simulator.resetStats();
     const retry = await cli(["retry-failed", firstSummary.runId, "--json"]);
     expect(retry.exitCode).toBe(0);
     const retrySummary = ndjson(retry.stdout).at(-1) as { runId: string; created: number };
     expect(retrySummary.runId).not.toBe(firstSummary.runId);
 
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).endsWith(" flaky"));
     expect(pages).toHaveLength(2);
 
     const show = await runChild(["runs", "show", retrySummary.runId, "--json"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(show.exitCode).toBe(0);
     expect(ndjson(show.stdout)[0]).toMatchObject({ parentRunId: firstSummary.runId });
@@ -394,13 +386,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("resume refuses a finished run and points to retry-failed, which alone takes the latest run with failures", async () => {
     await writeFile(
-      join(directory.path, "unlucky.csv"),
+      join(fixture.directory, "unlucky.csv"),
       pagesCsv([
         "10080,ABRAS,ACME,Foxley ABRAS unlucky,2051-01-01,2051-12-31,0.7",
         "10080,ADHES,ACME,Foxley ADHES unlucky,2051-01-01,2051-12-31,0.7",
       ]),
     );
-    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 2 });
+    fixture.simulator.injectFault({
+      kind: "http500",
+      route: "PUT /api/ui/interactive/v2/data",
+      count: 2,
+    });
     const failed = await cli(["price-pages", "create", "unlucky.csv", "--retries", "0"]);
     expect(failed.exitCode).toBe(1);
     const failedId = /^Run (\S+):/m.exec(failed.stdout)?.[1] ?? "";
@@ -416,14 +412,14 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     // A run that succeeds comes after it; with no run given, retry-failed still takes the
     // latest run with failures.
     await writeFile(
-      join(directory.path, "lucky.csv"),
+      join(fixture.directory, "lucky.csv"),
       pagesCsv(["10080,BEARNG,ACME,Foxley BEARNG lucky,2051-01-01,2051-12-31,0.7"]),
     );
     expect((await cli(["price-pages", "create", "lucky.csv"])).exitCode).toBe(0);
     const retried = await cli(["retry-failed"]);
     expect(retried.exitCode).toBe(0);
     expect(retried.stderr).toContain(`Retrying the failed records of run ${failedId}`);
-    const ours = simulator
+    const ours = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).endsWith(" unlucky"));
     expect(ours).toHaveLength(2);
@@ -451,7 +447,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     out: string,
     failOnce: () => void,
   ): Promise<string[][]> {
-    const errorsPath = join(directory.path, out, "errors.csv");
+    const errorsPath = join(fixture.directory, out, "errors.csv");
     failOnce();
     const again = await cli([
       "price-pages",
@@ -470,29 +466,29 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const retried = await cli(["retry-failed", firstId, "--json", "--retries", "0"]);
     expect(retried.exitCode).toBe(1);
     const retryId = String(ndjson(retried.stdout).at(-1)?.runId);
-    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: directory.path });
+    const shown = await runChild(["runs", "show", retryId, "--json"], { cwd: fixture.directory });
     expect(ndjson(shown.stdout)[0]).toMatchObject({ kind, counts: { total: 1, failed: 1 } });
 
     return parseCsv(await readFile(errorsPath, "utf8"));
   }
 
   it("an expire run's errors.csv holds the uids that failed and is valid expire input", async () => {
-    const [active, failing] = simulator
+    const [active, failing] = fixture.simulator
       .rows("price_page")
       .filter((row) => row.supplier_id === 10110 && row.row_status_flag === 704)
       .map((row) => Number(row.price_page_uid));
     await writeFile(
-      join(directory.path, "expire-some.csv"),
+      join(fixture.directory, "expire-some.csv"),
       `price_page_uid\r\n${active}\r\n${failing}\r\n`,
     );
     // The second page's save fails, and with no retries its expiry fails.
     const failSecondSave = () =>
-      simulator.injectFault({
+      fixture.simulator.injectFault({
         kind: "http500",
         route: "PUT /api/ui/interactive/v2/data",
         count: 1,
       });
-    simulator.injectFault({
+    fixture.simulator.injectFault({
       kind: "http500",
       route: "PUT /api/ui/interactive/v2/data",
       skip: 1,
@@ -510,7 +506,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       "0",
     ]);
     expect(first.exitCode).toBe(1);
-    const after = simulator.rows("price_page").find((row) => row.price_page_uid === active);
+    const after = fixture.simulator.rows("price_page").find((row) => row.price_page_uid === active);
     expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
 
     const errors = await failsAgainFromErrorsFile(
@@ -527,17 +523,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   });
 
   it("a link run's errors.csv holds the links that failed and is valid link input", async () => {
-    const [uid, failing] = simulator
+    const [uid, failing] = fixture.simulator
       .rows("price_page")
       .filter((row) => row.supplier_id === 10120)
       .map((row) => Number(row.price_page_uid));
     await writeFile(
-      join(directory.path, "links-some.csv"),
+      join(fixture.directory, "links-some.csv"),
       `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\nCONTRACT,${failing}\r\n`,
     );
     // One window per link: the second link's added row fails, and with no retries the link.
     const addRow = "POST /api/ui/interactive/v2/row";
-    simulator.injectFault({ kind: "http500", route: addRow, skip: 1, count: 1 });
+    fixture.simulator.injectFault({ kind: "http500", route: addRow, skip: 1, count: 1 });
     const first = await cli([
       "price-pages",
       "link",
@@ -551,13 +547,13 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     ]);
     expect(first.exitCode).toBe(1);
     expect(
-      simulator
+      fixture.simulator
         .rows("price_book_x_page")
         .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
     ).toHaveLength(1);
 
     const errors = await failsAgainFromErrorsFile("link", first, "out-links-some", () =>
-      simulator.injectFault({ kind: "http500", route: addRow, count: 1 }),
+      fixture.simulator.injectFault({ kind: "http500", route: addRow, count: 1 }),
     );
     expect(errors[0]).toEqual(["price_book_id", "price_page_uid", "error"]);
     expect(errors.slice(1).map((row) => row.slice(0, 2))).toEqual([["CONTRACT", String(failing)]]);
@@ -565,11 +561,15 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("a failed link puts its page in errors.csv with only the failed books; that file links it", async () => {
     await writeFile(
-      join(directory.path, "two-books.csv"),
+      join(fixture.directory, "two-books.csv"),
       pagesCsv(["10110,ABRAS,ACME,Hawthorn ABRAS two books,2052-01-01,2052-12-31,0.6"]),
     );
     // The first link group's first added row fails, and with no retries its book's link fails.
-    simulator.injectFault({ kind: "http500", route: "POST /api/ui/interactive/v2/row", count: 1 });
+    fixture.simulator.injectFault({
+      kind: "http500",
+      route: "POST /api/ui/interactive/v2/row",
+      count: 1,
+    });
     const first = await cli([
       "price-pages",
       "create",
@@ -582,17 +582,17 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       "out-two-books",
     ]);
     expect(first.exitCode).toBe(1);
-    const page = simulator
+    const page = fixture.simulator
       .rows("price_page")
       .find((row) => row.description === "Hawthorn ABRAS two books");
     const linksOf = (book: string) =>
-      simulator
+      fixture.simulator
         .rows("price_book_x_page")
         .filter(
           (link) => link.price_page_uid === page?.price_page_uid && link.price_book_id === book,
         );
 
-    const errorsPath = join(directory.path, "out-two-books", "errors.csv");
+    const errorsPath = join(fixture.directory, "out-two-books", "errors.csv");
     const [header = [], row = [], ...more] = parseCsv(await readFile(errorsPath, "utf8"));
     expect(more).toEqual([]);
     const failedBook = row[header.indexOf("books")] ?? "";
@@ -609,21 +609,24 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(linksOf(failedBook)).toHaveLength(1);
     expect(linksOf(linkedBook)).toHaveLength(1);
     expect(
-      simulator.rows("price_page").filter((row) => row.description === "Hawthorn ABRAS two books"),
+      fixture.simulator
+        .rows("price_page")
+        .filter((row) => row.description === "Hawthorn ABRAS two books"),
     ).toHaveLength(1);
   });
 
   it("expire and link from their own files", async () => {
-    const [target, other] = simulator
+    const [target, other] = fixture.simulator
       .rows("price_page")
       .filter((row) => row.supplier_id === 10060 && row.row_status_flag === 704);
     expect(other).toBeDefined();
     const uid = Number(target?.price_page_uid);
     const otherUid = Number(other?.price_page_uid);
-    await writeFile(join(directory.path, "expire.csv"), `price_page_uid\r\n${uid}\r\n`);
-    await writeFile(join(directory.path, "expire-2.csv"), `price_page_uid\r\n${otherUid}\r\n`);
-    const windowReads = () => simulator.stats().requests["GET /api/ui/interactive/v2/data"] ?? 0;
-    simulator.resetStats();
+    await writeFile(join(fixture.directory, "expire.csv"), `price_page_uid\r\n${uid}\r\n`);
+    await writeFile(join(fixture.directory, "expire-2.csv"), `price_page_uid\r\n${otherUid}\r\n`);
+    const windowReads = () =>
+      fixture.simulator.stats().requests["GET /api/ui/interactive/v2/data"] ?? 0;
+    fixture.simulator.resetStats();
     const expired = await cli([
       "price-pages",
       "expire",
@@ -646,18 +649,20 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(byWindow.exitCode).toBe(0);
     expect(windowReads()).toBe(1);
     for (const expiredUid of [uid, otherUid]) {
-      const after = simulator.rows("price_page").find((row) => row.price_page_uid === expiredUid);
+      const after = fixture.simulator
+        .rows("price_page")
+        .find((row) => row.price_page_uid === expiredUid);
       expect(String(after?.expiration_date)).toMatch(/^2030-06-30/);
     }
 
     await writeFile(
-      join(directory.path, "links.csv"),
+      join(fixture.directory, "links.csv"),
       `price_book_id,price_page_uid\r\nCONTRACT,${uid}\r\n`,
     );
     const linked = await cli(["price-pages", "link", "links.csv"]);
     expect(linked.exitCode).toBe(0);
     expect(
-      simulator
+      fixture.simulator
         .rows("price_book_x_page")
         .filter((link) => link.price_page_uid === uid && link.price_book_id === "CONTRACT"),
     ).toHaveLength(1);
@@ -665,12 +670,12 @@ describe("price-pages runs end to end (child processes against the simulator)", 
 
   it("retry-failed without a run takes the latest failures not yet retried", async () => {
     await writeFile(
-      join(directory.path, "retried.csv"),
+      join(fixture.directory, "retried.csv"),
       pagesCsv(["10050,CUTTL,ACME,Echo CUTTL retried,2061-01-01,2061-12-31,0.7"]),
     );
     // A journal of its own: the runs of the other tests have failures of their own.
     const own = (args: string[]) => cli([...args, "--journal", "retried.db"]);
-    simulator.injectFault({ kind: "refuse", route: "PUT /api/ui/interactive/v2/change" });
+    fixture.simulator.injectFault({ kind: "refuse", route: "PUT /api/ui/interactive/v2/change" });
     const first = await own(["price-pages", "create", "retried.csv", "--out", "out-retried"]);
     expect(first.exitCode).toBe(1);
 
@@ -686,13 +691,13 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   });
 
   it("runs lists every run, newest first, and runs show describes one", async () => {
-    const list = await runChild(["runs"], { cwd: directory.path });
+    const list = await runChild(["runs"], { cwd: fixture.directory });
     expect(list.exitCode).toBe(0);
     expect(list.stdout.split("\n")[0]).toMatch(
       /^RUN +KIND +STATE +CREATED +SUCCEEDED +SKIPPED +FAILED +LEFT +SERVER$/,
     );
     // Each run's counts, as runs --json gives them: skipped records are not counted succeeded.
-    const runsJson = await runChild(["runs", "--json"], { cwd: directory.path });
+    const runsJson = await runChild(["runs", "--json"], { cwd: fixture.directory });
     for (const run of ndjson(runsJson.stdout) as { id: string; counts: Record<string, number> }[]) {
       const line = list.stdout.split("\n").find((text) => text.startsWith(run.id)) ?? "";
       const { succeeded, skipped, failed, unsettled } = run.counts;
@@ -702,19 +707,19 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     }
     expect(list.stdout).toContain("create");
     expect(list.stdout).toContain("expire");
-    const show = await runChild(["runs", "show"], { cwd: directory.path });
+    const show = await runChild(["runs", "show"], { cwd: fixture.directory });
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain("link");
-    expect(await readdir(join(directory.path, "p21kit-runs"))).not.toHaveLength(0);
+    expect(await readdir(join(fixture.directory, "p21kit-runs"))).not.toHaveLength(0);
   });
 
   it("names a run by a unique prefix of its id, and says when a prefix is ambiguous or unknown", async () => {
-    const listed = await runChild(["runs", "--json"], { cwd: directory.path });
+    const listed = await runChild(["runs", "--json"], { cwd: fixture.directory });
     const [newest, older] = ndjson(listed.stdout).map((run) => String(run.id));
     if (newest === undefined || older === undefined) throw new Error("the tests made two runs");
 
     const byPrefix = await runChild(["runs", "show", newest.slice(0, -1), "--json"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(byPrefix.exitCode).toBe(0);
     expect(ndjson(byPrefix.stdout)[0]).toMatchObject({ id: newest });
@@ -722,7 +727,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     let shared = 0;
     while (newest[shared] === older[shared]) shared += 1;
     const ambiguous = await runChild(["runs", "show", newest.slice(0, shared)], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(ambiguous.exitCode).toBe(2);
     expect(ambiguous.stderr).toContain(`run id "${newest.slice(0, shared)}" is ambiguous: `);
@@ -730,13 +735,13 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     expect(ambiguous.stderr).toContain(older);
     expect(ambiguous.stderr).toContain("`p21kit runs` lists the runs.");
 
-    const unknown = await runChild(["runs", "show", "no-such-run"], { cwd: directory.path });
+    const unknown = await runChild(["runs", "show", "no-such-run"], { cwd: fixture.directory });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('no run "no-such-run"');
   });
 
   it("a replace whose expiration failed creates nothing for that pair; retry-failed finishes it", async () => {
-    const old = simulator
+    const old = fixture.simulator
       .rows("price_page")
       .find((row) => row.supplier_id === 10130 && row.row_status_flag === 704);
     if (old === undefined) throw new Error("the demo data has an active page of 10130");
@@ -748,17 +753,21 @@ describe("price-pages runs end to end (child processes against the simulator)", 
     const start = new Date(oldStart + 2 * day).toISOString().slice(0, 10);
     const dayBefore = new Date(oldStart + day).toISOString().slice(0, 10);
     await writeFile(
-      join(directory.path, "replace-unlucky.csv"),
+      join(fixture.directory, "replace-unlucky.csv"),
       pagesCsv([`10130,${group},ACME,Ivy ${group} replace unlucky,${start},2099-12-31,0.6`]),
     );
     const replace = ["price-pages", "replace", "replace-unlucky.csv", "--books", "RETAIL"];
     const ours = () =>
-      simulator
+      fixture.simulator
         .rows("price_page")
         .filter((row) => row.description === `Ivy ${group} replace unlucky`);
     // The expire phase saves first: its one save fails, and with no retries the expiration
     // fails, so the new page of that pair is held back.
-    simulator.injectFault({ kind: "http500", route: "PUT /api/ui/interactive/v2/data", count: 1 });
+    fixture.simulator.injectFault({
+      kind: "http500",
+      route: "PUT /api/ui/interactive/v2/data",
+      count: 1,
+    });
     const first = await cli([...replace, "--retries", "0", "--json"]);
     expect(first.exitCode).toBe(1);
     expect(ndjson(first.stdout).at(-1)).toMatchObject({ expired: 0, created: 0, failed: 2 });
@@ -772,7 +781,9 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       linked: 1,
       failed: 0,
     });
-    const expired = simulator.rows("price_page").find((row) => row.price_page_uid === oldUid);
+    const expired = fixture.simulator
+      .rows("price_page")
+      .find((row) => row.price_page_uid === oldUid);
     expect(String(expired?.expiration_date).slice(0, 10)).toBe(dayBefore);
     expect(ours()).toHaveLength(1);
 
@@ -783,7 +794,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
   });
 
   it("replace --old FILE expires the pages of the file, then creates and links the new ones", async () => {
-    const old = simulator
+    const old = fixture.simulator
       .rows("price_page")
       .find(
         (row) =>
@@ -793,11 +804,11 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       );
     const uid = Number(old?.price_page_uid);
     await writeFile(
-      join(directory.path, "old.csv"),
+      join(fixture.directory, "old.csv"),
       `price_page_uid,expiration_date\r\n${uid},2049-12-30\r\n`,
     );
     await writeFile(
-      join(directory.path, "new.csv"),
+      join(fixture.directory, "new.csv"),
       pagesCsv(["10100,ABRAS,ACME,Juniper ABRAS replaced,2050-01-01,2050-12-31,0.6"]),
     );
     const outcome = await cli([
@@ -817,7 +828,7 @@ describe("price-pages runs end to end (child processes against the simulator)", 
       linked: 1,
       failed: 0,
     });
-    const expired = simulator.rows("price_page").find((row) => row.price_page_uid === uid);
+    const expired = fixture.simulator.rows("price_page").find((row) => row.price_page_uid === uid);
     expect(String(expired?.expiration_date)).toMatch(/^2049-12-30/);
   });
 });
