@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./io.js";
@@ -30,6 +31,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function createInPlace(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
 /**
  * The lock of one run of a journal: one process works a run at a time. Two at once (two
  * resumes, or a resume of a run still going) would send the same records twice and settle
@@ -57,19 +68,9 @@ export class RunLock implements Disposable {
 
   #take(runId: string): void {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const descriptor = openSync(this.#path, "wx", 0o600);
-        const holder: LockHolder = {
-          pid: process.pid,
-          host: hostname(),
-          since: new Date().toISOString(),
-        };
-        writeSync(descriptor, `${JSON.stringify(holder)}\n`);
-        closeSync(descriptor);
+      if (this.#create()) {
         this.#held = true;
         return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
 
       const holder = readHolder(this.#path);
@@ -86,6 +87,36 @@ export class RunLock implements Disposable {
       }
 
       unlinkSync(this.#path);
+    }
+  }
+
+  /**
+   * Creates the lock file with its holder in it, or answers false when it exists. The holder is
+   * written to a file of this process first and linked into place: the lock never exists empty,
+   * which another process would take for a stale lock (it cannot tell an empty file being
+   * written from one a killed process left).
+   */
+  #create(): boolean {
+    const holder: LockHolder = {
+      pid: process.pid,
+      host: hostname(),
+      since: new Date().toISOString(),
+    };
+    const text = `${JSON.stringify(holder)}\n`;
+    const own = `${this.#path}.${process.pid}.${randomUUID()}`;
+    writeFileSync(own, text, { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(own, this.#path);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return false;
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw error;
+
+      // A file system without hard links: create in place, the short empty moment accepted.
+      return createInPlace(this.#path, text);
+    } finally {
+      unlinkSync(own);
     }
   }
 
