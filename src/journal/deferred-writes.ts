@@ -1,7 +1,8 @@
+import { JournalError } from "./errors.js";
+import type { JournalErrorContext } from "./errors.js";
 import { settleHeldItem, settledRecord } from "./held-writes.js";
 import { settledRow, toSettlement, writeSettledRow } from "./item-writes.js";
 import type { Settlement } from "./item-writes.js";
-import type { JournalErrorContext } from "./errors.js";
 import { toItemRecord } from "./rows.js";
 import type { EventRow } from "./rows.js";
 import { isSettled, settleEvents } from "./state-machine.js";
@@ -11,8 +12,24 @@ import type { WriteScope } from "./write-scope.js";
 
 /** A settlement queued and the record it answered. */
 interface QueuedSettlement {
+  readonly itemId: number;
   readonly settlement: Settlement;
   readonly record: ItemRecord;
+}
+
+/** A write queued, and the settlement it is, if it is one. */
+interface QueuedWrite {
+  readonly write: (scope: WriteScope) => void;
+  readonly settled?: QueuedSettlement;
+}
+
+/**
+ * Where the deferred writes stood when a transaction began: what its rollback returns to. The
+ * queue is replaced, never changed, once written, so its first `queued` writes are those then.
+ */
+export interface DeferredMark {
+  readonly queue: readonly QueuedWrite[];
+  readonly queued: number;
 }
 
 function sameSettlement(left: Settlement, right: Settlement): boolean {
@@ -32,9 +49,15 @@ function sameSettlement(left: Settlement, right: Settlement): boolean {
  * The check reads the committed rows and applies the queued settlements to them in memory,
  * with no transaction: the queued writes only settle items and append events, so an item's
  * queued record and the committed run and item rows are all a check can depend on.
+ *
+ * A transaction that rolls back (a refused write, a caller's error, a failed commit) puts back
+ * the writes it took, and drops those queued inside it, as it drops every other write made
+ * inside it. A write whose own check refuses it when written is dropped alone.
  */
 export class DeferredWrites {
-  #writes: ((scope: WriteScope) => void)[] = [];
+  #writes: QueuedWrite[] = [];
+  /** Writes that their check refused when written: never put back. */
+  readonly #refused = new WeakSet<QueuedWrite>();
   /** Items as the queued settlements leave them. */
   #queued = new Map<number, QueuedSettlement>();
   /** Records this journal just committed (in-flight marks): what a deferred settlement checks. */
@@ -61,6 +84,23 @@ export class DeferredWrites {
     this.#remembered.clear();
   }
 
+  /** Where the writes stand, to {@link rollBack} to if the transaction beginning now does. */
+  mark(): DeferredMark {
+    return { queue: this.#writes, queued: this.#writes.length };
+  }
+
+  /**
+   * The transaction begun at `mark` rolled back: the writes queued then are queued again (but
+   * for those refused), and the ones queued inside it are dropped with it.
+   */
+  rollBack(mark: DeferredMark): void {
+    this.#writes = mark.queue.slice(0, mark.queued).filter((queued) => !this.#refused.has(queued));
+    this.#queued = new Map();
+    for (const { settled } of this.#writes) {
+      if (settled !== undefined) this.#queued.set(settled.itemId, settled);
+    }
+  }
+
   /**
    * Checks a settlement and queues it; answers the record as it will be written. `scope.now`
    * must give the same time on every call: the check and the write use one reading.
@@ -78,15 +118,19 @@ export class DeferredWrites {
       held === undefined
         ? this.#settledFromFile(scope, itemId, settlement, context)
         : settledRecord(held, settlement, scope.now(), context);
-    this.#queued.set(itemId, { settlement, record });
+    const settled = { itemId, settlement, record };
+    this.#queued.set(itemId, settled);
 
-    this.#writes.push((writeScope) => {
-      if (held !== undefined && settleHeldItem(writeScope, held, settlement, record)) return;
+    this.#writes.push({
+      settled,
+      write: (writeScope) => {
+        if (held !== undefined && settleHeldItem(writeScope, held, settlement, record)) return;
 
-      // Read again when written: another process may have changed the item meanwhile, and then
-      // the write refuses as a direct settlement would.
-      const current = requireItem(writeScope, itemId, context);
-      writeSettledRow(writeScope, current, settledRow(current, settlement, scope.now(), context));
+        // Read again when written: another process may have changed the item meanwhile, and
+        // then the write refuses as a direct settlement would.
+        const current = requireItem(writeScope, itemId, context);
+        writeSettledRow(writeScope, current, settledRow(current, settlement, scope.now(), context));
+      },
     });
 
     return record;
@@ -100,17 +144,42 @@ export class DeferredWrites {
     }
 
     const row: Omit<EventRow, "id"> = eventRow(scope, runId, event);
-    this.#writes.push((writeScope) => writeScope.statements.insertEvent.run(row));
+    this.#writes.push({ write: (writeScope) => writeScope.statements.insertEvent.run(row) });
   }
 
-  /** Runs the queued writes inside the caller's transaction; the queue is emptied either way. */
+  /**
+   * Runs the queued writes inside the caller's transaction. One that fails stops them: refused
+   * by its check, it is dropped; failed otherwise, it stays queued with those after it.
+   */
   writeAll(scope: WriteScope): void {
     if (this.#writes.length === 0) return;
 
     const writes = this.#writes;
     this.#writes = [];
-    this.#queued = new Map();
-    for (const write of writes) write(scope);
+    for (const [index, queued] of writes.entries()) {
+      try {
+        queued.write(scope);
+      } catch (error) {
+        const refused = error instanceof JournalError;
+        if (refused) {
+          this.#refused.add(queued);
+          this.#unqueue(queued);
+        }
+
+        this.#writes = [...writes.slice(refused ? index + 1 : index), ...this.#writes];
+
+        throw error;
+      }
+
+      this.#unqueue(queued);
+    }
+  }
+
+  /** A settlement written (or dropped) no longer stands for its item in the queue. */
+  #unqueue({ settled }: QueuedWrite): void {
+    if (settled !== undefined && this.#queued.get(settled.itemId) === settled) {
+      this.#queued.delete(settled.itemId);
+    }
   }
 
   #settledFromFile(

@@ -218,7 +218,9 @@ export class Journal {
    * With `durable: false` the settlement is checked and returned at once but written with the
    * next write (or read, or close) of this journal, in that write's transaction: one commit
    * instead of two per record. A crash before then leaves the item `in_flight`, which resume
-   * reconciles against the server, so nothing is lost or sent twice.
+   * reconciles against the server, so nothing is lost or sent twice. A write that is refused or
+   * rolls back leaves it queued for the next; one deferred inside a {@link transaction} that
+   * rolls back is rolled back with it.
    */
   settle(itemId: number, outcome: ItemOutcome, options: WriteOptions = {}): ItemRecord {
     if (options.durable === false && !this.readonly) {
@@ -294,9 +296,7 @@ export class Journal {
   transaction<T>(work: () => T): T {
     this.#open("transaction");
     try {
-      return (
-        this.readonly ? this.#transaction.deferred(work) : this.#transaction.immediate(work)
-      ) as T;
+      return this.#inTransaction(this.readonly ? "deferred" : "immediate", work);
     } catch (error) {
       // Rows remembered inside the rolled-back transaction were never committed.
       this.#deferred.forgetRemembered();
@@ -319,19 +319,36 @@ export class Journal {
     };
   }
 
-  /** Closes the file. Idempotent; any later use fails with `P21_JOURNAL_CLOSED`. */
+  /**
+   * Closes the file, writing what was deferred first. Idempotent; any later use fails with
+   * `P21_JOURNAL_CLOSED`. A deferred settlement refused then (another process settled the item)
+   * does not keep the others from being written; its refusal is thrown once the file is closed.
+   */
   close(): void {
     const database = this.#database;
     if (database === undefined) return;
 
+    let refusal: JournalError | undefined;
     try {
-      if (this.#deferred.size > 0 && !this.readonly) {
-        this.#transaction.immediate(() => undefined);
+      while (this.#deferred.size > 0 && !this.readonly) {
+        const queued = this.#deferred.size;
+        try {
+          this.#inTransaction("immediate", () => undefined);
+        } catch (error) {
+          // A deferred write refused by its check is dropped: the next round writes the others.
+          if (!(error instanceof JournalError) || this.#deferred.size >= queued) throw error;
+
+          refusal ??= error;
+        }
       }
+    } catch (error) {
+      throw translateStorageError(error, { operation: "close", journalPath: this.path });
     } finally {
       this.#database = undefined;
       database.close();
     }
+
+    if (refusal !== undefined) throw refusal;
   }
 
   [Symbol.dispose](): void {
@@ -373,9 +390,24 @@ export class Journal {
     }
 
     try {
-      return this.#transaction.immediate(() => work(this.#scope)) as T;
+      return this.#inTransaction("immediate", () => work(this.#scope));
     } catch (error) {
       throw translateStorageError(error, { ...context, operation, journalPath: this.path });
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction (a savepoint inside another), the deferred writes first; if it
+   * rolls back, they are queued again as they stood when it began.
+   */
+  #inTransaction<T>(mode: "immediate" | "deferred", work: () => T): T {
+    const mark = this.#deferred.mark();
+    try {
+      return this.#transaction[mode](work) as T;
+    } catch (error) {
+      this.#deferred.rollBack(mark);
+
+      throw error;
     }
   }
 

@@ -185,3 +185,139 @@ describe("deferred settlements and events (durable: false)", () => {
     reopened.close();
   });
 });
+
+describe("deferred writes when the write that carries them does not commit", () => {
+  const place = { batch: 1, session: 1 };
+
+  /** A journal file, a run and two items, the first in flight. */
+  function journalWithItems() {
+    const path = journalFile();
+    const journal = Journal.open(path);
+    const run = journal.createRun(newRun);
+    const [first, second] = journal.addItems(run.id, "create", [
+      { naturalKey: "a", input: {} },
+      { naturalKey: "b", input: {} },
+    ]);
+    journal.markInFlight(first!.id, place);
+
+    return { path, journal, run, first: first!, second: second! };
+  }
+
+  it("keeps the settlements deferred before a refused write, and writes them with the next", () => {
+    const { path, journal, first, second } = journalWithItems();
+    journal.settle(second.id, { state: "skipped" });
+    const settled = journal.settle(first.id, { state: "succeeded" }, { durable: false });
+
+    expect(() => journal.markInFlight(second.id, place)).toThrow(
+      expect.objectContaining({ code: "P21_JOURNAL_STATE", operation: "markInFlight" }),
+    );
+    journal.flush();
+
+    const observer = Journal.open(path, { readonly: true });
+    expect(observer.item(first.id)).toEqual(settled);
+    observer.close();
+    journal.close();
+  });
+
+  it("keeps the settlements deferred before a transaction that rolls back", () => {
+    const { path, journal, first, second } = journalWithItems();
+    const settled = journal.settle(first.id, { state: "succeeded" }, { durable: false });
+
+    expect(() =>
+      journal.transaction(() => {
+        journal.markInFlight(second.id, place);
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    journal.flush();
+
+    const observer = Journal.open(path, { readonly: true });
+    expect(observer.item(first.id)).toEqual(settled);
+    expect(observer.item(second.id)?.state).toBe("pending");
+    observer.close();
+    journal.close();
+  });
+
+  it("rolls back the settlements and events deferred inside a transaction that rolls back", () => {
+    const { path, journal, run, first } = journalWithItems();
+    const [third] = journal.addItems(run.id, "create", [{ naturalKey: "c", input: {} }]);
+
+    expect(() =>
+      journal.transaction(() => {
+        journal.markInFlight(third!.id, place);
+        journal.settle(third!.id, { state: "succeeded" }, { durable: false });
+        journal.settle(first.id, { state: "failed", errorCode: "X" }, { durable: false });
+        journal.appendEvent(run.id, { type: "abandoned" }, { durable: false });
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    journal.flush();
+
+    const observer = Journal.open(path, { readonly: true });
+    expect(observer.item(third!.id)).toMatchObject({ state: "pending", attempts: 0 });
+    expect(observer.item(first.id)?.state).toBe("in_flight");
+    expect(observer.events(run.id, { types: ["abandoned"] })).toEqual([]);
+    expect(journal.settle(first.id, { state: "succeeded" }, { durable: false }).state).toBe(
+      "succeeded",
+    );
+    observer.close();
+    journal.close();
+  });
+
+  it("drops only a deferred settlement another writer made impossible: the others are written with the next write, or on close", () => {
+    const { path, journal, run, first, second } = journalWithItems();
+    const other = Journal.open(path);
+    journal.markInFlight(second.id, place);
+    journal.settle(first.id, { state: "succeeded" }, { durable: false });
+    const settled = journal.settle(second.id, { state: "succeeded" }, { durable: false });
+    journal.appendEvent(run.id, { type: "kept" }, { durable: false });
+    other.settle(first.id, { state: "failed", errorCode: "X" });
+
+    expect(() => journal.flush()).toThrow(
+      expect.objectContaining({ code: "P21_JOURNAL_STATE", operation: "settle", itemId: first.id }),
+    );
+    journal.flush();
+    expect(other.item(second.id)).toEqual(settled);
+    expect(other.events(run.id, { types: ["kept"] })).toHaveLength(1);
+
+    const [third, fourth] = journal.addItems(run.id, "create", [
+      { naturalKey: "c", input: {} },
+      { naturalKey: "d", input: {} },
+    ]);
+    journal.settle(third!.id, { state: "skipped" }, { durable: false });
+    journal.settle(fourth!.id, { state: "skipped" }, { durable: false });
+    other.settle(third!.id, { state: "failed", errorCode: "X" });
+
+    expect(() => journal.close()).toThrow(
+      expect.objectContaining({ code: "P21_JOURNAL_STATE", itemId: third!.id }),
+    );
+    expect(other.item(fourth!.id)?.state).toBe("skipped");
+    other.close();
+  });
+
+  it("keeps the writes deferred after one refused when a mark inside a transaction carries them", () => {
+    const { path, journal, run, first, second } = journalWithItems();
+    const other = Journal.open(path);
+    const [third] = journal.addItems(run.id, "create", [{ naturalKey: "c", input: {} }]);
+    journal.markInFlight(second.id, place);
+    other.settle(first.id, { state: "failed", errorCode: "X" });
+
+    const settled = journal.transaction(() => {
+      // Checked against this journal's own mark, which another writer has since settled.
+      journal.settle(first.id, { state: "succeeded" }, { durable: false });
+      const answered = journal.settle(second.id, { state: "succeeded" }, { durable: false });
+      expect(() => journal.markInFlight(third!.id, place)).toThrow(
+        expect.objectContaining({ code: "P21_JOURNAL_STATE", itemId: first.id }),
+      );
+
+      return answered;
+    });
+    journal.flush();
+
+    expect(other.item(second.id)).toEqual(settled);
+    expect(other.item(first.id)?.state).toBe("failed");
+    expect(other.item(third!.id)?.state).toBe("pending");
+    other.close();
+    journal.close();
+  });
+});
