@@ -84,6 +84,11 @@ export class DeferredWrites {
     this.#remembered.clear();
   }
 
+  /** Drops the runs known to exist: a transaction that rolled back may have created them. */
+  forgetKnownRuns(): void {
+    this.#knownRuns.clear();
+  }
+
   /** Where the writes stand, to {@link rollBack} to if the transaction beginning now does. */
   mark(): DeferredMark {
     return { queue: this.#writes, queued: this.#writes.length };

@@ -298,8 +298,9 @@ export class Journal {
     try {
       return this.#inTransaction(this.readonly ? "deferred" : "immediate", work);
     } catch (error) {
-      // Rows remembered inside the rolled-back transaction were never committed.
+      // Rows remembered, and runs seen, inside the rolled-back transaction were never committed.
       this.#deferred.forgetRemembered();
+      this.#deferred.forgetKnownRuns();
 
       throw translateStorageError(error, { operation: "transaction", journalPath: this.path });
     }

@@ -320,4 +320,22 @@ describe("deferred writes when the write that carries them does not commit", () 
     other.close();
     journal.close();
   });
+
+  it("refuses at once an event deferred for a run whose creation rolled back", () => {
+    const { journal } = journalWithItems();
+    let runId = "";
+    expect(() =>
+      journal.transaction(() => {
+        runId = journal.createRun(newRun).id;
+        journal.appendEvent(runId, { type: "created" }, { durable: false });
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+
+    expect(() => journal.appendEvent(runId, { type: "late" }, { durable: false })).toThrow(
+      expect.objectContaining({ code: "P21_JOURNAL_UNKNOWN_RUN" }),
+    );
+    journal.flush();
+    journal.close();
+  });
 });
