@@ -1,8 +1,5 @@
-import type { Database, Transaction } from "better-sqlite3";
+import type { Database } from "better-sqlite3";
 
-import { DeferredWrites } from "./deferred-writes.js";
-import { JournalError } from "./errors.js";
-import type { JournalErrorContext } from "./errors.js";
 import {
   insertItems,
   resetFailedItems,
@@ -10,13 +7,12 @@ import {
   settleItem,
   startAttempt,
 } from "./item-writes.js";
+import { JournalConnection } from "./journal-connection.js";
 import { openDatabase } from "./open-database.js";
 import { toItemRecord, toJournalEvent, toRunRecord } from "./rows.js";
 import { changeRunState, insertRun } from "./run-writes.js";
 import { readSchemaVersion } from "./schema.js";
-import { prepareStatements } from "./statements.js";
-import type { Statements } from "./statements.js";
-import { toJournalError, translateStorageError } from "./storage-errors.js";
+import { toJournalError } from "./storage-errors.js";
 import { itemStates } from "./types.js";
 import type {
   AttemptPlace,
@@ -37,7 +33,6 @@ import type {
 } from "./types.js";
 import { requireCount, requireItemStates } from "./validate.js";
 import { insertEvent, requireRun } from "./write-scope.js";
-import type { WriteScope } from "./write-scope.js";
 
 /**
  * The durable record of runs and their items: one SQLite file (WAL, `synchronous=FULL`, mode
@@ -57,25 +52,12 @@ export class Journal {
   /** The schema version of the open file (the current one unless opened read-only). */
   readonly schemaVersion: number;
   readonly readonly: boolean;
-  #database: Database | undefined;
-  readonly #scope: WriteScope;
-  readonly #deferred = new DeferredWrites();
-  /**
-   * Runs its argument in a transaction, the deferred writes first. Built once: better-sqlite3
-   * makes four wrapper functions on every `transaction()` call, a cost paid per record otherwise.
-   */
-  readonly #transaction: Transaction<(work: () => unknown) => unknown>;
+  readonly #connection: JournalConnection;
 
   private constructor(path: string, database: Database, readonly: boolean, now: () => Date) {
     this.path = path;
     this.readonly = readonly;
-    this.#database = database;
-    this.#scope = { statements: prepareStatements(database), now, journalPath: path };
-    this.#transaction = database.transaction((work: () => unknown) => {
-      this.#deferred.writeAll(this.#scope);
-
-      return work();
-    });
+    this.#connection = new JournalConnection(path, database, readonly, now);
     this.schemaVersion = readSchemaVersion(database);
   }
 
@@ -99,11 +81,11 @@ export class Journal {
 
   /** Records a new run, in state `pending`. */
   createRun(run: NewRun): RunRecord {
-    return this.#write("createRun", {}, (scope) => insertRun(scope, run));
+    return this.#connection.write("createRun", {}, (scope) => insertRun(scope, run));
   }
 
   getRun(runId: string): RunRecord | undefined {
-    return this.#read("getRun", { runId }, (statements) => {
+    return this.#connection.read("getRun", { runId }, (statements) => {
       const row = statements.selectRun.get(runId);
 
       return row === undefined ? undefined : toRunRecord(row);
@@ -112,7 +94,7 @@ export class Journal {
 
   /** Runs, newest first. */
   listRuns(options: { limit?: number } = {}): RunRecord[] {
-    return this.#read("listRuns", {}, (statements) => {
+    return this.#connection.read("listRuns", {}, (statements) => {
       const { limit } = options;
       const rowLimit =
         limit === undefined ? -1 : requireCount(limit, "limit", { operation: "listRuns" });
@@ -123,7 +105,7 @@ export class Journal {
 
   /** The newest run still `pending`, `running` or `interrupted`: the one to resume. */
   latestUnfinishedRun(): RunRecord | undefined {
-    return this.#read("latestUnfinishedRun", {}, (statements) => {
+    return this.#connection.read("latestUnfinishedRun", {}, (statements) => {
       const row = statements.latestUnfinishedRun.get();
 
       return row === undefined ? undefined : toRunRecord(row);
@@ -135,7 +117,9 @@ export class Journal {
    * is set on `completed` and `failed`, and cleared when a failed run runs again.
    */
   setRunState(runId: string, state: RunState): void {
-    this.#write("setRunState", { runId }, (scope) => changeRunState(scope, runId, state));
+    this.#connection.write("setRunState", { runId }, (scope) =>
+      changeRunState(scope, runId, state),
+    );
   }
 
   /**
@@ -144,14 +128,14 @@ export class Journal {
    * whole call with `P21_JOURNAL_DUPLICATE_KEY`.
    */
   addItems(runId: string, phase: string, items: readonly NewItem[]): ItemRecord[] {
-    return this.#write("addItems", { runId, phase }, (scope) =>
+    return this.#connection.write("addItems", { runId, phase }, (scope) =>
       insertItems(scope, runId, phase, items),
     );
   }
 
   /** A run's items, by phase (in the order phases were first added) and sequence. */
   items(runId: string, filter: ItemFilter = {}): ItemRecord[] {
-    return this.#read("items", { runId }, (statements) => {
+    return this.#connection.read("items", { runId }, (statements) => {
       const context = { operation: "items", runId };
       const states =
         filter.states === undefined
@@ -168,7 +152,7 @@ export class Journal {
   }
 
   item(itemId: number): ItemRecord | undefined {
-    return this.#read("item", { itemId }, (statements) => {
+    return this.#connection.read("item", { itemId }, (statements) => {
       const row = statements.selectItem.get(itemId);
 
       return row === undefined ? undefined : toItemRecord(row);
@@ -177,7 +161,7 @@ export class Journal {
 
   /** How many of a run's items (of one phase, if given) are in each state; zeros included. */
   counts(runId: string, phase?: string): Record<ItemState, number> {
-    return this.#read("counts", { runId }, (statements) => {
+    return this.#connection.read("counts", { runId }, (statements) => {
       const entries = itemStates.map((state) => [state, 0] as const);
       const counts = Object.fromEntries(entries) as Record<ItemState, number>;
       for (const row of statements.countItems.all({ run_id: runId, phase: phase ?? null })) {
@@ -190,7 +174,7 @@ export class Journal {
 
   /** A run's phases, in the order they were first added. */
   phases(runId: string): string[] {
-    return this.#read("phases", { runId }, (statements) =>
+    return this.#connection.read("phases", { runId }, (statements) =>
       statements.phases.all(runId).map((row) => row.phase),
     );
   }
@@ -200,12 +184,12 @@ export class Journal {
    * and where the attempt runs. Committed (fsynced) before returning.
    */
   markInFlight(itemId: number, at: AttemptPlace, options: MarkOptions = {}): ItemRecord {
-    const started = this.#writeOne("markInFlight", { itemId }, (scope) =>
+    const started = this.#connection.writeOne("markInFlight", { itemId }, (scope) =>
       startAttempt(scope, itemId, at, options.expected),
     );
     // A settlement deferred after this checks against the record just written rather than read
     // the row again; its write changes the row only if it is still that one.
-    this.#deferred.remember(started);
+    this.#connection.deferred.remember(started);
 
     return started;
   }
@@ -224,14 +208,16 @@ export class Journal {
    */
   settle(itemId: number, outcome: ItemOutcome, options: WriteOptions = {}): ItemRecord {
     if (options.durable === false && !this.readonly) {
-      return this.#defer("settle", { itemId }, (scope) =>
-        this.#deferred.settle(scope, itemId, outcome),
+      return this.#connection.defer("settle", { itemId }, (scope) =>
+        this.#connection.deferred.settle(scope, itemId, outcome),
       );
     }
 
-    this.#deferred.forget(itemId);
+    this.#connection.deferred.forget(itemId);
 
-    return this.#write("settle", { itemId }, (scope) => settleItem(scope, itemId, outcome));
+    return this.#connection.write("settle", { itemId }, (scope) =>
+      settleItem(scope, itemId, outcome),
+    );
   }
 
   /**
@@ -239,18 +225,20 @@ export class Journal {
    * not happen. Attempts are kept; `reason` goes to the event log in the same transaction.
    */
   returnToPending(itemId: number, reason: string): ItemRecord {
-    this.#deferred.forget(itemId);
+    this.#connection.deferred.forget(itemId);
 
-    return this.#write("returnToPending", { itemId }, (scope) =>
+    return this.#connection.write("returnToPending", { itemId }, (scope) =>
       returnItemToPending(scope, itemId, reason),
     );
   }
 
   /** Takes every failed item of a run back to `pending`, clearing its outcome; returns how many. */
   resetFailed(runId: string): number {
-    this.#deferred.forgetRemembered();
+    this.#connection.deferred.forgetRemembered();
 
-    return this.#write("resetFailed", { runId }, (scope) => resetFailedItems(scope, runId));
+    return this.#connection.write("resetFailed", { runId }, (scope) =>
+      resetFailedItems(scope, runId),
+    );
   }
 
   /**
@@ -259,14 +247,14 @@ export class Journal {
    */
   appendEvent(runId: string, event: NewEvent, options: WriteOptions = {}): void {
     if (options.durable === false && !this.readonly) {
-      this.#defer("appendEvent", { runId }, (scope) =>
-        this.#deferred.appendEvent(scope, runId, event),
+      this.#connection.defer("appendEvent", { runId }, (scope) =>
+        this.#connection.deferred.appendEvent(scope, runId, event),
       );
 
       return;
     }
 
-    this.#write("appendEvent", { runId }, (scope) => {
+    this.#connection.write("appendEvent", { runId }, (scope) => {
       requireRun(scope, runId, { operation: "appendEvent", journalPath: this.path });
       insertEvent(scope, runId, event);
     });
@@ -274,14 +262,12 @@ export class Journal {
 
   /** Writes the settlements and events deferred with `durable: false`, in one commit. */
   flush(): void {
-    if (this.#deferred.size === 0) return;
-
-    this.#write("flush", {}, () => undefined);
+    this.#connection.flush();
   }
 
   /** A run's event log, oldest first, optionally only some types. */
   events(runId: string, filter: { types?: readonly string[] } = {}): JournalEvent[] {
-    return this.#read("events", { runId }, (statements) => {
+    return this.#connection.read("events", { runId }, (statements) => {
       const types = filter.types === undefined ? null : JSON.stringify(filter.types);
 
       return statements.selectEvents.all({ run_id: runId, types }).map(toJournalEvent);
@@ -294,21 +280,12 @@ export class Journal {
    * comes out unchanged. `work` must be synchronous. Nested calls become savepoints.
    */
   transaction<T>(work: () => T): T {
-    this.#open("transaction");
-    try {
-      return this.#inTransaction(this.readonly ? "deferred" : "immediate", work);
-    } catch (error) {
-      // Rows remembered, and runs seen, inside the rolled-back transaction were never committed.
-      this.#deferred.forgetRemembered();
-      this.#deferred.forgetKnownRuns();
-
-      throw translateStorageError(error, { operation: "transaction", journalPath: this.path });
-    }
+    return this.#connection.transaction(work);
   }
 
   /** How the file is configured on this connection, for diagnostics. */
   storageSettings(): StorageSettings {
-    const database = this.#open("storageSettings");
+    const database = this.#connection.open("storageSettings");
     const synchronousNames = ["off", "normal", "full", "extra"];
     const synchronous = database.pragma("synchronous", { simple: true }) as number;
 
@@ -326,122 +303,10 @@ export class Journal {
    * does not keep the others from being written; its refusal is thrown once the file is closed.
    */
   close(): void {
-    const database = this.#database;
-    if (database === undefined) return;
-
-    let refusal: JournalError | undefined;
-    try {
-      while (this.#deferred.size > 0 && !this.readonly) {
-        const queued = this.#deferred.size;
-        try {
-          this.#inTransaction("immediate", () => undefined);
-        } catch (error) {
-          // A deferred write refused by its check is dropped: the next round writes the others.
-          if (!(error instanceof JournalError) || this.#deferred.size >= queued) throw error;
-
-          refusal ??= error;
-        }
-      }
-    } catch (error) {
-      throw translateStorageError(error, { operation: "close", journalPath: this.path });
-    } finally {
-      this.#database = undefined;
-      database.close();
-    }
-
-    if (refusal !== undefined) throw refusal;
+    this.#connection.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
-  }
-
-  #open(operation: string): Database {
-    if (this.#database !== undefined) return this.#database;
-
-    throw new JournalError("P21_JOURNAL_CLOSED", `${operation}: journal ${this.path} is closed`, {
-      operation,
-      journalPath: this.path,
-    });
-  }
-
-  #read<T>(
-    operation: string,
-    context: JournalErrorContext,
-    work: (statements: Statements) => T,
-  ): T {
-    this.#open(operation);
-    if (this.#deferred.size > 0) this.flush();
-
-    try {
-      return work(this.#scope.statements);
-    } catch (error) {
-      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
-    }
-  }
-
-  #write<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
-    this.#open(operation);
-    if (this.readonly) {
-      throw new JournalError(
-        "P21_JOURNAL_READONLY",
-        `${operation}: journal ${this.path} is open read-only`,
-        { ...context, operation, journalPath: this.path },
-      );
-    }
-
-    try {
-      return this.#inTransaction("immediate", () => work(this.#scope));
-    } catch (error) {
-      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
-    }
-  }
-
-  /**
-   * Runs `work` in a transaction (a savepoint inside another), the deferred writes first; if it
-   * rolls back, they are queued again as they stood when it began.
-   */
-  #inTransaction<T>(mode: "immediate" | "deferred", work: () => T): T {
-    const mark = this.#deferred.mark();
-    try {
-      return this.#transaction[mode](work) as T;
-    } catch (error) {
-      this.#deferred.rollBack(mark);
-
-      throw error;
-    }
-  }
-
-  /**
-   * {@link #write} for a write of one statement: inside a caller's transaction it runs without
-   * a savepoint of its own (a statement that fails leaves nothing behind, SQLite undoes it), the
-   * deferred writes first as in any transaction. A savepoint and its release cost more than the
-   * statement; the engine marks a batch's records in one transaction.
-   */
-  #writeOne<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
-    const database = this.#open(operation);
-    if (this.readonly || !database.inTransaction) return this.#write(operation, context, work);
-
-    try {
-      this.#deferred.writeAll(this.#scope);
-
-      return work(this.#scope);
-    } catch (error) {
-      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
-    }
-  }
-
-  /**
-   * Checks a write now and queues it for the next transaction (see {@link DeferredWrites}),
-   * with one clock reading for the check and the write.
-   */
-  #defer<T>(operation: string, context: JournalErrorContext, work: (scope: WriteScope) => T): T {
-    this.#open(operation);
-    const at = this.#scope.now();
-    try {
-      return work({ ...this.#scope, now: () => at });
-    } catch (error) {
-      throw translateStorageError(error, { ...context, operation, journalPath: this.path });
-    }
   }
 }
