@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { startSimulator } from "../../src/simulator/index.js";
 import type { SimulatorHandle } from "../../src/simulator/index.js";
+import { connectionTo } from "../cli/helpers.js";
 
 const readmeUrl = new URL("../../README.md", import.meta.url);
 const cliEntry = new URL("../../dist/cli/main.js", import.meta.url).pathname;
@@ -134,12 +135,7 @@ describe("the README", () => {
       for (const args of examples) {
         const outcome = await runCliIn(repository, [
           ...args,
-          "--base-url",
-          simulator.url,
-          "--username",
-          "api_user",
-          "--password",
-          "api_password",
+          ...connectionTo(simulator.url),
           "--journal",
           join(work, "journal.db"),
           "--out",
