@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import type { Stats } from "node:fs";
 import { hostname } from "node:os";
+import Database from "better-sqlite3";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./io.js";
 
-/** Who holds a run: written in its lock file. */
+/** Who holds a run: written beside its lock, for the message a second process gets. */
 interface LockHolder {
   readonly pid: number;
   readonly host: string;
@@ -21,42 +24,60 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
-/** Whether a process of this machine is alive (a signal 0 reaches it). */
-function isAlive(pid: number): boolean {
+function sqliteCode(error: unknown): string | undefined {
+  return (error as { code?: unknown }).code as string | undefined;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    return statSync(path);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
   }
 }
 
-function createInPlace(path: string, text: string): boolean {
+function unlinkIfThere(path: string): void {
   try {
-    writeFileSync(path, text, { mode: 0o600, flag: "wx" });
-    return true;
+    unlinkSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
+}
+
+function sameFile(one: Stats, other: Stats): boolean {
+  return one.ino === other.ino && one.dev === other.dev;
 }
 
 /**
  * The lock of one run of a journal: one process works a run at a time. Two at once (two
  * resumes, or a resume of a run still going) would send the same records twice and settle
- * each other's. A lock file beside the journal, `JOURNAL.run-RUN.lock`, holds the process; a
- * lock whose process is gone (killed) is taken over.
+ * each other's.
  *
- * Known limit: the holder is checked on this machine only; a journal on a shared disk worked
- * from two machines is not protected (the journal is meant for one machine). And two processes
- * that find the same stale lock within the same instant may both take it over.
+ * The lock is a lock of the operating system on `JOURNAL.run-RUN.lock`, taken through SQLite
+ * (an exclusive transaction held open on that file as an empty database): the system drops it
+ * when the process ends, however it ends, so a killed holder leaves nothing to judge stale and
+ * two processes can never both take it. The holder's process id is written beside it
+ * (`….lock.holder`) only to name it to a second process.
+ *
+ * The file is removed on release while still locked. A process that opened it just before then
+ * locks a file no longer in place; it checks, after locking, that the path still names the file
+ * it found there before opening it, and otherwise starts again. The lock file is only ever
+ * opened through SQLite: closing any other descriptor of it would drop every lock this process
+ * has on it (POSIX locks belong to the process), so the file is compared by path, not by a
+ * descriptor of its own.
+ *
+ * Known limit: a journal on a network share relies on that share's locks, which SQLite itself
+ * calls unreliable on some; the journal is meant for one machine.
  */
 export class RunLock implements Disposable {
   readonly #path: string;
-  #held = false;
+  readonly #holderPath: string;
+  #locked: Database.Database | undefined;
 
   private constructor(path: string) {
     this.#path = path;
+    this.#holderPath = `${path}.holder`;
   }
 
   /** Takes the lock of `runId`, or throws (exit 2) naming the process that holds it. */
@@ -67,68 +88,112 @@ export class RunLock implements Disposable {
   }
 
   #take(runId: string): void {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (this.#create()) {
-        this.#held = true;
+    // Each round that loses only means a holder released and removed the file meanwhile.
+    for (let round = 0; round < 5; round += 1) {
+      const found = this.#findOrMake();
+      const locked = this.#lockFile(runId);
+      const now = statOrUndefined(this.#path);
+      if (now !== undefined && sameFile(now, found)) {
+        this.#locked = locked;
+        try {
+          this.#writeHolder();
+        } catch (error) {
+          this.release();
+          throw error;
+        }
         return;
       }
 
-      const holder = readHolder(this.#path);
-      const stale = holder === undefined || (holder.host === hostname() && !isAlive(holder.pid));
-      if (!stale) {
-        throw new CliError(
-          `run ${runId} is being worked by process ${holder.pid} on ${holder.host} (since ${holder.since})`,
-          {
-            code: "P21_RUN_LOCKED",
-            exitCode: ExitCode.usage,
-            hint: `Wait for it to end, or stop it. If that process is gone, delete ${this.#path}.`,
-          },
-        );
-      }
-
-      unlinkSync(this.#path);
+      locked.close();
     }
+
+    throw this.#lockedError(runId);
   }
 
   /**
-   * Creates the lock file with its holder in it, or answers false when it exists. The holder is
-   * written to a file of this process first and linked into place: the lock never exists empty,
-   * which another process would take for a stale lock (it cannot tell an empty file being
-   * written from one a killed process left).
+   * The lock file as it is before it is opened, made (readable by its owner only) when missing.
+   * A file made here is new, so no lock of this process is on it to drop with the descriptor.
    */
-  #create(): boolean {
+  #findOrMake(): Stats {
+    for (;;) {
+      const found = statOrUndefined(this.#path);
+      if (found !== undefined) return found;
+
+      try {
+        closeSync(openSync(this.#path, "wx", 0o600));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
+  }
+
+  /** Opens the lock file and locks it, or throws when another holds it. */
+  #lockFile(runId: string): Database.Database {
+    let database: Database.Database | undefined;
+    try {
+      database = new Database(this.#path, { timeout: 0 });
+      // Its rollback journal in memory: nothing is written, and no -journal file is left.
+      database.pragma("journal_mode = MEMORY");
+      database.exec("BEGIN EXCLUSIVE");
+      return database;
+    } catch (error) {
+      database?.close();
+      if (sqliteCode(error) === "SQLITE_BUSY") throw this.#lockedError(runId);
+      if (sqliteCode(error) === "SQLITE_NOTADB") {
+        throw new CliError(`${this.#path} is not a run lock that this version can take`, {
+          code: "P21_RUN_LOCKED",
+          exitCode: ExitCode.usage,
+          hint: `An earlier version of p21kit leaves a lock of another kind. If no p21kit is working run ${runId}, delete that file.`,
+        });
+      }
+
+      throw error;
+    }
+  }
+
+  #lockedError(runId: string): CliError {
+    const holder = readHolder(this.#holderPath);
+    const who =
+      holder === undefined
+        ? "another process"
+        : `process ${holder.pid} on ${holder.host} (since ${holder.since})`;
+    return new CliError(`run ${runId} is being worked by ${who}`, {
+      code: "P21_RUN_LOCKED",
+      exitCode: ExitCode.usage,
+      hint: "Wait for it to end, or stop it: the lock goes with that process.",
+    });
+  }
+
+  /** Writes who holds the lock, whole: to a file of this process first, then renamed over. */
+  #writeHolder(): void {
     const holder: LockHolder = {
       pid: process.pid,
       host: hostname(),
       since: new Date().toISOString(),
     };
-    const text = `${JSON.stringify(holder)}\n`;
-    const own = `${this.#path}.${process.pid}.${randomUUID()}`;
-    writeFileSync(own, text, { mode: 0o600, flag: "wx" });
+    const own = `${this.#holderPath}.${process.pid}.${randomUUID()}`;
+    writeFileSync(own, `${JSON.stringify(holder)}\n`, { mode: 0o600, flag: "wx" });
     try {
-      linkSync(own, this.#path);
-      return true;
+      renameSync(own, this.#holderPath);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") return false;
-      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw error;
-
-      // A file system without hard links: create in place, the short empty moment accepted.
-      return createInPlace(this.#path, text);
-    } finally {
-      unlinkSync(own);
+      unlinkIfThere(own);
+      throw error;
     }
   }
 
   /** Releases the lock; idempotent. */
   release(): void {
-    if (!this.#held) return;
+    const locked = this.#locked;
+    if (locked === undefined) return;
 
-    this.#held = false;
+    this.#locked = undefined;
     try {
-      unlinkSync(this.#path);
+      unlinkIfThere(this.#holderPath);
+      unlinkIfThere(this.#path);
     } catch {
-      // Already gone: nothing to release.
+      // A system that cannot remove an open file: the file stays; the next holder locks it.
+    } finally {
+      locked.close();
     }
   }
 

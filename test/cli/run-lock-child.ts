@@ -1,0 +1,45 @@
+// A process that takes a run lock, for the run lock's tests.
+//   hold JOURNAL RUN: takes the lock, prints "held", and waits to be killed.
+//   contend JOURNAL RUN DIRECTORY ROUNDS: tries ROUNDS times; each time it holds the lock it
+//   enters DIRECTORY/inside (made exclusively: a second holder finds it and exits 3), leaves,
+//   prints "took", and releases, or one time in twenty kills itself still holding it.
+import { unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { RunLock } from "../../src/cli/run-lock.js";
+
+const [mode, journal, runId, directory, rounds] = process.argv.slice(2);
+if (journal === undefined || runId === undefined) throw new Error("usage: MODE JOURNAL RUN …");
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+if (mode === "hold") {
+  RunLock.take(journal, runId);
+  process.stdout.write("held\n");
+  setInterval(() => undefined, 60_000);
+} else {
+  const inside = join(String(directory), "inside");
+  for (let round = 0; round < Number(rounds); round += 1) {
+    let lock: RunLock;
+    try {
+      lock = RunLock.take(journal, runId);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P21_RUN_LOCKED") throw error;
+      continue;
+    }
+
+    try {
+      writeFileSync(inside, String(process.pid), { flag: "wx" });
+    } catch {
+      process.stdout.write("overlap\n");
+      process.exit(3);
+    }
+    spin(Math.random() * 0.5);
+    unlinkSync(inside);
+    process.stdout.write("took\n");
+    if (Math.random() < 0.05) process.kill(process.pid, "SIGKILL");
+    lock.release();
+  }
+}
