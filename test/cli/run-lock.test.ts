@@ -65,7 +65,7 @@ describe("the run lock", () => {
     expect(again).toBeInstanceOf(RunLock);
   });
 
-  it("refuses a run this process holds, naming it, and keeps holding it", () => {
+  it("refuses a run this process holds, naming it, and keeps holding it", async () => {
     using held = RunLock.take(journal, "run-1");
 
     for (let round = 0; round < 2; round += 1) {
@@ -77,8 +77,11 @@ describe("the run lock", () => {
       );
     }
     expect(held).toBeInstanceOf(RunLock);
-    using other = RunLock.take(journal, "run-2");
-    expect(other).toBeInstanceOf(RunLock);
+    // Still held for other processes too: closing the refused attempt's file kept the lock.
+    const other = startChild(["contend", journal, "run-1", directory.path, "1"]);
+    expect(await other.ended).toMatchObject({ stdout: "", code: 0 });
+    using second = RunLock.take(journal, "run-2");
+    expect(second).toBeInstanceOf(RunLock);
   });
 
   it("refuses a run another process holds, and takes it as soon as that process is killed", async () => {
