@@ -111,13 +111,19 @@ export class BatchEngine {
 
     let workerFailure: unknown;
     try {
+      const batches = batchesFor(runtime, plan.run).length;
+      // A session per batch at most, counting the batches in-flight items may go back to.
+      const mostBatches =
+        plan.reconcile.length === 0
+          ? batches
+          : batchesFor(runtime, [...plan.reconcile, ...plan.run]).length;
       runtime.emit({
         type: "phase-started",
         counts: runtime.counter.counts,
         operation: operation.name,
         inFlight: plan.reconcile.length,
-        batches: batchesFor(runtime, plan.run).length,
-        sessions: options.sessions,
+        batches,
+        sessions: Math.min(scope === "batch" ? 1 : options.sessions, mostBatches),
       });
 
       let runIds = plan.run;

@@ -28,6 +28,7 @@ export interface PhaseStartedEvent extends EventBase {
   /** In-flight items of an earlier run that are reconciled before anything is sent. */
   inFlight: number;
   batches: number;
+  /** The most sessions the phase runs on: those asked for, or fewer when it has fewer batches. */
   sessions: number;
 }
 

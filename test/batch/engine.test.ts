@@ -248,6 +248,27 @@ describe("BatchEngine against the simulator", () => {
     expect(items.map((item) => item.attempts)).toEqual([2, 1, 1, 1]);
     expect(harness.journal.getRun(runId)?.state).toBe("running");
   });
+
+  it("says it runs on no more sessions than it can have batches, in-flight items counted", async () => {
+    harness = await startHarness();
+    const runId = createRunWithPages(harness.journal, harness.simulator.url, testPages(3, "Few"));
+    const [first, second] = harness.journal.items(runId, { phase });
+    // An earlier process marked two in flight, and neither reached the server.
+    harness.journal.markInFlight(first?.id ?? 0, { batch: 1, session: 1 });
+    harness.journal.markInFlight(second?.id ?? 0, { batch: 1, session: 1 });
+
+    const { engine, events } = engineFor(harness, { sessions: 4 });
+    const summary = await engine.runPhase(runId, phase, testPageOperation);
+
+    // One batch for the pending page; the two in flight may go back to be sent, one each.
+    expect(events[0]).toMatchObject({
+      type: "phase-started",
+      inFlight: 2,
+      batches: 1,
+      sessions: 3,
+    });
+    expect(summary).toMatchObject({ succeeded: 3, sessionsOpened: 3 });
+  });
 });
 
 describe("batches as plain units", () => {

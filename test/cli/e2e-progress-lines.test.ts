@@ -39,15 +39,19 @@ describe("the phase lines of a run's progress (text)", () => {
   }, 60_000);
 
   it.each([
-    { sessions: 1, line: "create: 6 records in 1 batch on 1 session" },
+    { sessions: 1, pages: 6, line: "create: 6 records in 1 batch on 1 session" },
     // "up to": the server's pool may give fewer sessions at once than asked for.
-    { sessions: 3, line: "create: 6 records in 3 batches on up to 3 sessions" },
-  ])("say how many sessions a phase runs on: --sessions $sessions", async ({ sessions, line }) => {
-    const year = 2057 + sessions;
-    const rows = ["BELTS", "CHAIN", "CUTTL", "ELECT", "FASTN", "FILTR"].map(
+    { sessions: 3, pages: 6, line: "create: 6 records in 3 batches on up to 3 sessions" },
+    // One batch takes one session, however many were asked for.
+    { sessions: 3, pages: 1, line: "create: 1 record in 1 batch on 1 session" },
+  ])("say how many sessions a phase runs on: --sessions $sessions, $pages pages", async (row) => {
+    const { sessions, pages, line } = row;
+    const year = 2055 + sessions + pages;
+    const groups = ["BELTS", "CHAIN", "CUTTL", "ELECT", "FASTN", "FILTR"].slice(0, pages);
+    const rows = groups.map(
       (group) => `10050,${group},ACME,Sessions ${group} ${year},${year}-01-01,${year}-12-31,0.6,`,
     );
-    const file = `sessions-${sessions}.csv`;
+    const file = `sessions-${sessions}-${pages}.csv`;
     await writeFile(join(fixture.directory, file), pagesCsv(rows));
 
     const outcome = await cli(["price-pages", "create", file, "--sessions", String(sessions)]);
