@@ -235,7 +235,7 @@ describe("rows the server's records refuse, through the real CLI", () => {
     "company_id,supplier_id,product_group_id,description,effective_date,calculation_value1,books";
 
   it.each([[[]], [["--dry-run"]]])(
-    "create %j: a book, a supplier and a group that do not exist, and a page overlapping an active one",
+    "create %j: a book, a company, a supplier and a group that do not exist, and a page overlapping an active one",
     async (extra) => {
       const outcome = await run(["create", "pages.csv", "--books", "RETAIL,NOPE", ...extra], {
         "pages.csv": [
@@ -244,6 +244,8 @@ describe("rows the server's records refuse, through the real CLI", () => {
           "ACME,10010,ABRAS,Acme ABRAS 2027,2027-01-01,0.5,",
           "ACME,99999,PLUMB,Nobody PLUMB 2027,2027-01-01,0.5,",
           "ACME,10020,NOGRP,Baldwin NOGRP 2027,2027-01-01,0.5,",
+          // Its group is named only for its company: no second problem for the group.
+          "OTHER,10030,PLUMB,Other PLUMB 2027,2027-01-01,0.5,",
           "",
         ].join("\n"),
       });
@@ -256,6 +258,7 @@ describe("rows the server's records refuse, through the real CLI", () => {
         ),
         "pages.csv:4:supplier_id: there is no supplier 99999 on the server",
         'pages.csv:5:product_group_id: there is no product group "NOGRP" of company ACME on the server',
+        'pages.csv:6:company_id: there is no company "OTHER" on the server',
       ]);
     },
   );

@@ -166,8 +166,8 @@ describe("create", () => {
     harness.simulator.resetStats();
     const summary = await harness.run({ kind: "create", pages });
     expect(summary).toMatchObject({ created: 0, skipped: 3, failed: 0 });
-    // The supplier's pages, then whether the supplier and the groups exist.
-    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(3);
+    // The supplier's pages, then whether the company, the supplier and the groups exist.
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(4);
     expect(harness.interactiveRequests()).toBe(0);
     expect(harness.journal.items(summary.runId).map((item) => item.result)).toEqual(
       existing.map((row) => ({ pricePageUid: row.price_page_uid })),
@@ -406,9 +406,9 @@ describe("replace", () => {
     harness.simulator.resetStats();
     const plan = await planWorkflow(harness.client(), spec);
     expect(harness.interactiveRequests()).toBe(0);
-    // The supplier's pages, the books' links, and whether the supplier, the groups and the
-    // books exist.
-    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(6);
+    // The supplier's pages, the books' links, and whether the company, the supplier, the groups
+    // and the books exist.
+    expect(harness.requests("GET /odataservice/odata/table/:name")).toBe(7);
     expect(plan.expire.every((item) => item.action === "run")).toBe(true);
     expect(plan.linkAfterCreate).toHaveLength(10);
     expect(

@@ -42,6 +42,7 @@ describe("OData access", () => {
       "price_book_x_page",
       "supplier",
       "product_group",
+      "company",
     ]) {
       const answer = await odata(who, table, "$top=3");
       expect(answer.status, table).toBe(200);
@@ -92,6 +93,17 @@ describe("OData demo data", () => {
     expect(books.map((row) => String(row["price_book_id"]))).toEqual(
       expect.arrayContaining(DEMO.bookIds),
     );
+  });
+
+  it("holds its one company, found case-insensitively like the other tables' strings", async () => {
+    const companies = await odataRows(who, "company");
+    const found = await odataRows(who, "company", filter("company_id eq 'acme'"));
+
+    expect(companies).toEqual([
+      { company_id: DEMO.companyId, company_name: null, delete_flag: "N" },
+    ]);
+    expect(found).toEqual(companies);
+    expect(await odataRows(who, "company", filter("company_id eq 'OTHER'"))).toEqual([]);
   });
 
   it("holds about 700 active pages, counted with $count=true", async () => {

@@ -279,6 +279,23 @@ export function existingSuppliers(
   );
 }
 
+/** Which of `companyIds` the `company` table holds, upper-cased; undefined when it cannot tell. */
+export function existingCompanies(
+  client: P21Client,
+  companyIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  const unique = [...new Set(companyIds.map((companyId) => companyId.toUpperCase()))];
+
+  return existingKeys(
+    client,
+    "company",
+    unique.map((companyId) => eq("company_id", companyId)),
+    (row) => (typeof row.company_id === "string" ? row.company_id.toUpperCase() : undefined),
+    signal,
+  );
+}
+
 /** `ACME|ABRAS`: a product group is a company's. */
 export function productGroupKey(companyId: string, productGroupId: string): string {
   return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;

@@ -84,18 +84,36 @@ export function missingBookProblems(
   });
 }
 
+/** What the server holds of what the pages refer to; undefined where it cannot tell. */
+export interface ExistingReferences {
+  readonly companies: ReadonlySet<string> | undefined;
+  readonly suppliers: ReadonlySet<number> | undefined;
+  readonly productGroups: ReadonlySet<string> | undefined;
+}
+
 /**
- * A problem for each page whose supplier or product group the server does not have (each
- * table checked only when the server can tell; see `existingSuppliers`).
+ * A problem for each page whose company, supplier or product group the server does not have
+ * (each table checked only when the server can tell; see `existingSuppliers`). A page of a
+ * company the server does not have gets no problem for its product group as well.
  */
 export function missingReferenceProblems(
   spec: WorkflowSpec,
-  suppliers: ReadonlySet<number> | undefined,
-  productGroups: ReadonlySet<string> | undefined,
+  existing: ExistingReferences,
   rowOf: (index: number) => number | undefined,
   problems: PlanProblemList,
 ): void {
+  const { companies, suppliers, productGroups } = existing;
   (spec.pages ?? []).forEach((page, index) => {
+    const companyMissing = companies !== undefined && !companies.has(page.companyId.toUpperCase());
+    if (companyMissing) {
+      problems.add({
+        source: "input",
+        row: rowOf(index),
+        column: "company_id",
+        message: `there is no company ${JSON.stringify(page.companyId)} on the server`,
+      });
+    }
+
     if (suppliers !== undefined && !suppliers.has(page.supplierId)) {
       problems.add({
         source: "input",
@@ -109,6 +127,7 @@ export function missingReferenceProblems(
     if (
       productGroups !== undefined &&
       group !== undefined &&
+      !companyMissing &&
       !productGroups.has(productGroupKey(page.companyId, group))
     ) {
       problems.add({
@@ -274,8 +293,8 @@ export interface PlannedSoFar {
 
 /**
  * Adds the problems a plan finds against the server beyond its expirations': new pages that
- * overlap active ones (unless the spec allows them); suppliers, product groups, books and
- * linked pages that do not exist. One OData query per 40 of each.
+ * overlap active ones (unless the spec allows them); companies, suppliers, product groups,
+ * books and linked pages that do not exist. One OData query per 40 of each.
  */
 export async function serverProblems(
   spec: WorkflowSpec,
@@ -288,20 +307,25 @@ export async function serverProblems(
 
   const pages = spec.pages ?? [];
   if (pages.length > 0) {
-    // Each supplier and group once: a file of 100,000 pages names a few hundred of them.
+    // Each company, supplier and group once: a file of 100,000 pages names a few hundred.
+    const companyIds = new Set<string>();
     const supplierIds = new Set<number>();
     const groups = new Map<string, { companyId: string; productGroupId: string }>();
     pages.forEach(({ supplierId, companyId, productGroupId }) => {
+      companyIds.add(companyId.toUpperCase());
       supplierIds.add(supplierId);
       if (productGroupId === undefined) return;
 
       const key = productGroupKey(companyId, productGroupId);
       if (!groups.has(key)) groups.set(key, { companyId, productGroupId });
     });
-    const suppliers = await view.existingSuppliers([...supplierIds]);
-    const productGroups =
-      groups.size === 0 ? undefined : await view.existingProductGroups([...groups.values()]);
-    missingReferenceProblems(spec, suppliers, productGroups, rowOf, problems);
+    // The three tables at once: each is a query or two, and none depends on another.
+    const [companies, suppliers, productGroups] = await Promise.all([
+      view.existingCompanies([...companyIds]),
+      view.existingSuppliers([...supplierIds]),
+      groups.size === 0 ? undefined : view.existingProductGroups([...groups.values()]),
+    ]);
+    missingReferenceProblems(spec, { companies, suppliers, productGroups }, rowOf, problems);
   }
 
   const books = booksNamed(spec);

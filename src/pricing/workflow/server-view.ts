@@ -1,6 +1,7 @@
 import type { P21Client } from "../../client/index.js";
 import {
   activePagesOfSupplier,
+  existingCompanies,
   existingPriceBooks,
   existingProductGroups,
   existingSuppliers,
@@ -51,6 +52,10 @@ export class ServerView {
 
   existingBooks(bookIds: readonly string[]): Promise<Set<string>> {
     return existingPriceBooks(this.client, bookIds, this.signal);
+  }
+
+  existingCompanies(companyIds: readonly string[]): Promise<Set<string> | undefined> {
+    return existingCompanies(this.client, companyIds, this.signal);
   }
 
   existingSuppliers(supplierIds: readonly number[]): Promise<Set<number> | undefined> {

@@ -80,6 +80,21 @@ export const TABLE_SCHEMAS: Record<TableName, ReadonlyMap<string, ColumnType>> =
   ]),
 };
 
+/**
+ * The tables OData serves: the stored ones, and `company`, made from the store's list of
+ * companies (their ids; the simulator keeps no names).
+ */
+export type ServedTableName = TableName | "company";
+
+export const SERVED_TABLE_SCHEMAS: Record<ServedTableName, ReadonlyMap<string, ColumnType>> = {
+  ...TABLE_SCHEMAS,
+  company: new Map<string, ColumnType>([
+    ["company_id", "string"],
+    ["company_name", "string"],
+    ["delete_flag", "string"],
+  ]),
+};
+
 /** `row_status_flag` values of P21. */
 export const RowStatus = { Active: 704, Inactive: 705, Delete: 700 } as const;
 

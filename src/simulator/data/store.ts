@@ -1,5 +1,6 @@
 import type { TableName } from "../types.js";
 import { RowStatus, blankRow, dayOf, timestampOf, type CellValue, type Row } from "./schema.js";
+import type { ServedTableName } from "./schema.js";
 
 /** Counters that hand out new keys. */
 export interface StoreCounters {
@@ -89,6 +90,17 @@ export class SimulatorStore {
       case "product_group":
         return this.productGroups.values();
     }
+  }
+
+  /** The rows OData serves of a table: a stored table's own, or one row per company. */
+  served(name: ServedTableName): Iterable<Row> {
+    if (name !== "company") return this.table(name);
+
+    return Array.from(this.companies, (companyId) => ({
+      company_id: companyId,
+      company_name: null,
+      delete_flag: "N",
+    }));
   }
 
   rowsCopy(name: TableName): Row[] {

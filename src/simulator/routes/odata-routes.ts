@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { TABLE_NAMES, TABLE_SCHEMAS } from "../data/schema.js";
+import { SERVED_TABLE_SCHEMAS, type ServedTableName } from "../data/schema.js";
 import { refuse } from "../http/answer.js";
 import { addRoute } from "../http/route.js";
 import { ODataQueryError, runQuery } from "../odata/query.js";
 import type { Runtime } from "../runtime.js";
-import type { TableName } from "../types.js";
 
 const SUPPORTED_OPTIONS = new Set([
   "$filter",
@@ -25,7 +24,7 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
     run: async (call) => {
       await runtime.latency.pay("odata", runtime.closing);
       const name = (call.request.params as { name: string }).name;
-      if (!(TABLE_NAMES as readonly string[]).includes(name)) {
+      if (!Object.hasOwn(SERVED_TABLE_SCHEMAS, name)) {
         throw refuse(404, `The table '${name}' does not exist or is not exposed through OData.`);
       }
 
@@ -39,9 +38,9 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
         query[key] = value;
       }
 
-      const table = name as TableName;
+      const table = name as ServedTableName;
       try {
-        const answer = runQuery(table, TABLE_SCHEMAS[table], runtime.store.table(table), {
+        const answer = runQuery(table, SERVED_TABLE_SCHEMAS[table], runtime.store.served(table), {
           filter: query.$filter,
           select: query.$select,
           orderby: query.$orderby,
