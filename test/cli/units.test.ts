@@ -134,6 +134,20 @@ describe("output", () => {
     expect(text.stdout + text.stderr).toContain("[redacted]");
   });
 
+  it("never prints the credentials of a URL, in text, JSON or logs", () => {
+    const { io, text } = bufferedIo();
+    const output = new CliOutput(io);
+    const logger = createCliLogger(output, "trace");
+    logger.warn({ url: "https://api_user:pw1@p21.example.com" }, "against http://u:pw2@host:8021");
+    output.json({ baseUrl: "https://api_user:pw3@p21.example.com/" });
+    output.line("Checking https://api_user:pw4@p21.example.com (read-only)");
+    output.errorLine("Run X (create) against http://api_user:pw5@127.0.0.1:8021");
+    const all = text.stdout + text.stderr;
+    for (const secret of ["pw1", "pw2", "pw3", "pw4", "pw5"]) expect(all).not.toContain(secret);
+    expect(all).toContain("Checking https://p21.example.com (read-only)");
+    expect(all).toContain("against http://127.0.0.1:8021");
+  });
+
   it("honours NO_COLOR and uses colour only on a terminal", () => {
     expect(colourWanted({ env: {}, isTTY: true })).toBe(true);
     expect(colourWanted({ env: { NO_COLOR: "1" }, isTTY: true })).toBe(false);

@@ -1,3 +1,4 @@
+import { stripUrlCredentials } from "../../journal/redact.js";
 import type { CliIo } from "../io.js";
 
 const redactedMark = "[redacted]";
@@ -69,7 +70,9 @@ export class CliOutput {
   }
 
   redact(text: string): string {
-    let redacted = text;
+    // A base URL may carry `user:password@`: the journal stores it without them, and so does
+    // everything printed.
+    let redacted = stripUrlCredentials(text);
     for (const secret of this.secrets) redacted = redacted.split(secret).join(redactedMark);
     return redacted;
   }
