@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { BatchEngine } from "../batch/index.js";
 import type { ProgressEvent } from "../batch/index.js";
@@ -13,7 +14,7 @@ import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
-import { CliError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { runCommandLine } from "./run-hints.js";
 import { RunLock } from "./run-lock.js";
 import { StopOnSignals } from "./signals.js";
@@ -73,6 +74,25 @@ function summaryFromJournal(journal: Journal, runId: string): WorkflowSummary {
 /** The directory of a run's result files: `--out`, or `./p21kit-runs/RUN/`. */
 export function resultDirectory(context: CommandContext, runId: string, out: string | undefined) {
   return resolve(context.io.cwd, out ?? `${defaultOutRoot}/${runId}`);
+}
+
+/**
+ * Makes the directory the result files will go in (`--out`, or `./p21kit-runs/`), so that one
+ * that cannot be written stops the command before anything is sent, not after the run is done.
+ */
+export function ensureResultDirectory(context: CommandContext, out: string | undefined): void {
+  const directory = resolve(context.io.cwd, out ?? defaultOutRoot);
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw error;
+
+    throw new UsageError(
+      `the result files cannot be written to ${directory} (${code})`,
+      "Give --out a directory you may write; nothing was sent to the server.",
+    );
+  }
 }
 
 /**

@@ -4,7 +4,12 @@ import { createClient } from "./client-factory.js";
 import type { ConnectionSettings } from "./config/connection.js";
 import type { CommonFlags } from "./config/options.js";
 import type { CommandContext } from "./context.js";
-import { executeRun, printRunSummary, type ExecutionOutcome } from "./execute-run.js";
+import {
+  ensureResultDirectory,
+  executeRun,
+  printRunSummary,
+  type ExecutionOutcome,
+} from "./execute-run.js";
 import { openJournalForWriting } from "./journal-access.js";
 import { withPlanProblemsAsInput } from "./plan-problems.js";
 import type { CliLogger } from "./output/logger.js";
@@ -82,6 +87,7 @@ export async function createAndExecute(
     let run;
     try {
       await lookupClient.authenticate();
+      ensureResultDirectory(context, flags.out);
       const opened = openJournalForWriting(context.io, flags.journal);
       journal = opened;
       const options: StoredRunOptions = {

@@ -14,7 +14,7 @@ import {
 } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { executeRun, printRunSummary } from "../execute-run.js";
+import { ensureResultDirectory, executeRun, printRunSummary } from "../execute-run.js";
 import { findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
@@ -106,6 +106,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
         }
 
         const settings = runSettings(command, flags, run);
+        ensureResultDirectory(context, settings.out);
         if (!flags.json && !flags.quiet) {
           context.output.errorLine(`Resuming run ${run.id} (${run.kind}) against ${run.baseUrl}`);
           const changed = await inputChangedNotice(run, context.io.cwd);

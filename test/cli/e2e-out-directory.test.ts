@@ -1,0 +1,45 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import { connectionTo, runInProcess, temporaryDirectory } from "./helpers.js";
+
+describe("an --out directory that cannot be made", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    simulator = await startSimulator({ data: "demo" });
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  it("stops the command with exit 2 before a run is recorded or anything is written", async () => {
+    await writeFile(
+      join(directory.path, "links.csv"),
+      "price_book_id,price_page_uid\nDEALER,100049\n",
+    );
+    // A file where a directory should be: the result files can never be written below it.
+    await writeFile(join(directory.path, "blocker"), "");
+    const links = simulator.rows("price_book_x_page").length;
+
+    const run = await runInProcess(
+      ["price-pages", "link", "links.csv", "--out", "blocker/out", ...connectionTo(simulator.url)],
+      { cwd: directory.path },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("the result files cannot be written to");
+    expect(run.stderr).toContain("nothing was sent to the server");
+    expect(simulator.rows("price_book_x_page").length).toBe(links);
+    expect(Object.keys(simulator.stats().requests)).not.toContain(
+      "POST /api/ui/interactive/sessions/",
+    );
+
+    const runs = await runInProcess(["runs"], { cwd: directory.path });
+    expect(runs.stdout).toContain("No runs yet");
+  });
+});
