@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { BatchEngine } from "../batch/index.js";
 import type { ProgressEvent } from "../batch/index.js";
@@ -77,13 +77,15 @@ export function resultDirectory(context: CommandContext, runId: string, out: str
 }
 
 /**
- * Makes the directory the result files will go in (`--out`, or `./p21kit-runs/`), so that one
- * that cannot be written stops the command before anything is sent, not after the run is done.
+ * Makes the directory the result files will go in (`--out`, or `./p21kit-runs/`) and checks
+ * that it may be written, so that one that cannot be stops the command before anything is
+ * sent, not after the run is done.
  */
 export function ensureResultDirectory(context: CommandContext, out: string | undefined): void {
   const directory = resolve(context.io.cwd, out ?? defaultOutRoot);
   try {
     mkdirSync(directory, { recursive: true });
+    accessSync(directory, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== "string") throw error;

@@ -1,8 +1,10 @@
+import { mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import { connectionTo, runInProcess, temporaryDirectory } from "./helpers.js";
+import { mayCreateFileIn, runCliWithoutOverride } from "./without-write-access.js";
 
 describe("an --out directory that cannot be made", () => {
   let directory: { path: string; remove: () => Promise<void> };
@@ -11,7 +13,16 @@ describe("an --out directory that cannot be made", () => {
   beforeAll(async () => {
     directory = await temporaryDirectory();
     simulator = await startSimulator({ data: "demo" });
+    await writeFile(
+      join(directory.path, "links.csv"),
+      "price_book_id,price_page_uid\nDEALER,100049\n",
+    );
   });
+
+  beforeEach(() => simulator.resetStats());
+
+  const interactiveRoutes = () =>
+    Object.keys(simulator.stats().requests).filter((route) => route.includes("/interactive/"));
 
   afterAll(async () => {
     await simulator.close();
@@ -19,10 +30,6 @@ describe("an --out directory that cannot be made", () => {
   });
 
   it("stops the command with exit 2 before a run is recorded or anything is written", async () => {
-    await writeFile(
-      join(directory.path, "links.csv"),
-      "price_book_id,price_page_uid\nDEALER,100049\n",
-    );
     // A file where a directory should be: the result files can never be written below it.
     await writeFile(join(directory.path, "blocker"), "");
     const links = simulator.rows("price_book_x_page").length;
@@ -35,11 +42,23 @@ describe("an --out directory that cannot be made", () => {
     expect(run.stderr).toContain("the result files cannot be written to");
     expect(run.stderr).toContain("nothing was sent to the server");
     expect(simulator.rows("price_book_x_page").length).toBe(links);
-    expect(Object.keys(simulator.stats().requests)).not.toContain(
-      "POST /api/ui/interactive/sessions/",
-    );
+    expect(interactiveRoutes()).toEqual([]);
 
     const runs = await runInProcess(["runs"], { cwd: directory.path });
     expect(runs.stdout).toContain("No runs yet");
+  });
+
+  it("stops it as well when the directory is there but may not be written", async () => {
+    const readOnly = join(directory.path, "read-only");
+    mkdirSync(readOnly, { mode: 0o555 });
+    expect(await mayCreateFileIn(readOnly)).toBe(false);
+
+    const run = await runCliWithoutOverride(
+      ["price-pages", "link", "links.csv", "--out", "read-only", ...connectionTo(simulator.url)],
+      directory.path,
+    );
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`the result files cannot be written to ${readOnly} (EACCES)`);
+    expect(interactiveRoutes()).toEqual([]);
   });
 });
