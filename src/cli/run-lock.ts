@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs";
-import { writeFileSync } from "node:fs";
-import type { Stats } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { hostname } from "node:os";
 import Database from "better-sqlite3";
 import { CliError } from "./errors.js";
@@ -28,15 +27,6 @@ function sqliteCode(error: unknown): string | undefined {
   return (error as { code?: unknown }).code as string | undefined;
 }
 
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 function unlinkIfThere(path: string): void {
   try {
     unlinkSync(path);
@@ -45,27 +35,24 @@ function unlinkIfThere(path: string): void {
   }
 }
 
-function sameFile(one: Stats, other: Stats): boolean {
-  return one.ino === other.ino && one.dev === other.dev;
-}
+/** How long a take waits for a lock that is held before it is refused, in milliseconds. */
+const takeWaitMs = 100;
 
 /**
  * The lock of one run of a journal: one process works a run at a time. Two at once (two
  * resumes, or a resume of a run still going) would send the same records twice and settle
  * each other's.
  *
- * The lock is a lock of the operating system on `JOURNAL.run-RUN.lock`, taken through SQLite
+ * The lock is a lock of the operating system on `JOURNAL.locks/RUN.lock`, taken through SQLite
  * (an exclusive transaction held open on that file as an empty database): the system drops it
  * when the process ends, however it ends, so a killed holder leaves nothing to judge stale and
  * two processes can never both take it. The holder's process id is written beside it
- * (`….lock.holder`) only to name it to a second process.
+ * (`RUN.holder`) only to name it to a second process.
  *
- * The file is removed on release while still locked. A process that opened it just before then
- * locks a file no longer in place; it checks, after locking, that the path still names the file
- * it found there before opening it, and otherwise starts again. The lock file is only ever
- * opened through SQLite: closing any other descriptor of it would drop every lock this process
- * has on it (POSIX locks belong to the process), so the file is compared by path, not by a
- * descriptor of its own.
+ * The lock files stay after their run (empty, one per run that was worked). Removing one would
+ * let a process that had opened it just before lock a file no longer in place while another
+ * locked the new one; a check that the path still names the file locked cannot tell them apart
+ * once the system has handed the removed file's inode number to a new one.
  *
  * Known limit: a journal on a network share relies on that share's locks, which SQLite itself
  * calls unreliable on some; the journal is meant for one machine.
@@ -75,63 +62,66 @@ export class RunLock implements Disposable {
   readonly #holderPath: string;
   #locked: Database.Database | undefined;
 
-  private constructor(path: string) {
-    this.#path = path;
-    this.#holderPath = `${path}.holder`;
+  private constructor(journalPath: string, runId: string) {
+    const directory = `${journalPath}.locks`;
+    this.#path = join(directory, `${runId}.lock`);
+    this.#holderPath = join(directory, `${runId}.holder`);
   }
 
   /** Takes the lock of `runId`, or throws (exit 2) naming the process that holds it. */
   static take(journalPath: string, runId: string): RunLock {
-    const lock = new RunLock(`${journalPath}.run-${runId}.lock`);
+    const lock = new RunLock(journalPath, runId);
     lock.#take(runId);
     return lock;
   }
 
-  #take(runId: string): void {
-    // Each round that loses only means a holder released and removed the file meanwhile.
-    for (let round = 0; round < 5; round += 1) {
-      const found = this.#findOrMake();
-      const locked = this.#lockFile(runId);
-      const now = statOrUndefined(this.#path);
-      if (now !== undefined && sameFile(now, found)) {
-        this.#locked = locked;
-        try {
-          this.#writeHolder();
-        } catch (error) {
-          this.release();
-          throw error;
-        }
-        return;
-      }
-
-      locked.close();
-    }
-
-    throw this.#lockedError(runId);
-  }
-
   /**
-   * The lock file as it is before it is opened, made (readable by its owner only) when missing.
-   * A file made here is new, so no lock of this process is on it to drop with the descriptor.
+   * Whether a process holds the lock of `runId` now, found without taking it: a read of the
+   * lock file, which the holder's lock refuses. Opens nothing for writing and creates nothing,
+   * so a journal that may only be read can be asked too. A taker meanwhile waits out the read.
    */
-  #findOrMake(): Stats {
-    for (;;) {
-      const found = statOrUndefined(this.#path);
-      if (found !== undefined) return found;
-
-      try {
-        closeSync(openSync(this.#path, "wx", 0o600));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
+  static isHeld(journalPath: string, runId: string): boolean {
+    let probe: Database.Database | undefined;
+    try {
+      probe = new Database(new RunLock(journalPath, runId).#path, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: 0,
+      });
+      probe.prepare("SELECT count(*) FROM sqlite_master").get();
+      return false;
+    } catch (error) {
+      // No file: no run of it was ever worked here, so no holder.
+      return sqliteCode(error) === "SQLITE_BUSY";
+    } finally {
+      probe?.close();
     }
   }
 
-  /** Opens the lock file and locks it, or throws when another holds it. */
+  /** Throws (exit 2) as {@link take} does when a process holds the lock of `runId`. */
+  static refuseIfHeld(journalPath: string, runId: string): void {
+    if (RunLock.isHeld(journalPath, runId)) {
+      throw new RunLock(journalPath, runId).#lockedError(runId);
+    }
+  }
+
+  #take(runId: string): void {
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
+    this.#locked = this.#lockFile(runId);
+    try {
+      this.#writeHolder();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  /** Opens the lock file (made if missing) and locks it, or throws when another holds it. */
   #lockFile(runId: string): Database.Database {
     let database: Database.Database | undefined;
     try {
-      database = new Database(this.#path, { timeout: 0 });
+      // A short wait: long enough for another process's isHeld() read, far shorter than a run.
+      database = new Database(this.#path, { timeout: takeWaitMs });
       // Its rollback journal in memory: nothing is written, and no -journal file is left.
       database.pragma("journal_mode = MEMORY");
       database.exec("BEGIN EXCLUSIVE");
@@ -140,10 +130,10 @@ export class RunLock implements Disposable {
       database?.close();
       if (sqliteCode(error) === "SQLITE_BUSY") throw this.#lockedError(runId);
       if (sqliteCode(error) === "SQLITE_NOTADB") {
-        throw new CliError(`${this.#path} is not a run lock that this version can take`, {
+        throw new CliError(`${this.#path} is not a run lock: SQLite cannot open it as one`, {
           code: "P21_RUN_LOCKED",
           exitCode: ExitCode.usage,
-          hint: `An earlier version of p21kit leaves a lock of another kind. If no p21kit is working run ${runId}, delete that file.`,
+          hint: `If no p21kit is working run ${runId}, delete that file.`,
         });
       }
 
@@ -181,7 +171,7 @@ export class RunLock implements Disposable {
     }
   }
 
-  /** Releases the lock; idempotent. */
+  /** Releases the lock; idempotent. The lock file stays (see the class). */
   release(): void {
     const locked = this.#locked;
     if (locked === undefined) return;
@@ -189,9 +179,8 @@ export class RunLock implements Disposable {
     this.#locked = undefined;
     try {
       unlinkIfThere(this.#holderPath);
-      unlinkIfThere(this.#path);
     } catch {
-      // A system that cannot remove an open file: the file stays; the next holder locks it.
+      // The name of a holder that is gone misleads no one: the lock decides, not the name.
     } finally {
       locked.close();
     }

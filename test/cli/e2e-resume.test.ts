@@ -86,9 +86,12 @@ describe("interrupted runs", () => {
     child.kill("SIGKILL");
     expect((await outcome).signal).toBe("SIGKILL");
 
+    // The journal still has it running; no process holds it, so it is shown as it is.
     const runs = await runChild(["runs", "--json"], { cwd: directory.path });
     const run = ndjson(runs.stdout)[0] as { id: string; state: string };
-    expect(run.state).not.toBe("completed");
+    expect(run.state).toBe("interrupted");
+    const listed = await runChild(["runs"], { cwd: directory.path });
+    expect(listed.stdout).toMatch(new RegExp(`^${run.id}\\s+create\\s+interrupted\\s`, "m"));
 
     const resumed = await runChild(["resume", "--password", "api_password", "--json"], {
       cwd: directory.path,
@@ -209,14 +212,23 @@ describe("interrupted runs", () => {
     });
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toContain(`run ${running.id} is being worked by process ${child.pid}`);
+    // Refused before it says it resumes anything.
+    expect(second.stderr).not.toContain("Resuming run");
+    const retry = await runChild(["retry-failed", running.id, "--password", "api_password"], {
+      cwd: directory.path,
+    });
+    expect(retry.exitCode).toBe(2);
+    expect(retry.stderr).toContain(`run ${running.id} is being worked by process ${child.pid}`);
 
     expect((await outcome).exitCode).toBe(0);
     const pages = simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Busy "));
     expect(pages).toHaveLength(30);
-    const journalFiles = await readdir(join(directory.path, ".p21kit"));
-    expect(journalFiles.filter((name) => /\.lock(\.holder)?$/.test(name))).toEqual([]);
+    // The lock is released: its file stays (see RunLock), its holder's name is gone.
+    const lockFiles = await readdir(join(directory.path, ".p21kit", "journal.db.locks"));
+    expect(lockFiles).toContain(`${running.id}.lock`);
+    expect(lockFiles.filter((name) => name.endsWith(".holder"))).toEqual([]);
   });
 
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {

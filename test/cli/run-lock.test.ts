@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunLock } from "../../src/cli/run-lock.js";
@@ -38,7 +38,8 @@ function startChild(args: readonly string[]) {
 describe("the run lock", () => {
   let directory: { path: string; remove: () => Promise<void> };
   let journal: string;
-  const lockFile = () => `${journal}.run-run-1.lock`;
+  const locks = () => `${journal}.locks`;
+  const holderFile = () => join(locks(), "run-1.holder");
 
   beforeEach(async () => {
     directory = await temporaryDirectory();
@@ -47,19 +48,18 @@ describe("the run lock", () => {
 
   afterEach(() => directory.remove());
 
-  it("is a file beside the journal with its holder named beside it, both gone once released", () => {
+  it("is a file beside the journal with its holder named beside it until it is released", () => {
+    expect(RunLock.isHeld(journal, "run-1")).toBe(false);
     const lock = RunLock.take(journal, "run-1");
 
-    expect(JSON.parse(readFileSync(`${lockFile()}.holder`, "utf8"))).toMatchObject({
-      pid: process.pid,
-    });
-    expect(readdirSync(directory.path).sort()).toEqual([
-      "journal.db.run-run-1.lock",
-      "journal.db.run-run-1.lock.holder",
-    ]);
+    expect(RunLock.isHeld(journal, "run-1")).toBe(true);
+    expect(JSON.parse(readFileSync(holderFile(), "utf8"))).toMatchObject({ pid: process.pid });
+    expect(readdirSync(locks()).sort()).toEqual(["run-1.holder", "run-1.lock"]);
     lock.release();
     lock.release();
-    expect(readdirSync(directory.path)).toEqual([]);
+    // The lock file stays: removing it would let two processes lock two files of one name.
+    expect(readdirSync(locks())).toEqual(["run-1.lock"]);
+    expect(RunLock.isHeld(journal, "run-1")).toBe(false);
 
     using again = RunLock.take(journal, "run-1");
     expect(again).toBeInstanceOf(RunLock);
@@ -95,25 +95,27 @@ describe("the run lock", () => {
       }),
     );
 
+    expect(RunLock.isHeld(journal, "run-1")).toBe(true);
+    expect(() => RunLock.refuseIfHeld(journal, "run-1")).toThrow(
+      expect.objectContaining({ code: "P21_RUN_LOCKED" }),
+    );
+
     holder.child.kill("SIGKILL");
     expect((await holder.ended).signal).toBe("SIGKILL");
-    // What the killed process left (the lock file, its holder's name) decides nothing.
-    expect(readdirSync(directory.path).sort()).toEqual([
-      "journal.db.run-run-1.lock",
-      "journal.db.run-run-1.lock.holder",
-    ]);
+    // What the killed process left (its holder's name) decides nothing.
+    expect(readdirSync(locks()).sort()).toEqual(["run-1.holder", "run-1.lock"]);
+    expect(RunLock.isHeld(journal, "run-1")).toBe(false);
+    RunLock.refuseIfHeld(journal, "run-1");
 
     using lock = RunLock.take(journal, "run-1");
-    expect(JSON.parse(readFileSync(`${lockFile()}.holder`, "utf8"))).toMatchObject({
-      pid: process.pid,
-    });
+    expect(JSON.parse(readFileSync(holderFile(), "utf8"))).toMatchObject({ pid: process.pid });
     expect(lock).toBeInstanceOf(RunLock);
   });
 
   it("names no process when the holder's name cannot be read", async () => {
     const holder = startChild(["hold", journal, "run-1"]);
     await holder.printed("held");
-    writeFileSync(`${lockFile()}.holder`, "{not json");
+    writeFileSync(holderFile(), "{not json");
 
     expect(() => RunLock.take(journal, "run-1")).toThrow(
       expect.objectContaining({ message: "run run-1 is being worked by another process" }),
@@ -144,16 +146,16 @@ describe("the run lock", () => {
     expect(took).toBeGreaterThan(killed);
   }, 60_000);
 
-  it("refuses a lock file it cannot take (one an earlier version left), saying what to do", () => {
-    writeFileSync(lockFile(), JSON.stringify({ pid: 1, host: "elsewhere", since: "x" }));
+  it("refuses a lock file that is not one, saying what to do", () => {
+    const lockFile = join(locks(), "run-1.lock");
+    mkdirSync(locks());
+    writeFileSync(lockFile, JSON.stringify({ pid: 1, host: "elsewhere", since: "x" }));
 
     expect(() => RunLock.take(journal, "run-1")).toThrow(
       expect.objectContaining({
         code: "P21_RUN_LOCKED",
-        message: `${lockFile()} is not a run lock that this version can take`,
-        hint: expect.stringContaining(
-          "If no p21kit is working run run-1, delete that file",
-        ) as string,
+        message: `${lockFile} is not a run lock: SQLite cannot open it as one`,
+        hint: "If no p21kit is working run run-1, delete that file.",
       }),
     );
   });

@@ -18,6 +18,7 @@ import { ensureResultDirectory, executeRun, printRunSummary } from "../execute-r
 import { findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
+import { RunLock } from "../run-lock.js";
 import { runCommandLine } from "../run-hints.js";
 import { startWorkflowRun, storedRunOptions } from "../start-run.js";
 
@@ -93,6 +94,8 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           );
         }
 
+        // Before the password is asked and anything printed: executeRun takes the lock itself.
+        RunLock.refuseIfHeld(journal.path, run.id);
         const connection = await resolveConnection(flags, context.io, context.output, {
           baseUrl: run.baseUrl,
           username: run.username,
@@ -151,7 +154,7 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
     )
     .argument("[run]", "run id (or a unique prefix of it)");
   addConnectionOptions(retry);
-  addRunOptions(retry);
+  addRunOptions(retry, { ofRun: true });
   addOutputOptions(retry);
   retry.addHelpText(
     "after",
@@ -171,6 +174,8 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
             : findRun(journal, runId, "latest");
         // Its failed records may be taken up by its own resume (a held-back create, once its
         // old page is expired): a retry beside it would do some records twice, others never.
+        // One still being worked is to be waited for, not resumed.
+        RunLock.refuseIfHeld(journal.path, parent.id);
         if (
           parent.state === "interrupted" ||
           parent.state === "running" ||

@@ -11,6 +11,7 @@ import { ExitCode } from "../io.js";
 import { findRun, openJournalForReading } from "../journal-access.js";
 import type { CliOutput } from "../output/cli-output.js";
 import { runCommandLine } from "../run-hints.js";
+import { RunLock } from "../run-lock.js";
 
 interface RunsFlags extends OutputFlags {
   journal: string;
@@ -37,6 +38,17 @@ function countsOf(journal: Journal, runId: string, phase?: string): RunCounts {
   };
 }
 
+/**
+ * A run's state as `runs` shows it: one the journal has as running while no process holds its
+ * lock was stopped without a word (killed, or its machine went down), so it shows as
+ * interrupted, which it is: resume takes it up.
+ */
+function shownState(journal: Journal, run: RunRecord): RunRecord["state"] {
+  if (run.state !== "running" || RunLock.isHeld(journal.path, run.id)) return run.state;
+
+  return "interrupted";
+}
+
 function shortTime(iso: string | undefined): string {
   return iso === undefined ? "-" : iso.replace("T", " ").slice(0, 19);
 }
@@ -61,7 +73,8 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
   const runs = journal?.listRuns({ limit: flags.limit }) ?? [];
   if (flags.json) {
     for (const run of runs) {
-      output.json({ type: "run", ...run, counts: countsOf(journal as Journal, run.id) });
+      const state = shownState(journal as Journal, run);
+      output.json({ type: "run", ...run, state, counts: countsOf(journal as Journal, run.id) });
     }
 
     return ExitCode.success;
@@ -81,7 +94,7 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
     rows.push([
       run.id,
       run.kind,
-      run.state,
+      shownState(journal as Journal, run),
       shortTime(run.createdAt),
       String(counts.succeeded),
       String(counts.skipped),
@@ -105,10 +118,12 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
   const eventCounts: Record<string, number> = {};
   for (const event of events) eventCounts[event.type] = (eventCounts[event.type] ?? 0) + 1;
 
+  const state = shownState(journal, run);
   if (flags.json) {
     output.json({
       type: "run",
       ...run,
+      state,
       counts: countsOf(journal, run.id),
       phases: phases.map((phase) => ({ phase, ...countsOf(journal, run.id, phase) })),
       failed: failed.map((item) => ({
@@ -125,7 +140,7 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
   }
 
   const { styles } = output;
-  output.line(`${styles.bold("Run")} ${run.id}  ${run.kind}  ${run.state}`);
+  output.line(`${styles.bold("Run")} ${run.id}  ${run.kind}  ${state}`);
   output.line(`  server     ${run.baseUrl}${run.username ? ` as ${run.username}` : ""}`);
   output.line(`  created    ${shortTime(run.createdAt)}`);
   output.line(`  finished   ${shortTime(run.finishedAt)}`);
