@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { demoContents } from "../../src/simulator/data/demo-data.js";
-import { SimulatorStore } from "../../src/simulator/data/store.js";
+import { emptyContents, SimulatorStore } from "../../src/simulator/data/store.js";
 import type { Row } from "../../src/simulator/data/schema.js";
 
 /** What the link lookups must answer: every link of the table that matches, in table order. */
@@ -46,5 +46,30 @@ describe("simulator store: links", () => {
     const reloaded = new SimulatorStore(store.contents());
     expectLookupsAgreeWithScan(reloaded, uids);
     expect(reloaded.linksOfPage(999_999).map((link) => link.price_book_id)).toEqual(["RETAIL"]);
+  });
+});
+
+describe("the store's overlap check", () => {
+  const page = (supplier: number) => ({
+    company_id: "IFS",
+    supplier_id: supplier,
+    product_group_id: "PG1",
+    discount_group_id: null,
+    effective_date: "2030-01-01",
+    expiration_date: "2030-12-31",
+  });
+
+  it("finds the overlapping pages of the supplier a page has now, after an update moved it", () => {
+    const store = new SimulatorStore(emptyContents());
+    const first = store.insertPricePage(page(10), "api_user");
+    const second = store.insertPricePage(page(20), "api_user");
+    const uidsFor = (supplier: number) =>
+      store.overlappingActivePages(page(supplier), null).map((row) => row.price_page_uid);
+
+    expect(uidsFor(10)).toEqual([first.price_page_uid]);
+    store.updatePricePage(Number(second.price_page_uid), { supplier_id: 10 }, "api_user");
+    expect(uidsFor(10).sort()).toEqual([first.price_page_uid, second.price_page_uid].sort());
+    expect(uidsFor(20)).toEqual([]);
+    expect(store.overlappingActivePages(page(10), Number(first.price_page_uid))).toHaveLength(1);
   });
 });
