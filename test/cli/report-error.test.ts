@@ -1,0 +1,47 @@
+import { CommanderError } from "commander";
+import { describe, expect, it } from "vitest";
+import { EngineError } from "../../src/batch/index.js";
+import { AuthenticationError, P21NetworkError } from "../../src/client/index.js";
+import { InputInvalidError, UsageError } from "../../src/cli/errors.js";
+import { CliOutput } from "../../src/cli/output/cli-output.js";
+import { exitCodeFor, reportError } from "../../src/cli/report-error.js";
+import { JournalError } from "../../src/journal/index.js";
+import { bufferedIo } from "./buffered-io.js";
+
+describe("exit codes", () => {
+  it("maps failures to the documented codes", () => {
+    expect(exitCodeFor(new UsageError("bad"))).toBe(2);
+    expect(exitCodeFor(new InputInvalidError([]))).toBe(2);
+    expect(exitCodeFor(new AuthenticationError("refused"))).toBe(3);
+    expect(exitCodeFor(new P21NetworkError("down"))).toBe(3);
+    expect(exitCodeFor(new CommanderError(1, "commander.unknownOption", "x"))).toBe(2);
+    expect(exitCodeFor(new CommanderError(0, "commander.helpDisplayed", "x"))).toBe(0);
+    expect(exitCodeFor(new Error("bug"))).toBe(1);
+  });
+});
+
+describe("error reports", () => {
+  it("say what to do about a journal that cannot be written, also when it comes wrapped", () => {
+    const readOnly = new JournalError("P21_JOURNAL_READONLY", "createRun failed: readonly", {
+      journalPath: "/runs/journal.db",
+    });
+    const full = new JournalError("P21_JOURNAL_STORAGE", "flush failed: disk is full", {
+      journalPath: "/runs/journal.db",
+    });
+    const wrapped = new EngineError("P21_SESSIONS_UNAVAILABLE", "could not open a session", {
+      cause: full,
+    });
+    const report = (error: Error) => {
+      const { io, text } = bufferedIo();
+      reportError(error, new CliOutput(io), false);
+      return text.stderr;
+    };
+
+    expect(report(readOnly)).toContain(
+      "The journal /runs/journal.db (or its directory) is read-only",
+    );
+    expect(report(full)).toContain("The journal /runs/journal.db could not be written");
+    expect(report(wrapped)).toContain("could not be written (a full disk?)");
+    expect(report(wrapped)).not.toContain("pool");
+  });
+});
