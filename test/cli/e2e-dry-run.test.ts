@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { demoFixture } from "./demo-fixture.js";
+import { activePage } from "./demo-pages.js";
+import { ndjson } from "./helpers.js";
+import { writePagesCsv } from "./pages-csv.js";
+import { savedRequests, writeRequests } from "./simulator-writes.js";
+
+describe("price-pages dry runs end to end (child processes against the simulator)", () => {
+  const fixture = demoFixture();
+  const { cli } = fixture;
+
+  it("a dry run validates, looks up and prints the plan, and sends no write", async () => {
+    await writePagesCsv(fixture.directory, "dry.csv", [
+      "10020,ABRAS,ACME,Baldwin ABRAS dry,2050-01-01,2050-12-31,0.6",
+    ]);
+    fixture.simulator.resetStats();
+    const outcome = await cli([
+      "price-pages",
+      "replace",
+      "dry.csv",
+      "--expire-date",
+      "2030-12-31",
+      "--books",
+      "RETAIL",
+      "--dry-run",
+    ]);
+    expect(outcome.stderr).toBe("");
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout.toLowerCase()).toContain("expire");
+    expect(outcome.stdout.toLowerCase()).toContain("create");
+    const stats = fixture.simulator.stats();
+    expect(stats.totalRequests).toBeGreaterThan(0);
+    expect(writeRequests(stats)).toBe(0);
+    expect(savedRequests(stats)).toBe(0);
+  });
+
+  it("a dry run's plan names every page it would expire, create and link, and what it skips", async () => {
+    await writePagesCsv(fixture.directory, "plan.csv", [
+      "10140,ABRAS,ACME,Kestrel ABRAS plan,2027-03-01,2027-12-31,0.6",
+      "10140,ADHES,ACME,Kestrel ADHES plan,2027-03-01,2027-12-31,0.6",
+    ]);
+    const oldUid = (group: string) => activePage(fixture.simulator, 10140, group)?.price_page_uid;
+    const [oldAbras, oldAdhes] = [oldUid("ABRAS"), oldUid("ADHES")];
+    const replace = ["price-pages", "replace", "plan.csv", "--books", "RETAIL"];
+    fixture.simulator.resetStats();
+    const plan = await cli([...replace, "--dry-run"]);
+    expect(plan.exitCode).toBe(0);
+    expect(writeRequests(fixture.simulator.stats())).toBe(0);
+    const abras = "10140|ABRAS|Kestrel ABRAS plan|2027-03-01";
+    const adhes = "10140|ADHES|Kestrel ADHES plan|2027-03-01";
+    expect(plan.stdout).toContain("Plan for replace of plan.csv (dry run: nothing was written)");
+    expect(plan.stdout).toMatch(
+      /would expire {2}2\n {2}would create {2}2\n {2}would link {4}2 \(2 of them/,
+    );
+    expect(plan.stdout).toContain(
+      `page ${String(oldAbras)} expires on 2027-02-28, replaced by ${abras}`,
+    );
+    expect(plan.stdout).toContain(
+      `page ${String(oldAdhes)} expires on 2027-02-28, replaced by ${adhes}`,
+    );
+    expect(plan.stdout).toContain(`Would create (2):\n  row 2: ${abras}\n  row 3: ${adhes}`);
+    expect(plan.stdout).toContain(`row 2: ${abras} → book RETAIL`);
+
+    // Once the first page is done, a plan with one more book skips its create and its RETAIL
+    // link (its old page is no longer active, so not found to expire) and would link it to
+    // DEALER; the second page is planned in full.
+    expect((await cli([...replace, "--limit", "1"])).exitCode).toBe(0);
+    const later = await cli([...replace, "--books", "RETAIL,DEALER", "--dry-run", "--json"]);
+    const planned = ndjson(later.stdout).find((line) => line.type === "plan") as {
+      counts: { expire: number; create: number; link: number; skipped: number };
+    };
+    expect(planned.counts).toEqual({ expire: 1, create: 1, link: 3, skipped: 2 });
+  });
+});
