@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { Journal } from "../journal/index.js";
+import { Journal, JournalError } from "../journal/index.js";
 import type { RunRecord } from "../journal/index.js";
 import { UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -20,9 +20,38 @@ export function openJournalForReading(io: CliIo, flag: string): Journal | undefi
   return Journal.open(path, { readonly: true });
 }
 
-/** Opens (and creates if needed) the journal for a command that writes runs. */
+/** Why a journal could not be made where `--journal` says: a path problem, not a full disk. */
+const pathProblems = new Set(["EEXIST", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "ENOENT"]);
+
+function errnoCode(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && pathProblems.has(code)) return code;
+  }
+
+  return undefined;
+}
+
+/**
+ * Opens (and creates if needed) the journal for a command that writes runs. A path where it
+ * cannot be made (a file where a directory should be, a directory that may not be written) is a
+ * usage error: nothing has been recorded or sent yet.
+ */
 export function openJournalForWriting(io: CliIo, flag: string): Journal {
-  return Journal.open(journalPath(io, flag));
+  const path = journalPath(io, flag);
+  try {
+    return Journal.open(path);
+  } catch (error) {
+    // A journal that is there but read-only, or another process's, has its own report.
+    const storage = !(error instanceof JournalError) || error.code === "P21_JOURNAL_STORAGE";
+    const code = errnoCode(error);
+    if (!storage || code === undefined) throw error;
+
+    throw new UsageError(
+      `the journal cannot be made at ${path} (${code})`,
+      "Give --journal a file in a directory you may write; nothing was sent to the server.",
+    );
+  }
 }
 
 /** Opens an existing journal to carry on its runs; a missing one is a usage error. */

@@ -6,7 +6,7 @@ import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.
 import { connectionTo, runInProcess, temporaryDirectory } from "./helpers.js";
 import { mayCreateFileIn, runCliWithoutOverride } from "./without-write-access.js";
 
-describe("an --out directory that cannot be made", () => {
+describe("an --out directory or a --journal that cannot be written", () => {
   let directory: { path: string; remove: () => Promise<void> };
   let simulator: SimulatorHandle;
 
@@ -17,6 +17,8 @@ describe("an --out directory that cannot be made", () => {
       join(directory.path, "links.csv"),
       "price_book_id,price_page_uid\nDEALER,100049\n",
     );
+    // A file where a directory should be: nothing can ever be written below it.
+    await writeFile(join(directory.path, "blocker"), "");
   });
 
   beforeEach(() => simulator.resetStats());
@@ -30,8 +32,6 @@ describe("an --out directory that cannot be made", () => {
   });
 
   it("stops the command with exit 2 before a run is recorded or anything is written", async () => {
-    // A file where a directory should be: the result files can never be written below it.
-    await writeFile(join(directory.path, "blocker"), "");
     const links = simulator.rows("price_book_x_page").length;
 
     const run = await runInProcess(
@@ -46,6 +46,27 @@ describe("an --out directory that cannot be made", () => {
 
     const runs = await runInProcess(["runs"], { cwd: directory.path });
     expect(runs.stdout).toContain("No runs yet");
+  });
+
+  it("stops the command with exit 2 when the journal cannot be made, not as a full disk", async () => {
+    const run = await runInProcess(
+      [
+        "price-pages",
+        "link",
+        "links.csv",
+        "--journal",
+        "blocker/j.db",
+        ...connectionTo(simulator.url),
+      ],
+      { cwd: directory.path },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      `the journal cannot be made at ${join(directory.path, "blocker", "j.db")} (EEXIST)`,
+    );
+    expect(run.stderr).toContain("nothing was sent to the server");
+    expect(run.stderr).not.toContain("full disk");
+    expect(interactiveRoutes()).toEqual([]);
   });
 
   it("stops it as well when the directory is there but may not be written", async () => {
