@@ -104,6 +104,8 @@ function hintFor(error: P21Error): string | undefined {
     case "P21_HTTP":
     case "P21_PROTOCOL":
       return "The address answers, but not like a P21 server: check --base-url (the base URL, not the UI server).";
+    case "P21_SERVER_ERROR":
+      return "The server failed with an error of its own. If it answers every request so, check --base-url (the base URL, not the UI server) and run `p21kit doctor`; otherwise try again later.";
     default:
       return undefined;
   }

@@ -16,7 +16,9 @@ import type { IncomingAnswer } from "./transport.js";
 /** The server's own message in any of the error shapes P21 uses. @internal */
 export function serverMessageOf(answer: IncomingAnswer): string | undefined {
   const body = answer.body;
-  if (typeof body === "string") return body === "" ? undefined : body.slice(0, 2_000);
+  // An HTML page may also read as XML: it is named by its title either way.
+  if (isHtml(answer)) return htmlMessage(answer.text);
+  if (typeof body === "string") return body === "" ? undefined : textMessage(body);
 
   const candidate =
     property(body, "ErrorMessage") ??
@@ -27,6 +29,25 @@ export function serverMessageOf(answer: IncomingAnswer): string | undefined {
     property(body, "Error");
 
   return typeof candidate === "string" ? candidate : undefined;
+}
+
+/** The longest text answer kept as a server's message, in characters. */
+const textMessageLength = 500;
+
+function isHtml(answer: IncomingAnswer): boolean {
+  return answer.contentType.includes("html") || /^\s*<(?:!doctype|html)/i.test(answer.text);
+}
+
+/** An HTML page (a proxy's or a web server's error page, not P21's envelope), by its title. */
+function htmlMessage(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.replace(/\s+/g, " ").trim();
+  return title === undefined || title === "" ? "an HTML page" : `an HTML page: ${title}`;
+}
+
+/** Other text on one line, cut short. */
+function textMessage(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= textMessageLength ? line : `${line.slice(0, textMessageLength)}…`;
 }
 
 /** Whether a decoded body is an error envelope (`ErrorMessage` without `Status`). @internal */

@@ -185,21 +185,34 @@ describe("the command line itself", () => {
     expect(down.stderr).toContain("ECONNREFUSED");
     expect(down.stderr).toContain("`p21kit doctor` checks each step");
 
-    // A web server that is not P21: its answers are not the token endpoint's.
-    const other = createHttpServer((_request, response) => {
-      response.writeHead(404, { "content-type": "text/html" });
-      response.end("<html><body>Not Found</body></html>");
-    });
-    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
-    try {
-      const address = other.address();
-      const otherPort = typeof address === "object" && address !== null ? address.port : 1;
-      const wrong = await createAt(otherPort);
-      expect(wrong.exitCode).toBe(3);
-      expect(wrong.stderr).toContain("HTTP 404");
-      expect(wrong.stderr).toContain("not like a P21 server: check --base-url");
-    } finally {
-      await new Promise((resolve) => other.close(resolve));
+    // A web server that is not P21: its answers are not the token endpoint's. Its error page
+    // is named by its title, not printed.
+    const errorPage = [
+      "<!DOCTYPE HTML>",
+      "<html><head><title>Error response</title></head><body>",
+      ...Array.from({ length: 12 }, (_, line) => `<p>Error code explanation ${line}</p>`),
+      "</body></html>",
+    ].join("\n");
+    for (const [status, page, said] of [
+      [404, "<html><body>Not Found</body></html>", "HTTP 404: an HTML page\n"],
+      [501, errorPage, "HTTP 501: an HTML page: Error response\n"],
+    ] as const) {
+      const other = createHttpServer((_request, response) => {
+        response.writeHead(status, { "content-type": "text/html" });
+        response.end(page);
+      });
+      await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+      try {
+        const address = other.address();
+        const otherPort = typeof address === "object" && address !== null ? address.port : 1;
+        const wrong = await createAt(otherPort);
+        expect(wrong.exitCode).toBe(3);
+        expect(wrong.stderr).toContain(said);
+        expect(wrong.stderr).not.toContain("<");
+        expect(wrong.stderr).toContain("check --base-url");
+      } finally {
+        await new Promise((resolve) => other.close(resolve));
+      }
     }
   });
 
