@@ -1,9 +1,9 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoFixture } from "./demo-fixture.js";
 import { activePage } from "./demo-pages.js";
-import { ndjson } from "./helpers.js";
+import { ndjson, parseCsv } from "./helpers.js";
 import { writePagesCsv } from "./pages-csv.js";
 
 describe("price-pages expire, link and replace --old from files of existing pages, end to end", () => {
@@ -64,14 +64,16 @@ describe("price-pages expire, link and replace --old from files of existing page
   });
 
   it("replace --old FILE expires the pages of the file, then creates and links the new ones", async () => {
-    const old = activePage(fixture.simulator, 10100, "ABRAS");
-    const uid = Number(old?.price_page_uid);
+    const uid = Number(activePage(fixture.simulator, 10100, "ABRAS")?.price_page_uid);
+    const secondUid = Number(activePage(fixture.simulator, 10100, "ADHES")?.price_page_uid);
+    // The old pages in the other order than their new ones: each row is its own file's.
     await writeFile(
       join(fixture.directory, "old.csv"),
-      `price_page_uid,expiration_date\r\n${uid},2049-12-30\r\n`,
+      `price_page_uid,expiration_date\r\n${secondUid},2049-12-30\r\n${uid},2049-12-30\r\n`,
     );
     await writePagesCsv(fixture.directory, "new.csv", [
       "10100,ABRAS,ACME,Juniper ABRAS replaced,2050-01-01,2050-12-31,0.6",
+      "10100,ADHES,ACME,Juniper ADHES replaced,2050-01-01,2050-12-31,0.6",
     ]);
     const outcome = await cli([
       "price-pages",
@@ -81,16 +83,27 @@ describe("price-pages expire, link and replace --old from files of existing page
       "old.csv",
       "--books",
       "RETAIL",
+      "--out",
+      "out-replace-old",
       "--json",
     ]);
     expect(outcome.exitCode).toBe(0);
     expect(ndjson(outcome.stdout).at(-1)).toMatchObject({
-      expired: 1,
-      created: 1,
-      linked: 1,
+      expired: 2,
+      created: 2,
+      linked: 2,
       failed: 0,
     });
     const expired = fixture.simulator.rows("price_page").find((row) => row.price_page_uid === uid);
     expect(String(expired?.expiration_date)).toMatch(/^2049-12-30/);
+
+    const results = parseCsv(
+      await readFile(join(fixture.directory, "out-replace-old", "results.csv"), "utf8"),
+    );
+    // input_row, phase, natural_key, …
+    const rowOf = (phase: string, key: string) =>
+      results.find((line) => line[1] === phase && line[2]?.includes(key) === true)?.[0];
+    expect([rowOf("expire", String(secondUid)), rowOf("expire", String(uid))]).toEqual(["2", "3"]);
+    expect([rowOf("create", "ABRAS"), rowOf("create", "ADHES")]).toEqual(["2", "3"]);
   });
 });

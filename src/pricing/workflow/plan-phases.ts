@@ -281,9 +281,9 @@ async function planExpirations(
 
     const problem = expirationProblem(old.pricePageUid, expirationDate, server);
     if (problem !== undefined) problems.add({ source: "old", row, ...problem });
-    add(
-      expirationItem({ pricePageUid: old.pricePageUid, expirationDate, ...pairOf(server) }, server),
-    );
+    // Its row is the old file's: the result files name it with the expiration.
+    const input = { row, pricePageUid: old.pricePageUid, expirationDate, ...pairOf(server) };
+    add(expirationItem(input, server));
   }
 
   return items;
