@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,6 +144,44 @@ describe("the README", () => {
         ]);
         expect({ args, ...outcome }).toMatchObject({ args, code: 0 });
       }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it("shows the validation problems as p21kit prints them", async () => {
+    const readme = await readFile(readmeUrl, "utf8");
+    const validation = section(readme, "#### Validation");
+    const firstBlock = /```\n([\s\S]*?)```/.exec(validation)?.[1] ?? "";
+    const shown = firstBlock.trim().split("\n");
+    expect(shown).toHaveLength(3);
+    // Rows 3, 4 and 7 as the README's lines say, and a column p21kit does not read.
+    const rows = [
+      "ACME,10010,ABRAS,Acme ABRAS 2027,2027-01-01,Multiplier,0.5,",
+      "ACME,10010,ADHES,Acme ADHES 2027,2027-02-30,Multiplier,0.5,",
+      "ACME,10010,BEARNG,Acme BEARNG 2027,2027-01-01,229,0.5,",
+      "ACME,10010,CHAIN,Acme CHAIN 2027,2027-01-01,Multiplier,0.5,",
+      "ACME,10010,CUTTL,Acme CUTTL 2027,2027-01-01,Multiplier,0.5,",
+      "ACME,10010,ABRAS,Acme ABRAS 2027,2027-01-01,Multiplier,0.5,",
+    ];
+    const header =
+      "company_id,supplier_id,product_group_id,description,effective_date,calculation_method_cd,calculation_value1";
+    const work = await mkdtemp(join(tmpdir(), "p21kit-readme-"));
+    try {
+      await writeFile(
+        join(work, "pages.csv"),
+        [header, ...rows.map((row) => row.slice(0, -1))].join("\n"),
+      );
+      await writeFile(join(work, "notes.csv"), `${header},note\n${rows[0] ?? ""}a note\n`);
+      // Nothing is sent: no server is needed to be told.
+      const offline = ["--base-url", "http://127.0.0.1:9", "-u", "api_user", "-p", "x"];
+      const pages = await runCliIn(work, ["price-pages", "create", "pages.csv", ...offline]);
+      const notes = await runCliIn(work, ["price-pages", "create", "notes.csv", ...offline]);
+
+      expect(pages.code).toBe(2);
+      expect(pages.stderr.split("\n").slice(0, 3)).toEqual(shown);
+      const unknownColumn = notes.stderr.split("\n")[0]?.replace("notes.csv", "pages.csv");
+      expect(validation).toContain(`(\`${unknownColumn}\`)`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
