@@ -12,7 +12,6 @@ import {
 import { CellProblem, readBookList } from "../pricing/cells.js";
 import { readCalendarDate } from "../pricing/dates.js";
 import { replaceDateProblems } from "../pricing/page-overlaps.js";
-import type { InputProblem } from "../pricing/problems.js";
 import { InputInvalidError, UsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 
@@ -66,14 +65,18 @@ function checkDate(flag: string, value: string | undefined): void {
   if (!reading.ok) throw new UsageError(`${flag} "${value}": ${reading.message}`);
 }
 
-function problemsOf(readings: readonly InputReading<unknown>[]): {
-  problems: InputProblem[];
-  omitted: number;
-} {
-  return {
-    problems: readings.flatMap((reading) => [...reading.problems]),
-    omitted: readings.reduce((sum, reading) => sum + reading.omitted, 0),
-  };
+/** The error of readings with problems; a file that could not be read at all is named so. */
+function invalidInput(readings: readonly InputReading<unknown>[]): InputInvalidError {
+  const problems = readings.flatMap((reading) => [...reading.problems]);
+  const omitted = readings.reduce((sum, reading) => sum + reading.omitted, 0);
+  const unreadable = readings
+    .filter((reading) => reading.unreadable)
+    .map((reading) => reading.file);
+  if (unreadable.length === 0) return new InputInvalidError(problems, omitted);
+
+  return new InputInvalidError(problems, omitted, {
+    hint: `Check the path of ${unreadable.join(" and ")} (relative to this directory); nothing was sent to the server.`,
+  });
 }
 
 /** The rows a run takes: the first `limit` of them, or all. */
@@ -96,10 +99,7 @@ function singleFileInput<T>(
   input: { path: string; file: string; limit: number | undefined },
   common: Omit<WorkflowSpec, "kind">,
 ): WorkflowInput {
-  if (!reading.ok) {
-    const { problems, omitted } = problemsOf([reading]);
-    throw new InputInvalidError(problems, omitted);
-  }
+  if (!reading.ok) throw invalidInput([reading]);
 
   const rows = limited(reading.rows, input.limit);
 
@@ -201,10 +201,7 @@ export async function readWorkflowInput(
         });
 
   const readings = oldReading === undefined ? [pageReading] : [pageReading, oldReading];
-  if (readings.some((reading) => !reading.ok)) {
-    const { problems, omitted } = problemsOf(readings);
-    throw new InputInvalidError(problems, omitted);
-  }
+  if (readings.some((reading) => !reading.ok)) throw invalidInput(readings);
 
   const old =
     kind !== "replace"

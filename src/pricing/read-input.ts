@@ -56,6 +56,8 @@ export interface InputReading<T> {
   /** Problems past the limit, counted but not kept. */
   readonly omitted: number;
   readonly ok: boolean;
+  /** The file itself could not be read (missing, a directory, not allowed): no row was. */
+  readonly unreadable: boolean;
 }
 
 interface InputKind<T> {
@@ -198,6 +200,7 @@ async function readInput<T>(
   };
 
   let summary: TableSummary;
+  let unreadable = false;
   try {
     summary = await readTable(
       path,
@@ -213,6 +216,7 @@ async function readInput<T>(
 
     const reason = unreadableReasons[code] ?? "the system refused to read it";
     problems.add(1, undefined, `cannot read the file (${code}): ${reason}`);
+    unreadable = true;
     summary = { format: options.format ?? "csv", digest: "", columns: [], records: 0 };
   }
 
@@ -225,6 +229,7 @@ async function readInput<T>(
     problems: sortProblems(problems.problems, summary.columns),
     omitted: problems.omitted,
     ok: problems.count === 0,
+    unreadable,
   };
 }
 

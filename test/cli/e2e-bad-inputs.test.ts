@@ -99,6 +99,21 @@ describe("the bad-input corpus, through the real CLI", () => {
     },
   );
 
+  it("a file that is not there: its path to check, not rows to fix, and zero requests", async () => {
+    const outcome = await runInProcess(
+      argumentsFor("absent.csv", { workflow: "create", options: {}, problems: [] }),
+      { cwd: corpus },
+    );
+
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("absent.csv:1: cannot read the file (ENOENT)");
+    expect(outcome.stderr).toContain(
+      "Check the path of absent.csv (relative to this directory); nothing was sent to the server.",
+    );
+    expect(outcome.stderr).not.toContain("Fix the rows");
+    expect(workspace.simulator.stats().totalRequests).toBe(0);
+  });
+
   // The same through the built command line in a child process, for the files whose bytes
   // matter most (a BOM, invalid UTF-8, another separator, JSON, an empty file).
   it.each(

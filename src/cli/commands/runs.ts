@@ -82,7 +82,9 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
 
   if (runs.length === 0) {
     if (!flags.quiet)
-      output.line("No runs yet. Start one with `p21kit price-pages …` or `p21kit demo`.");
+      output.line(
+        "No runs yet. Start one with `p21kit price-pages …` (the demo keeps its runs apart, in its own directory).",
+      );
     return ExitCode.success;
   }
 
