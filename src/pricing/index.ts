@@ -81,6 +81,7 @@ export type { TabChanges } from "./operations/page-fields.js";
 
 export {
   createWorkflowRun,
+  linksToCome,
   planWorkflow,
   runWorkflow,
   storedWorkflow,

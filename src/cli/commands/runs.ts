@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Journal, RunRecord } from "../../journal/index.js";
+import { linksToCome } from "../../pricing/index.js";
 import {
   addOutputOptions,
   defaultJournalPath,
@@ -74,7 +75,14 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
   if (flags.json) {
     for (const run of runs) {
       const state = shownState(journal as Journal, run);
-      output.json({ type: "run", ...run, state, counts: countsOf(journal as Journal, run.id) });
+      const counts = countsOf(journal as Journal, run.id);
+      output.json({
+        type: "run",
+        ...run,
+        state,
+        counts,
+        linksToCome: linksToCome(journal as Journal, run),
+      });
     }
 
     return ExitCode.success;
@@ -101,7 +109,7 @@ function listRuns(output: CliOutput, journal: Journal | undefined, flags: RunsFl
       String(counts.succeeded),
       String(counts.skipped),
       String(counts.failed),
-      String(counts.unsettled),
+      String(counts.unsettled + linksToCome(journal as Journal, run)),
       run.baseUrl,
     ]);
   }
@@ -121,6 +129,7 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
   for (const event of events) eventCounts[event.type] = (eventCounts[event.type] ?? 0) + 1;
 
   const state = shownState(journal, run);
+  const toCome = linksToCome(journal, run);
   if (flags.json) {
     output.json({
       type: "run",
@@ -128,6 +137,7 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
       state,
       counts: countsOf(journal, run.id),
       phases: phases.map((phase) => ({ phase, ...countsOf(journal, run.id, phase) })),
+      linksToCome: toCome,
       failed: failed.map((item) => ({
         itemId: item.id,
         phase: item.phase,
@@ -163,6 +173,9 @@ function showRun(output: CliOutput, journal: Journal, run: RunRecord, flags: Run
   }
 
   for (const line of table(rows)) output.line(`  ${line}`);
+  if (toCome > 0) {
+    output.line(`  and ${toCome} link${toCome === 1 ? "" : "s"} to add once their pages exist`);
+  }
 
   const eventSummary = Object.entries(eventCounts)
     .map(([type, count]) => `${type} ${count}`)

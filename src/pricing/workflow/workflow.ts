@@ -177,8 +177,12 @@ function holdBackUnexpiredPairs(journal: Journal, runId: string): void {
   });
 }
 
-/** Adds the links of the pages the create phase made (or found), once each. */
-function addLinksOfCreatedPages(journal: Journal, runId: string, workflow: StoredWorkflow): void {
+/**
+ * The links of the pages the create phase made (or found) that the link phase does not hold
+ * yet, once each: they are recorded only when their pages exist (their uids come from the
+ * saves).
+ */
+function unrecordedLinks(journal: Journal, runId: string, workflow: StoredWorkflow) {
   const known = new Set(
     journal.items(runId, { phase: PHASES.link }).map((item) => item.naturalKey),
   );
@@ -203,9 +207,37 @@ function addLinksOfCreatedPages(journal: Journal, runId: string, workflow: Store
     }
   }
 
+  return links;
+}
+
+/** Adds the links of the pages the create phase made (or found), once each. */
+function addLinksOfCreatedPages(journal: Journal, runId: string, workflow: StoredWorkflow): void {
+  const links = unrecordedLinks(journal, runId, workflow);
   for (let start = 0; start < links.length; start += ADD_CHUNK) {
     journal.addItems(runId, PHASES.link, links.slice(start, start + ADD_CHUNK));
   }
+}
+
+/**
+ * How many links an unfinished create or replace will still add to its link phase: those of
+ * the pages it has made and not yet recorded, and one per book of each page still to create
+ * (fewer if the server turns out to have some). A finished run adds none.
+ */
+export function linksToCome(journal: Journal, run: RunRecord): number {
+  const unfinished =
+    run.state === "pending" || run.state === "running" || run.state === "interrupted";
+  if (!unfinished || (run.kind !== "create" && run.kind !== "replace")) return 0;
+
+  const workflow = storedWorkflow(run);
+  const toCreate = journal.items(run.id, {
+    phase: PHASES.create,
+    states: ["pending", "in_flight"],
+  });
+
+  return toCreate.reduce(
+    (count, item) => count + booksOf((item.input as CreatePageInput).page, workflow.books).length,
+    unrecordedLinks(journal, run.id, workflow).length,
+  );
 }
 
 /** Options of {@link runWorkflow}. */
