@@ -23,6 +23,16 @@ describe("an --out directory or a --journal that cannot be written", () => {
 
   beforeEach(() => simulator.resetStats());
 
+  /** `price-pages link links.csv` with one more flag, against the simulator. */
+  const linkWith = (flag: string, value: string) => [
+    "price-pages",
+    "link",
+    "links.csv",
+    flag,
+    value,
+    ...connectionTo(simulator.url),
+  ];
+
   const interactiveRoutes = () =>
     Object.keys(simulator.stats().requests).filter((route) => route.includes("/interactive/"));
 
@@ -34,10 +44,7 @@ describe("an --out directory or a --journal that cannot be written", () => {
   it("stops the command with exit 2 before a run is recorded or anything is written", async () => {
     const links = simulator.rows("price_book_x_page").length;
 
-    const run = await runInProcess(
-      ["price-pages", "link", "links.csv", "--out", "blocker/out", ...connectionTo(simulator.url)],
-      { cwd: directory.path },
-    );
+    const run = await runInProcess(linkWith("--out", "blocker/out"), { cwd: directory.path });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("the result files cannot be written to");
     expect(run.stderr).toContain("nothing was sent to the server");
@@ -49,17 +56,9 @@ describe("an --out directory or a --journal that cannot be written", () => {
   });
 
   it("stops the command with exit 2 when the journal cannot be made, not as a full disk", async () => {
-    const run = await runInProcess(
-      [
-        "price-pages",
-        "link",
-        "links.csv",
-        "--journal",
-        "blocker/j.db",
-        ...connectionTo(simulator.url),
-      ],
-      { cwd: directory.path },
-    );
+    const run = await runInProcess(linkWith("--journal", "blocker/j.db"), {
+      cwd: directory.path,
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
       `the journal cannot be made at ${join(directory.path, "blocker", "j.db")} (EEXIST)`,
@@ -74,10 +73,7 @@ describe("an --out directory or a --journal that cannot be written", () => {
     mkdirSync(readOnly, { mode: 0o555 });
     expect(await mayCreateFileIn(readOnly)).toBe(false);
 
-    const run = await runCliWithoutOverride(
-      ["price-pages", "link", "links.csv", "--out", "read-only", ...connectionTo(simulator.url)],
-      directory.path,
-    );
+    const run = await runCliWithoutOverride(linkWith("--out", "read-only"), directory.path);
     expect(run.exitCode, run.stderr).toBe(2);
     expect(run.stderr).toContain(`the result files cannot be written to ${readOnly} (EACCES)`);
     expect(interactiveRoutes()).toEqual([]);
