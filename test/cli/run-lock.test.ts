@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -13,10 +13,20 @@ interface Ended {
   readonly signal: NodeJS.Signals | null;
 }
 
+/** Children still running when a test ends (one that failed early): killed, not left behind. */
+const started = new Set<ChildProcess>();
+
+afterEach(() => {
+  for (const child of started) child.kill("SIGKILL");
+  started.clear();
+});
+
 function startChild(args: readonly string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", childScript, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
+  started.add(child);
+  child.on("exit", () => started.delete(child));
   let stdout = "";
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => (stdout += chunk));
