@@ -16,8 +16,9 @@ import type { IncomingAnswer } from "./transport.js";
 /** The server's own message in any of the error shapes P21 uses. @internal */
 export function serverMessageOf(answer: IncomingAnswer): string | undefined {
   const body = answer.body;
-  // An HTML page may also read as XML: it is named by its title either way.
-  if (isHtml(answer)) return htmlMessage(answer.text);
+  // An HTML page may also read as XML: it is named by its title either way. A body that reads
+  // as JSON is P21's envelope whatever the server labelled it.
+  if (answer.format !== "json" && isHtml(answer)) return htmlMessage(answer.text);
   if (typeof body === "string") return body === "" ? undefined : textMessage(body);
 
   const candidate =

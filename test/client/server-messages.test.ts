@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { serverMessageOf } from "../../src/client/server-answers.js";
+import { SessionExpiredError } from "../../src/client/errors.js";
+import { Redactor } from "../../src/client/redact.js";
+import { errorFromAnswer, serverMessageOf } from "../../src/client/server-answers.js";
 import { decodeBody, type IncomingAnswer } from "../../src/client/transport.js";
 
 function answer(text: string, contentType: string): IncomingAnswer {
@@ -23,6 +25,16 @@ describe("a server's message", () => {
     expect(serverMessageOf(answer("<html><body>Down</body></html>", "text/html"))).toBe(
       "an HTML page",
     );
+  });
+
+  it("is the envelope's ErrorMessage even when the server labels the JSON as HTML", () => {
+    const envelope = JSON.stringify({ ErrorMessage: "Invalid session", ErrorType: "X" });
+    const labelled = { ...answer(envelope, "text/html; charset=utf-8"), status: 400 };
+
+    expect(serverMessageOf(labelled)).toBe("Invalid session");
+    // So an expired session is still told apart, and the client signs in again.
+    const context = { method: "GET", description: "reading window w1" };
+    expect(errorFromAnswer(labelled, context, new Redactor())).toBeInstanceOf(SessionExpiredError);
   });
 
   it("puts other text on one line and cuts it short", () => {
