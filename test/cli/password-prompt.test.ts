@@ -1,5 +1,8 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { resolveConnection } from "../../src/cli/config/connection.js";
+import { CliOutput } from "../../src/cli/output/cli-output.js";
+import { bufferedIo } from "./buffered-io.js";
 
 describe("the password prompt", () => {
   it("reads keystrokes without echoing them, Backspace included", async () => {
@@ -13,5 +16,15 @@ describe("the password prompt", () => {
     input.write("\u007ft\r");
     expect(await answer).toBe("secret");
     expect(shown).toBe("Password: \n");
+  });
+
+  it("names the server without the user:password@ its base URL carries", async () => {
+    const { io, text } = bufferedIo({ isTTY: true });
+    const flags = { baseUrl: "https://api_user:s3cret@p21.example.com", username: "api_user" };
+    const connection = resolveConnection(flags, io, new CliOutput(io));
+    (io.stdin as PassThrough).write("typed\r");
+
+    expect((await connection).password).toBe("typed");
+    expect(text.stderr).toBe("Password for api_user at https://p21.example.com: \n");
   });
 });

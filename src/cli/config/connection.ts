@@ -100,7 +100,9 @@ export async function resolveConnection(
       );
     }
 
-    password = await promptHidden(`Password for ${username} at ${baseUrl}: `, io.stdin, io.stderr);
+    // Written straight to the terminal, not through the output: redacted here (user:password@).
+    const question = output.redact(`Password for ${username} at ${baseUrl}: `);
+    password = await promptHidden(question, io.stdin, io.stderr);
     output.addSecret(password);
   }
 
