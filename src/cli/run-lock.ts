@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { hostname } from "node:os";
 import Database from "better-sqlite3";
-import { CliError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { ExitCode } from "./io.js";
 
 /** Who holds a run: written beside its lock, for the message a second process gets. */
@@ -35,6 +43,32 @@ function unlinkIfThere(path: string): void {
   }
 }
 
+/** The directory of a journal's run locks: `JOURNAL.locks`. */
+function locksDirectory(journalPath: string): string {
+  return `${journalPath}.locks`;
+}
+
+/** A lock that cannot be made where the journal is: a path to change, not a process to wait for. */
+function unwritableLocks(path: string, code: string): UsageError {
+  return new UsageError(
+    `the run lock cannot be made at ${path} (${code})`,
+    "Give --journal a file in a directory you may write (its run locks go beside it, in JOURNAL.locks); nothing was sent to the server.",
+  );
+}
+
+/** Makes the directory of run locks, or throws a usage error when locks cannot be made there. */
+function makeLocksDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw error;
+
+    throw unwritableLocks(directory, code);
+  }
+}
+
 /** How long a take waits for a lock that is held before it is refused, in milliseconds. */
 const takeWaitMs = 100;
 
@@ -63,7 +97,7 @@ export class RunLock implements Disposable {
   #locked: Database.Database | undefined;
 
   private constructor(journalPath: string, runId: string) {
-    const directory = `${journalPath}.locks`;
+    const directory = locksDirectory(journalPath);
     this.#path = join(directory, `${runId}.lock`);
     this.#holderPath = join(directory, `${runId}.holder`);
   }
@@ -98,6 +132,15 @@ export class RunLock implements Disposable {
     }
   }
 
+  /**
+   * Makes the directory of the journal's run locks and checks that locks may be made in it, or
+   * throws a usage error (exit 2): for a command to call before it records a run or asks for
+   * anything, so that a directory that cannot be written leaves no run behind.
+   */
+  static ensureDirectory(journalPath: string): void {
+    makeLocksDirectory(locksDirectory(journalPath));
+  }
+
   /** Throws (exit 2) as {@link take} does when a process holds the lock of `runId`. */
   static refuseIfHeld(journalPath: string, runId: string): void {
     if (RunLock.isHeld(journalPath, runId)) {
@@ -106,7 +149,7 @@ export class RunLock implements Disposable {
   }
 
   #take(runId: string): void {
-    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
+    makeLocksDirectory(dirname(this.#path));
     this.#locked = this.#lockFile(runId);
     try {
       this.#writeHolder();
@@ -118,6 +161,15 @@ export class RunLock implements Disposable {
 
   /** Opens the lock file (made if missing) and locks it, or throws when another holds it. */
   #lockFile(runId: string): Database.Database {
+    // SQLite opens a file it may not write read-only, and a read-only connection's BEGIN
+    // EXCLUSIVE locks nothing: two processes would each believe they hold the run.
+    try {
+      accessSync(this.#path, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") throw unwritableLocks(this.#path, code ?? "not writable");
+    }
+
     let database: Database.Database | undefined;
     try {
       // A short wait: long enough for another process's isHeld() read, far shorter than a run.
@@ -129,6 +181,8 @@ export class RunLock implements Disposable {
     } catch (error) {
       database?.close();
       if (sqliteCode(error) === "SQLITE_BUSY") throw this.#lockedError(runId);
+      if (sqliteCode(error) === "SQLITE_CANTOPEN")
+        throw unwritableLocks(this.#path, "SQLITE_CANTOPEN");
       if (sqliteCode(error) === "SQLITE_NOTADB") {
         throw new CliError(`${this.#path} is not a run lock: SQLite cannot open it as one`, {
           code: "P21_RUN_LOCKED",

@@ -11,6 +11,7 @@ import {
   type ExecutionOutcome,
 } from "./execute-run.js";
 import { openJournalForWriting } from "./journal-access.js";
+import { RunLock } from "./run-lock.js";
 import { withPlanProblemsAsInput } from "./plan-problems.js";
 import type { CliLogger } from "./output/logger.js";
 import type { ProgressEvent } from "../batch/index.js";
@@ -90,6 +91,8 @@ export async function createAndExecute(
       ensureResultDirectory(context, flags.out);
       const opened = openJournalForWriting(context.io, flags.journal);
       journal = opened;
+      // Before the run is recorded: a lock that cannot be made would leave it pending.
+      RunLock.ensureDirectory(opened.path);
       const options: StoredRunOptions = {
         sessions: flags.sessions,
         batchSize: flags.batchSize,

@@ -78,4 +78,35 @@ describe("an --out directory or a --journal that cannot be written", () => {
     expect(run.stderr).toContain(`the result files cannot be written to ${readOnly} (EACCES)`);
     expect(interactiveRoutes()).toEqual([]);
   });
+
+  it("stops it before a run is recorded when the journal's run locks cannot be made", async () => {
+    // A file where the directory of run locks (JOURNAL.locks) should be.
+    await writeFile(join(directory.path, "locked-out.db.locks"), "");
+
+    const run = await runInProcess(linkWith("--journal", "locked-out.db"), {
+      cwd: directory.path,
+    });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `the run lock cannot be made at ${join(directory.path, "locked-out.db.locks")} (EEXIST)`,
+    );
+    expect(run.stderr).toContain("nothing was sent to the server");
+    expect(run.stderr).not.toContain("unexpected error");
+    expect(interactiveRoutes()).toEqual([]);
+    const runs = await runInProcess(["runs", "--journal", "locked-out.db"], {
+      cwd: directory.path,
+    });
+    expect(runs.stdout).toContain("No runs yet");
+  });
+
+  it("stops it as well when the directory of run locks is there but may not be written", async () => {
+    const locks = join(directory.path, "shut-out.db.locks");
+    mkdirSync(locks, { mode: 0o555 });
+    expect(await mayCreateFileIn(locks)).toBe(false);
+
+    const run = await runCliWithoutOverride(linkWith("--journal", "shut-out.db"), directory.path);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`the run lock cannot be made at ${locks} (EACCES)`);
+    expect(interactiveRoutes()).toEqual([]);
+  });
 });

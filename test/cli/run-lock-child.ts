@@ -1,5 +1,6 @@
 // A process that takes a run lock, for the run lock's tests.
-//   hold JOURNAL RUN: takes the lock, prints "held", and waits to be killed.
+//   hold JOURNAL RUN: takes the lock, prints "held", and waits to be killed; or prints
+//   "refused CODE" and exits 2.
 //   contend JOURNAL RUN DIRECTORY ROUNDS: tries ROUNDS times; each time it holds the lock it
 //   enters DIRECTORY/inside (made exclusively: a second holder finds it and exits 3), leaves,
 //   prints "took", and releases, or one time in twenty kills itself still holding it.
@@ -16,7 +17,12 @@ function spin(ms: number): void {
 }
 
 if (mode === "hold") {
-  RunLock.take(journal, runId);
+  try {
+    RunLock.take(journal, runId);
+  } catch (error) {
+    process.stdout.write(`refused ${String((error as { code?: string }).code)}\n`);
+    process.exit(2);
+  }
   process.stdout.write("held\n");
   setInterval(() => undefined, 60_000);
 } else {

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunLock } from "../../src/cli/run-lock.js";
 import { temporaryDirectory } from "./helpers.js";
+import { withoutOverride } from "./without-write-access.js";
 
 const childScript = "test/cli/run-lock-child.ts";
 
@@ -21,10 +22,11 @@ afterEach(() => {
   started.clear();
 });
 
-function startChild(args: readonly string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", childScript, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+/** A child taking locks; `heldToModes`: held to file modes even as root (see withoutOverride). */
+function startChild(args: readonly string[], options: { heldToModes?: boolean } = {}) {
+  const command = [process.execPath, "--import", "tsx", childScript, ...args];
+  const [program = "", ...programArgs] = options.heldToModes ? withoutOverride(command) : command;
+  const child = spawn(program, programArgs, { stdio: ["ignore", "pipe", "inherit"] });
   started.add(child);
   child.on("exit", () => started.delete(child));
   let stdout = "";
@@ -168,5 +170,22 @@ describe("the run lock", () => {
         hint: "If no p21kit is working run run-1, delete that file.",
       }),
     );
+  });
+
+  it("refuses a lock file it may not write instead of holding nothing", async () => {
+    // Left by another user, say. SQLite would open it read-only, and lock nothing with it.
+    const lockFile = join(locks(), "run-1.lock");
+    mkdirSync(locks());
+    writeFileSync(lockFile, "");
+    chmodSync(lockFile, 0o444);
+
+    const child = startChild(["hold", journal, "run-1"], { heldToModes: true });
+    const holding = child.printed("held").then(
+      () => ({ stdout: "held\n", code: null }),
+      () => child.ended,
+    );
+    const { stdout, code } = await Promise.race([child.ended, holding]);
+
+    expect({ stdout, code }).toEqual({ stdout: "refused P21_USAGE\n", code: 2 });
   });
 });

@@ -4,7 +4,7 @@ import { cleanEnv, cliPath, collect, type CliOutcome } from "./helpers.js";
 // Root may write a file or directory whatever its mode says, through CAP_DAC_OVERRIDE. Dropped
 // from the bounding set (util-linux's setpriv), no program started under it can have it, and
 // root is held to the modes of its own files like any user.
-function withoutOverride(command: readonly string[]): string[] {
+export function withoutOverride(command: readonly string[]): string[] {
   return process.getuid?.() === 0
     ? ["setpriv", "--bounding-set=-dac_override", ...command]
     : [...command];

@@ -96,6 +96,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
 
         // Before the password is asked and anything printed: executeRun takes the lock itself.
         RunLock.refuseIfHeld(journal.path, run.id);
+        RunLock.ensureDirectory(journal.path);
         const connection = await resolveConnection(flags, context.io, context.output, {
           baseUrl: run.baseUrl,
           username: run.username,
