@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Journal, JournalError } from "../journal/index.js";
 import type { RunRecord } from "../journal/index.js";
@@ -32,6 +32,14 @@ function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens (and creates if needed) the journal for a command that writes runs. A path where it
  * cannot be made (a file where a directory should be, a directory that may not be written) is a
@@ -44,7 +52,8 @@ export function openJournalForWriting(io: CliIo, flag: string): Journal {
   } catch (error) {
     // A journal that is there but read-only, or another process's, has its own report.
     const storage = !(error instanceof JournalError) || error.code === "P21_JOURNAL_STORAGE";
-    const code = errnoCode(error);
+    // SQLite names a directory only as a file it cannot open: the errno is found here.
+    const code = isDirectory(path) ? "EISDIR" : errnoCode(error);
     if (!storage || code === undefined) throw error;
 
     throw new UsageError(

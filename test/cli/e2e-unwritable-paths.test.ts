@@ -68,6 +68,18 @@ describe("an --out directory or a --journal that cannot be written", () => {
     expect(interactiveRoutes()).toEqual([]);
   });
 
+  it("stops it as well when --journal names a directory", async () => {
+    mkdirSync(join(directory.path, "a-directory"));
+
+    const run = await runInProcess(linkWith("--journal", "a-directory"), { cwd: directory.path });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `the journal cannot be made at ${join(directory.path, "a-directory")} (EISDIR)`,
+    );
+    expect(run.stderr).not.toContain("full disk");
+    expect(interactiveRoutes()).toEqual([]);
+  });
+
   it("stops it as well when the directory is there but may not be written", async () => {
     const readOnly = join(directory.path, "read-only");
     mkdirSync(readOnly, { mode: 0o555 });
