@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { stripUrlCredentials } from "../../journal/redact.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import type { CliOutput } from "../output/cli-output.js";
@@ -60,9 +61,11 @@ export async function resolveConnection(
   const setting = makeSettingLookup(io.env, readEnvFile(io.cwd));
 
   const flagBaseUrl = flags.baseUrl === undefined ? undefined : normaliseBaseUrl(flags.baseUrl);
-  if (recorded && flagBaseUrl !== undefined && flagBaseUrl !== recorded.baseUrl) {
+  // The run keeps its base URL without user:password@ (the journal stores no credentials).
+  const flagServer = flagBaseUrl === undefined ? undefined : stripUrlCredentials(flagBaseUrl);
+  if (recorded && flagServer !== undefined && flagServer !== recorded.baseUrl) {
     throw new UsageError(
-      `this run was made against ${recorded.baseUrl}, not ${flagBaseUrl}`,
+      `this run was made against ${recorded.baseUrl}, not ${flagServer}`,
       "Leave --base-url out: resume and retry-failed use the run's own server.",
     );
   }

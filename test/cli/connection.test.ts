@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { resolveConnection } from "../../src/cli/config/connection.js";
+import { CliOutput } from "../../src/cli/output/cli-output.js";
+import { bufferedIo } from "./buffered-io.js";
+
+describe("the connection of a resumed run", () => {
+  const recorded = { baseUrl: "https://p21.example.com", username: "api_user" };
+
+  it("takes --base-url of the run's server with user:password@ as that server", async () => {
+    const { io } = bufferedIo();
+    const flags = { baseUrl: "https://api_user:s3cret@p21.example.com/", password: "pw" };
+    const connection = await resolveConnection(flags, io, new CliOutput(io), recorded);
+
+    expect(connection.baseUrl).toBe("https://p21.example.com");
+  });
+
+  it("refuses another server, naming both without credentials", async () => {
+    const { io } = bufferedIo();
+    const flags = { baseUrl: "https://api_user:s3cret@other.example.com", password: "pw" };
+
+    await expect(resolveConnection(flags, io, new CliOutput(io), recorded)).rejects.toThrow(
+      "this run was made against https://p21.example.com, not https://other.example.com",
+    );
+  });
+});
