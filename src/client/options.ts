@@ -1,6 +1,7 @@
 import { InvalidOptionsError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { defaultLogger } from "./logger.js";
+import { unparsedUrlShown } from "./redact.js";
 
 /** Options of a new Interactive session. Every field is optional. */
 export interface SessionOptions {
@@ -209,7 +210,7 @@ function parseUrl(value: unknown, name: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new InvalidOptionsError(`option ${name} is not a URL: ${value}`);
+    throw new InvalidOptionsError(`option ${name} is not a URL: ${unparsedUrlShown(value)}`);
   }
 
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {

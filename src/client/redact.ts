@@ -37,3 +37,15 @@ export class Redactor {
     return value;
   }
 }
+
+/**
+ * A URL that did not parse, fit for a message: what stands before its last `@` (where a
+ * `user:password@` would be, whatever characters it holds) is left out. @internal
+ */
+export function unparsedUrlShown(value: string): string {
+  const at = value.lastIndexOf("@");
+  if (at < 0) return value;
+
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? "";
+  return `${scheme}…${value.slice(at)}`;
+}

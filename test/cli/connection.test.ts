@@ -23,3 +23,20 @@ describe("the connection of a resumed run", () => {
     );
   });
 });
+
+describe("a --base-url that is not a URL", () => {
+  it("is named without what stands before its last @, whatever characters a password holds", async () => {
+    for (const [baseUrl, shown] of [
+      ["http://api_user:pa/ss@p21.example.com", "http://…@p21.example.com"],
+      ["http://api_user:pa#ss@p21 .example.com", "http://…@p21 .example.com"],
+      ["not a url", "not a url"],
+    ]) {
+      const { io } = bufferedIo();
+      const flags = { baseUrl, username: "api_user", password: "pw" };
+
+      await expect(resolveConnection(flags, io, new CliOutput(io))).rejects.toThrow(
+        `--base-url "${shown}" is not a URL`,
+      );
+    }
+  });
+});

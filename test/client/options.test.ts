@@ -42,6 +42,10 @@ describe("client options", () => {
       () => new P21Client({ baseUrl: "https://h", consumerKey: "k", tokenEndpoint: "v1" }),
     ).toThrow(/v1/);
     expect(() => new P21Client({ ...base, baseUrl: "ftp://h" })).toThrow(/http or https/);
+    // A password with a character a URL cannot hold there: the value is not echoed whole.
+    expect(() => new P21Client({ ...base, baseUrl: "http://u:pa/ss@h" })).toThrow(
+      "option baseUrl is not a URL: http://…@h",
+    );
     expect(() => new P21Client({ ...base, timeouts: { saveMs: -1 } })).toThrow(/positive/);
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { unparsedUrlShown } from "../../client/redact.js";
 import { stripUrlCredentials } from "../../journal/redact.js";
 import { UsageError } from "../errors.js";
 import type { CliIo } from "../io.js";
@@ -34,7 +35,7 @@ function normaliseBaseUrl(value: string): string {
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `--base-url "${value}" is not a URL`,
+      `--base-url "${unparsedUrlShown(value)}" is not a URL`,
       "Give the server's address with its scheme, e.g. https://p21.example.com",
     );
   }
