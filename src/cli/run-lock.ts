@@ -4,6 +4,7 @@ import {
   constants,
   mkdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   unlinkSync,
   writeFileSync,
@@ -43,9 +44,19 @@ function unlinkIfThere(path: string): void {
   }
 }
 
-/** The directory of a journal's run locks: `JOURNAL.locks`. */
+/**
+ * The directory of a journal's run locks: `JOURNAL.locks`, beside the journal's real file, so
+ * that a journal named through a symbolic link (or two spellings of one path) has one lock.
+ */
 function locksDirectory(journalPath: string): string {
-  return `${journalPath}.locks`;
+  let real = journalPath;
+  try {
+    real = realpathSync.native(journalPath);
+  } catch {
+    // Not there yet: the path as given.
+  }
+
+  return `${real}.locks`;
 }
 
 /** A lock that cannot be made where the journal is: a path to change, not a process to wait for. */

@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunLock } from "../../src/cli/run-lock.js";
@@ -157,6 +164,19 @@ describe("the run lock", () => {
     expect(killed).toBeGreaterThan(6);
     expect(took).toBeGreaterThan(killed);
   }, 60_000);
+
+  it("is one lock for a journal named through a symbolic link", () => {
+    writeFileSync(journal, "");
+    const linked = join(directory.path, "linked.db");
+    symlinkSync(journal, linked);
+    using held = RunLock.take(journal, "run-1");
+
+    expect(RunLock.isHeld(linked, "run-1")).toBe(true);
+    expect(() => RunLock.take(linked, "run-1")).toThrow(
+      expect.objectContaining({ code: "P21_RUN_LOCKED" }),
+    );
+    expect(held).toBeInstanceOf(RunLock);
+  });
 
   it("refuses a lock file that is not one, saying what to do", () => {
     const lockFile = join(locks(), "run-1.lock");
