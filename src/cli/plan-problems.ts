@@ -12,6 +12,7 @@ export interface InputFiles {
 const flagOf: Record<NonNullable<PlanProblem["setting"]>, string> = {
   books: "--books",
   expireDate: "--expire-date",
+  company: "--company",
 };
 
 /**

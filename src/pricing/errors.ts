@@ -19,8 +19,8 @@ export interface PlanProblem {
   /** The row of that file, when the spec says where its records came from. */
   readonly row?: number | undefined;
   readonly column?: string | undefined;
-  /** The setting, for `source: "setting"`: `books` or `expireDate`. */
-  readonly setting?: "books" | "expireDate" | undefined;
+  /** The setting, for `source: "setting"`: `books`, `expireDate` or `company`. */
+  readonly setting?: "books" | "expireDate" | "company" | undefined;
   /** A whole sentence, naming the record: it may be shown without a row. */
   readonly message: string;
 }

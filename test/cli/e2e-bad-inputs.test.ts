@@ -278,6 +278,22 @@ describe("rows the server's records refuse, through the real CLI", () => {
     },
   );
 
+  it("create --company: a company the server does not have is the flag's problem, said once", async () => {
+    const outcome = await run(["create", "no-company.csv", "--company", "NOPE"], {
+      "no-company.csv": [
+        "supplier_id,product_group_id,description,effective_date,calculation_value1",
+        "10010,PLUMB,Acme PLUMB 2027,2027-01-01,0.5",
+        "10020,PLUMB,Baldwin PLUMB 2027,2027-01-01,0.5",
+        "",
+      ].join("\n"),
+    });
+
+    expectRefused(outcome, [
+      '--company: there is no company "NOPE" on the server',
+      "error: 1 problem in the input",
+    ]);
+  });
+
   it("expire: a uid the server does not have, a date before the page starts, an expired page revived", async () => {
     const expired = workspace.simulator
       .rows("price_page")

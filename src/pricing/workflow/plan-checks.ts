@@ -103,9 +103,20 @@ export function missingReferenceProblems(
   problems: PlanProblemList,
 ): void {
   const { companies, suppliers, productGroups } = existing;
+  // A company `--company` names (the pages without one of their own) is its problem, said once.
+  const settingCompany = spec.company?.toUpperCase();
+  if (settingCompany !== undefined && companies !== undefined && !companies.has(settingCompany)) {
+    problems.add({
+      source: "setting",
+      setting: "company",
+      message: `there is no company ${JSON.stringify(spec.company)} on the server`,
+    });
+  }
+
   (spec.pages ?? []).forEach((page, index) => {
-    const companyMissing = companies !== undefined && !companies.has(page.companyId.toUpperCase());
-    if (companyMissing) {
+    const company = page.companyId.toUpperCase();
+    const companyMissing = companies !== undefined && !companies.has(company);
+    if (companyMissing && company !== settingCompany) {
       problems.add({
         source: "input",
         row: rowOf(index),
@@ -308,7 +319,9 @@ export async function serverProblems(
   const pages = spec.pages ?? [];
   if (pages.length > 0) {
     // Each company, supplier and group once: a file of 100,000 pages names a few hundred.
-    const companyIds = new Set<string>();
+    const companyIds = new Set<string>(
+      spec.company === undefined ? [] : [spec.company.toUpperCase()],
+    );
     const supplierIds = new Set<number>();
     const groups = new Map<string, { companyId: string; productGroupId: string }>();
     pages.forEach(({ supplierId, companyId, productGroupId }) => {
