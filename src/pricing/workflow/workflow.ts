@@ -149,14 +149,7 @@ export async function planWorkflow(client: P21Client, spec: WorkflowSpec): Promi
  * reason, and a retry of the failed records takes both up again.
  */
 function holdBackUnexpiredPairs(journal: Journal, runId: string): void {
-  const blocked = new Map<string, ItemRecord>();
-  for (const item of journal.items(runId, { phase: PHASES.expire, states: ["failed"] })) {
-    const input = item.input as ExpirePageInput;
-    if (input.supplierId !== undefined) {
-      blocked.set(pairKey({ ...input, supplierId: input.supplierId }), item);
-    }
-  }
-
+  const blocked = unexpiredPairs(journal, runId);
   if (blocked.size === 0) {
     return;
   }
@@ -210,6 +203,19 @@ function unrecordedLinks(journal: Journal, runId: string, workflow: StoredWorkfl
   return links;
 }
 
+/** The failed expirations of a replace by their supplier and group: their creates wait. */
+function unexpiredPairs(journal: Journal, runId: string): Map<string, ItemRecord> {
+  const blocked = new Map<string, ItemRecord>();
+  for (const item of journal.items(runId, { phase: PHASES.expire, states: ["failed"] })) {
+    const input = item.input as ExpirePageInput;
+    if (input.supplierId !== undefined) {
+      blocked.set(pairKey({ ...input, supplierId: input.supplierId }), item);
+    }
+  }
+
+  return blocked;
+}
+
 /** Adds the links of the pages the create phase made (or found), once each. */
 function addLinksOfCreatedPages(journal: Journal, runId: string, workflow: StoredWorkflow): void {
   const links = unrecordedLinks(journal, runId, workflow);
@@ -229,13 +235,15 @@ export function linksToCome(journal: Journal, run: RunRecord): number {
   if (!unfinished || (run.kind !== "create" && run.kind !== "replace")) return 0;
 
   const workflow = storedWorkflow(run);
-  const toCreate = journal.items(run.id, {
-    phase: PHASES.create,
-    states: ["pending", "in_flight"],
-  });
+  // A page whose old page could not be expired is held back, not created: no links of its own.
+  const blocked = unexpiredPairs(journal, run.id);
+  const toCreate = journal
+    .items(run.id, { phase: PHASES.create, states: ["pending", "in_flight"] })
+    .map((item) => (item.input as CreatePageInput).page)
+    .filter((page) => !blocked.has(pairKey(page)));
 
   return toCreate.reduce(
-    (count, item) => count + booksOf((item.input as CreatePageInput).page, workflow.books).length,
+    (count, page) => count + booksOf(page, workflow.books).length,
     unrecordedLinks(journal, run.id, workflow).length,
   );
 }
