@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import type { WorkflowKind, WorkflowSpec } from "../pricing/index.js";
 import {
   DEFAULT_PROBLEM_LIMIT,
@@ -74,8 +74,14 @@ function invalidInput(readings: readonly InputReading<unknown>[]): InputInvalidE
     .map((reading) => reading.file);
   if (unreadable.length === 0) return new InputInvalidError(problems, omitted);
 
+  const relative = unreadable.some((file) => !isAbsolute(file))
+    ? " (relative to this directory)"
+    : "";
+  const rows = readings.some((reading) => !reading.ok && !reading.unreadable)
+    ? ", fix the rows above"
+    : "";
   return new InputInvalidError(problems, omitted, {
-    hint: `Check the path of ${unreadable.join(" and ")} (relative to this directory); nothing was sent to the server.`,
+    hint: `Check the path of ${unreadable.join(" and ")}${relative}${rows}; nothing was sent to the server.`,
   });
 }
 

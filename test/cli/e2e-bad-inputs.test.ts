@@ -114,6 +114,29 @@ describe("the bad-input corpus, through the real CLI", () => {
     expect(workspace.simulator.stats().totalRequests).toBe(0);
   });
 
+  it("a missing --old file beside rows to fix: both said; an absolute path as it is", async () => {
+    const missing = resolve(workspace.path, "no-such-old.csv");
+    const outcome = await runInProcess(
+      [
+        ...argumentsFor("pages-wrong-types.json", {
+          workflow: "replace",
+          options: {},
+          problems: [],
+        }),
+        "--old",
+        missing,
+      ],
+      { cwd: corpus },
+    );
+
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain(`${missing}:1: cannot read the file (ENOENT)`);
+    expect(outcome.stderr).toContain(
+      `Check the path of ${missing}, fix the rows above; nothing was sent to the server.`,
+    );
+    expect(workspace.simulator.stats().totalRequests).toBe(0);
+  });
+
   // The same through the built command line in a child process, for the files whose bytes
   // matter most (a BOM, invalid UTF-8, another separator, JSON, an empty file).
   it.each(
