@@ -259,6 +259,42 @@ describe("interrupted runs", () => {
     expect(lockFiles).not.toContain(`${running.id}.holder`);
   });
 
+  it("a second retry of a run being retried is refused (exit 2): its failures are sent once", async () => {
+    // 60 pages, to outlast the second command on a slow machine.
+    const [head = "", tail = ""] = [10140, 10150].map((supplier) => pagesFor(supplier, "Refused"));
+    const more = tail.split("\r\n").slice(1).join("\r\n");
+    await writeFile(join(directory.path, "refused.csv"), head + more);
+    // The first change of each page is refused: all 60 fail, none is retried.
+    simulator.injectFault({
+      kind: "refuse",
+      route: "PUT /api/ui/interactive/v2/change",
+      count: 60,
+    });
+    const failed = await runChild(
+      ["price-pages", "create", "refused.csv", "--json", ...connection],
+      {
+        cwd: directory.path,
+      },
+    );
+    expect(ndjson(failed.stdout).at(-1)).toMatchObject({ created: 0, failed: 60 });
+    const parent = (ndjson(failed.stdout).at(-1) as { runId: string }).runId;
+
+    const retry = ["retry-failed", parent, "--password", "api_password", "--batch-size", "1"];
+    const first = spawnCli([...retry, "--json"], { cwd: directory.path });
+    const outcome = collect(first);
+    await afterSettled(first, 2);
+    const second = await runChild(retry, { cwd: directory.path });
+    expect(first.exitCode).toBeNull();
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toContain(`run ${parent} is being worked by process ${first.pid}`);
+
+    expect((await outcome).exitCode).toBe(0);
+    const pages = simulator
+      .rows("price_page")
+      .filter((row) => String(row.description).startsWith("Refused "));
+    expect(pages).toHaveLength(60);
+  });
+
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {
     const stopped = await createStoppedAfter("twice.csv", pagesFor(10100, "Twice"), 4);
     expect(stopped.exitCode).toBe(130);

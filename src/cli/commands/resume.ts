@@ -198,24 +198,31 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
         journal.close();
       }
 
-      const connection = await resolveConnection(flags, context.io, context.output, {
-        baseUrl: parent.baseUrl,
-        username: parent.username,
-      });
-      const logger = createCliLogger(context.output, flags.logLevel);
-      const settings = runSettings(command, flags, parent);
-      if (!flags.json && !flags.quiet) {
-        context.output.errorLine(`Retrying the failed records of run ${parent.id}`);
-      }
+      // Two retries of one run at once would each send its failed records: the retry holds the
+      // run's own lock, so a second one is refused as a resume would be.
+      const parentLock = RunLock.take(journal.path, parent.id);
+      try {
+        const connection = await resolveConnection(flags, context.io, context.output, {
+          baseUrl: parent.baseUrl,
+          username: parent.username,
+        });
+        const logger = createCliLogger(context.output, flags.logLevel);
+        const settings = runSettings(command, flags, parent);
+        if (!flags.json && !flags.quiet) {
+          context.output.errorLine(`Retrying the failed records of run ${parent.id}`);
+        }
 
-      return startWorkflowRun(
-        context,
-        { spec, digest: `retry-of:${parent.id}:${parent.inputDigest}` },
-        connection,
-        { ...flags, ...settings, out: flags.out },
-        logger,
-        { parentRunId: parent.id },
-      );
+        return await startWorkflowRun(
+          context,
+          { spec, digest: `retry-of:${parent.id}:${parent.inputDigest}` },
+          connection,
+          { ...flags, ...settings, out: flags.out },
+          logger,
+          { parentRunId: parent.id },
+        );
+      } finally {
+        parentLock.release();
+      }
     }),
   );
 }
