@@ -27,4 +27,29 @@ describe("the password prompt", () => {
     expect((await connection).password).toBe("typed");
     expect(text.stderr).toBe("Password for api_user at https://p21.example.com: \n");
   });
+
+  it("names the server of P21_BASE_URL without its user:password@, whatever the password holds", async () => {
+    for (const baseUrl of [
+      "https://api_user:s3@cret@p21.example.com",
+      "https://api_user:s3 cret@p21.example.com",
+    ]) {
+      const { io, text } = bufferedIo({ isTTY: true, env: { P21_BASE_URL: baseUrl } });
+      const connection = resolveConnection({ username: "api_user" }, io, new CliOutput(io));
+      (io.stdin as PassThrough).write("typed\r");
+
+      expect((await connection).password).toBe("typed");
+      expect(text.stderr).toBe("Password for api_user at https://p21.example.com: \n");
+    }
+  });
+
+  it("is not asked for a P21_BASE_URL that is not a URL, which is named without its password", async () => {
+    const env = { P21_BASE_URL: "https://api_user:s3/cret@p21.example.com" };
+    const { io, text } = bufferedIo({ isTTY: true, env });
+    (io.stdin as PassThrough).write("typed\r");
+
+    await expect(
+      resolveConnection({ username: "api_user" }, io, new CliOutput(io)),
+    ).rejects.toThrow('--base-url "https://…@p21.example.com" is not a URL');
+    expect(text.stderr).toBe("");
+  });
 });

@@ -72,7 +72,12 @@ export async function resolveConnection(
   }
 
   const configuredBaseUrl = flagBaseUrl ?? setting("P21_BASE_URL");
-  const baseUrl = recorded?.baseUrl ?? configuredBaseUrl;
+  // Normalised before anything names it (the password prompt): P21_BASE_URL comes as it was
+  // typed, and a user:password@ whose password holds an @ or a space is stripped whole only
+  // from the parsed form, where they are percent-encoded (one holding / or # does not parse).
+  const baseUrl =
+    recorded?.baseUrl ??
+    (configuredBaseUrl === undefined ? undefined : normaliseBaseUrl(configuredBaseUrl));
   if (baseUrl === undefined) {
     throw new UsageError(
       "no server given",
@@ -129,7 +134,7 @@ export async function resolveConnection(
   }
 
   return {
-    baseUrl: recorded?.baseUrl ?? normaliseBaseUrl(baseUrl),
+    baseUrl,
     username,
     password,
     consumerKey,
