@@ -6,6 +6,7 @@ import { registerResumeCommand, registerRetryFailedCommand } from "./commands/re
 import { registerRunsCommand } from "./commands/runs.js";
 import { registerSimulatorCommand } from "./commands/simulator.js";
 import type { CommandContext } from "./context.js";
+import { withoutOptionValues } from "./report-error.js";
 import { packageVersion } from "./version.js";
 
 /** Builds the whole `p21kit` command tree, writing through the context's output. */
@@ -21,7 +22,8 @@ export function buildProgram(context: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => output.writeOut(text),
       writeErr: (text) => output.writeErr(text),
-      outputError: (text, write) => write(output.styles.red(text)),
+      // The parser's own message may quote a password given to an unknown option.
+      outputError: (text, write) => write(output.styles.red(withoutOptionValues(text))),
     })
     .enablePositionalOptions()
     .showSuggestionAfterError(true)

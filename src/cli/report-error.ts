@@ -111,6 +111,29 @@ function hintFor(error: P21Error): string | undefined {
   }
 }
 
+/** An unknown option as the parser names it, without the value it came with. */
+function optionWithoutValue(flag: string): string {
+  if (flag.startsWith("--")) {
+    const equals = flag.indexOf("=");
+    return equals < 0 ? flag : `${flag.slice(0, equals)}=…`;
+  }
+
+  // `-pVALUE`: a short option with its value attached.
+  return flag.length > 2 ? `${flag.slice(0, 2)}…` : flag;
+}
+
+/**
+ * A parser message without the value an unknown option was given (`--pasword=…`, `-p…` to a
+ * command without `-p`): that value is often a password, and no secret is registered yet when
+ * the command line does not parse.
+ */
+export function withoutOptionValues(text: string): string {
+  return text.replace(
+    /(unknown option ')([\s\S]*?)'(?=\n|$)/g,
+    (_match, lead: string, flag: string) => `${lead}${optionWithoutValue(flag)}'`,
+  );
+}
+
 /** The exit code a thrown error ends the command with. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
@@ -140,7 +163,7 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
     // and the version are not errors.
     const informational = error.exitCode === 0;
     if (json && !informational) {
-      const message = error.message.replace(/^error: /, "");
+      const message = withoutOptionValues(error.message.replace(/^error: /, ""));
       output.json({ type: "error", code: "P21_USAGE", message, exitCode });
     }
 

@@ -79,6 +79,21 @@ describe("the command line itself", () => {
     });
   });
 
+  it("does not print the value of an unknown option, which may be a password", async () => {
+    for (const args of [
+      ["runs", "--password=Pw-4c1d-NotForPrint"],
+      ["doctor", "--pasword=Pw-4c1d-NotForPrint"],
+      ["runs", "list", "-pPw-4c1d-NotForPrint"],
+      ["runs", "list", "--password=Pw-4c1d-'NotForPrint\nline two"],
+    ]) {
+      const outcome = await runInProcess([...args, "--json"], { cwd: directory.path });
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toMatch(/unknown option '(--pa\w*=|-p)…'/);
+      expect(JSON.parse(outcome.stdout)).toMatchObject({ type: "error", code: "P21_USAGE" });
+      expect(outcome.stdout + outcome.stderr).not.toContain("NotForPrint");
+    }
+  });
+
   it("suggests the closest command for a misspelt one and exits 2", async () => {
     const outcome = await runInProcess(["doctr"], { cwd: directory.path });
     expect(outcome.exitCode).toBe(2);
