@@ -214,7 +214,10 @@ function parseUrl(value: unknown, name: string): string {
   }
 
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InvalidOptionsError(`option ${name} must be an http or https URL: ${value}`);
+    // Not the URL itself: it may carry user:password@.
+    throw new InvalidOptionsError(
+      `option ${name} must be an http or https URL, not ${parsed.protocol}`,
+    );
   }
 
   return trimTrailingSlashes(`${parsed.origin}${parsed.pathname}`);

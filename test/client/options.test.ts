@@ -42,6 +42,10 @@ describe("client options", () => {
       () => new P21Client({ baseUrl: "https://h", consumerKey: "k", tokenEndpoint: "v1" }),
     ).toThrow(/v1/);
     expect(() => new P21Client({ ...base, baseUrl: "ftp://h" })).toThrow(/http or https/);
+    // A URL of another scheme is named by its scheme alone: it may carry user:password@.
+    expect(() => new P21Client({ ...base, baseUrl: "ftp://u:s3cret@h" })).toThrow(
+      "option baseUrl must be an http or https URL, not ftp:",
+    );
     // A password with a character a URL cannot hold there: the value is not echoed whole.
     expect(() => new P21Client({ ...base, baseUrl: "http://u:pa/ss@h" })).toThrow(
       "option baseUrl is not a URL: http://…@h",
