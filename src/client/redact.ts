@@ -38,14 +38,18 @@ export class Redactor {
   }
 }
 
+/** What stands in a message for a `user:password@` left out (with spaces: no pattern strips it). */
+const userInfoLeftOut = "(user and password left out)";
+
 /**
  * A URL that did not parse, fit for a message: what stands before its last `@` (where a
- * `user:password@` would be, whatever characters it holds) is left out. @internal
+ * `user:password@` would be, whatever characters it holds) is left out, and said to be.
+ * @internal
  */
 export function unparsedUrlShown(value: string): string {
   const at = value.lastIndexOf("@");
   if (at < 0) return value;
 
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? "";
-  return `${scheme}…${value.slice(at)}`;
+  return `${scheme}${userInfoLeftOut}${value.slice(at)}`;
 }

@@ -27,8 +27,14 @@ describe("the connection of a resumed run", () => {
 describe("a --base-url that is not a URL", () => {
   it("is named without what stands before its last @, whatever characters a password holds", async () => {
     for (const [baseUrl, shown] of [
-      ["http://api_user:pa/ss@p21.example.com", "http://…@p21.example.com"],
-      ["http://api_user:pa#ss@p21 .example.com", "http://…@p21 .example.com"],
+      [
+        "http://api_user:pa/ss@p21.example.com",
+        "http://(user and password left out)@p21.example.com",
+      ],
+      [
+        "http://api_user:pa#ss@p21 .example.com",
+        "http://(user and password left out)@p21 .example.com",
+      ],
       ["not a url", "not a url"],
     ]) {
       const { io } = bufferedIo();

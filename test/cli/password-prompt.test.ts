@@ -49,7 +49,9 @@ describe("the password prompt", () => {
 
     await expect(
       resolveConnection({ username: "api_user" }, io, new CliOutput(io)),
-    ).rejects.toThrow('--base-url "https://…@p21.example.com" is not a URL');
+    ).rejects.toThrow(
+      '--base-url "https://(user and password left out)@p21.example.com" is not a URL',
+    );
     expect(text.stderr).toBe("");
   });
 });

@@ -48,7 +48,7 @@ describe("client options", () => {
     );
     // A password with a character a URL cannot hold there: the value is not echoed whole.
     expect(() => new P21Client({ ...base, baseUrl: "http://u:pa/ss@h" })).toThrow(
-      "option baseUrl is not a URL: http://…@h",
+      "option baseUrl is not a URL: http://(user and password left out)@h",
     );
     expect(() => new P21Client({ ...base, timeouts: { saveMs: -1 } })).toThrow(/positive/);
   });
