@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import { connectionTo, runInProcess, temporaryDirectory } from "./helpers.js";
+import { connectionTo, runInProcess, temporaryDirectory, type CliOutcome } from "./helpers.js";
 import { mayCreateFileIn, runCliWithoutOverride } from "./without-write-access.js";
 
 describe("an --out directory or a --journal that cannot be written", () => {
@@ -36,6 +36,21 @@ describe("an --out directory or a --journal that cannot be written", () => {
   const interactiveRoutes = () =>
     Object.keys(simulator.stats().requests).filter((route) => route.includes("/interactive/"));
 
+  /** Exit 2 with `message`, and not one Interactive request sent. */
+  const expectStoppedBeforeSending = (run: CliOutcome, message: string) => {
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(interactiveRoutes()).toEqual([]);
+  };
+
+  /** A directory that may not be written, checked to be so for the CLI (root included). */
+  const readOnlyDirectory = async (name: string) => {
+    const path = join(directory.path, name);
+    mkdirSync(path, { mode: 0o555 });
+    expect(await mayCreateFileIn(path)).toBe(false);
+    return path;
+  };
+
   afterAll(async () => {
     await simulator.close();
     await directory.remove();
@@ -45,11 +60,9 @@ describe("an --out directory or a --journal that cannot be written", () => {
     const links = simulator.rows("price_book_x_page").length;
 
     const run = await runInProcess(linkWith("--out", "blocker/out"), { cwd: directory.path });
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("the result files cannot be written to");
+    expectStoppedBeforeSending(run, "the result files cannot be written to");
     expect(run.stderr).toContain("nothing was sent to the server");
     expect(simulator.rows("price_book_x_page").length).toBe(links);
-    expect(interactiveRoutes()).toEqual([]);
 
     const runs = await runInProcess(["runs"], { cwd: directory.path });
     expect(runs.stdout).toContain("No runs yet");
@@ -59,36 +72,30 @@ describe("an --out directory or a --journal that cannot be written", () => {
     const run = await runInProcess(linkWith("--journal", "blocker/j.db"), {
       cwd: directory.path,
     });
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain(
+    expectStoppedBeforeSending(
+      run,
       `the journal cannot be made at ${join(directory.path, "blocker", "j.db")} (EEXIST)`,
     );
     expect(run.stderr).toContain("nothing was sent to the server");
     expect(run.stderr).not.toContain("full disk");
-    expect(interactiveRoutes()).toEqual([]);
   });
 
   it("stops it as well when --journal names a directory", async () => {
     mkdirSync(join(directory.path, "a-directory"));
 
     const run = await runInProcess(linkWith("--journal", "a-directory"), { cwd: directory.path });
-    expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain(
+    expectStoppedBeforeSending(
+      run,
       `the journal cannot be made at ${join(directory.path, "a-directory")} (EISDIR)`,
     );
     expect(run.stderr).not.toContain("full disk");
-    expect(interactiveRoutes()).toEqual([]);
   });
 
   it("stops it as well when the directory is there but may not be written", async () => {
-    const readOnly = join(directory.path, "read-only");
-    mkdirSync(readOnly, { mode: 0o555 });
-    expect(await mayCreateFileIn(readOnly)).toBe(false);
+    const readOnly = await readOnlyDirectory("read-only");
 
     const run = await runCliWithoutOverride(linkWith("--out", "read-only"), directory.path);
-    expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain(`the result files cannot be written to ${readOnly} (EACCES)`);
-    expect(interactiveRoutes()).toEqual([]);
+    expectStoppedBeforeSending(run, `the result files cannot be written to ${readOnly} (EACCES)`);
   });
 
   it("stops it before a run is recorded when the journal's run locks cannot be made", async () => {
@@ -98,13 +105,12 @@ describe("an --out directory or a --journal that cannot be written", () => {
     const run = await runInProcess(linkWith("--journal", "locked-out.db"), {
       cwd: directory.path,
     });
-    expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain(
+    expectStoppedBeforeSending(
+      run,
       `the run lock cannot be made at ${join(directory.path, "locked-out.db.locks")} (EEXIST)`,
     );
     expect(run.stderr).toContain("nothing was sent to the server");
     expect(run.stderr).not.toContain("unexpected error");
-    expect(interactiveRoutes()).toEqual([]);
     const runs = await runInProcess(["runs", "--journal", "locked-out.db"], {
       cwd: directory.path,
     });
@@ -112,13 +118,9 @@ describe("an --out directory or a --journal that cannot be written", () => {
   });
 
   it("stops it as well when the directory of run locks is there but may not be written", async () => {
-    const locks = join(directory.path, "shut-out.db.locks");
-    mkdirSync(locks, { mode: 0o555 });
-    expect(await mayCreateFileIn(locks)).toBe(false);
+    const locks = await readOnlyDirectory("shut-out.db.locks");
 
     const run = await runCliWithoutOverride(linkWith("--journal", "shut-out.db"), directory.path);
-    expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain(`the run lock cannot be made at ${locks} (EACCES)`);
-    expect(interactiveRoutes()).toEqual([]);
+    expectStoppedBeforeSending(run, `the run lock cannot be made at ${locks} (EACCES)`);
   });
 });
