@@ -9,6 +9,8 @@ import { savedRequests } from "./simulator-writes.js";
 describe("price-pages create end to end: pages, links and result files", () => {
   const fixture = demoFixture();
   const { cli } = fixture;
+  // The file the first test writes, run again by the second.
+  const createWithBooks = ["price-pages", "create", "create.csv", "--books", "RETAIL"];
 
   it("create: pages land on the server, linked, with results.csv, errors.csv and summary.json", async () => {
     await writePagesCsv(fixture.directory, "create.csv", [
@@ -16,16 +18,7 @@ describe("price-pages create end to end: pages, links and result files", () => {
       "10030,ADHES,ACME,Cardinal ADHES e2e,2050-01-01,2050-12-31,0.62",
       "10030,BEARNG,ACME,Cardinal BEARNG e2e,2050-01-01,2050-12-31,0.63",
     ]);
-    const outcome = await cli([
-      "price-pages",
-      "create",
-      "create.csv",
-      "--books",
-      "RETAIL",
-      "--out",
-      "out-create",
-      "--json",
-    ]);
+    const outcome = await cli([...createWithBooks, "--out", "out-create", "--json"]);
     expect(outcome.exitCode).toBe(0);
     const events = ndjson(outcome.stdout);
     const summary = events.at(-1) as Record<string, unknown>;
@@ -73,14 +66,7 @@ describe("price-pages create end to end: pages, links and result files", () => {
 
   it("running the same file again skips what exists and sends no save", async () => {
     fixture.simulator.resetStats();
-    const outcome = await cli([
-      "price-pages",
-      "create",
-      "create.csv",
-      "--books",
-      "RETAIL",
-      "--json",
-    ]);
+    const outcome = await cli([...createWithBooks, "--json"]);
     expect(outcome.exitCode).toBe(0);
     expect(ndjson(outcome.stdout).at(-1)).toMatchObject({ created: 0, failed: 0 });
     expect(savedRequests(fixture.simulator.stats())).toBe(0);
