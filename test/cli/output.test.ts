@@ -17,6 +17,18 @@ describe("output", () => {
     expect(text.stdout + text.stderr).toContain("[redacted]");
   });
 
+  it("keeps a JSON line's keys when the secret is also a key, redacting only its strings", () => {
+    const { io, text } = bufferedIo();
+    const output = new CliOutput(io);
+    output.addSecret("type");
+    output.json({ type: "problem", message: "unknown price type", count: 2 });
+    expect(JSON.parse(text.stdout)).toEqual({
+      type: "problem",
+      message: "unknown price [redacted]",
+      count: 2,
+    });
+  });
+
   it("never prints the credentials of a URL, in text, JSON or logs", () => {
     const { io, text } = bufferedIo();
     const output = new CliOutput(io);

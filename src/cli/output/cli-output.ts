@@ -97,8 +97,15 @@ export class CliOutput {
     this.writeErr(`${text}\n`);
   }
 
-  /** One NDJSON object on stdout. */
+  /**
+   * One NDJSON object on stdout. Its strings are redacted before it is serialized, not the line
+   * after: a secret that is also a key (a password `type`) must not turn the object's keys into
+   * marks and the line into something no JSON reader takes.
+   */
   json(value: unknown): void {
-    this.writeOut(`${JSON.stringify(value)}\n`);
+    const text = JSON.stringify(value, (_key, inner: unknown) =>
+      typeof inner === "string" ? this.redact(inner) : inner,
+    );
+    this.io.stdout.write(`${text}\n`);
   }
 }
