@@ -1,9 +1,17 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { CliIo } from "../../src/cli/io.js";
 
+/** An empty working directory: no `.env` of the machine's temporary directory is read. */
+const emptyDirectory = mkdtempSync(join(tmpdir(), "p21kit-cwd-"));
+process.once("exit", () => rmSync(emptyDirectory, { recursive: true, force: true }));
+
 /** CLI streams whose output is kept as text, for a test to read. */
-export function bufferedIo(options: { isTTY?: boolean; env?: Record<string, string> } = {}) {
+export function bufferedIo(
+  options: { isTTY?: boolean; env?: Record<string, string>; cwd?: string } = {},
+) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const text = { stdout: "", stderr: "" };
@@ -14,7 +22,7 @@ export function bufferedIo(options: { isTTY?: boolean; env?: Record<string, stri
     stderr,
     stdin: new PassThrough(),
     env: options.env ?? {},
-    cwd: tmpdir(),
+    cwd: options.cwd ?? emptyDirectory,
     isTTY: options.isTTY ?? false,
   };
   return { io, text };

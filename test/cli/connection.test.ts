@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConnection } from "../../src/cli/config/connection.js";
 import { CliOutput } from "../../src/cli/output/cli-output.js";
@@ -44,5 +47,23 @@ describe("a --base-url that is not a URL", () => {
         `--base-url "${shown}" is not a URL`,
       );
     }
+  });
+});
+
+describe("a P21_BASE_URL that is not a URL", () => {
+  it("is named as the setting it came from, the environment or .env", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "p21kit-connection-"));
+    writeFileSync(join(cwd, ".env"), "P21_BASE_URL=ftp://p21.example.com\n");
+    const fromFile = bufferedIo({ cwd });
+    const fromEnv = bufferedIo({ env: { P21_BASE_URL: "p21.example.com" } });
+    const flags = { username: "api_user", password: "pw" };
+
+    await expect(resolveConnection(flags, fromFile.io, new CliOutput(fromFile.io))).rejects.toThrow(
+      "P21_BASE_URL in .env must use http or https, got ftp:",
+    );
+    await expect(resolveConnection(flags, fromEnv.io, new CliOutput(fromEnv.io))).rejects.toThrow(
+      'P21_BASE_URL "p21.example.com" is not a URL',
+    );
+    rmSync(cwd, { recursive: true, force: true });
   });
 });

@@ -50,7 +50,7 @@ describe("the password prompt", () => {
     await expect(
       resolveConnection({ username: "api_user" }, io, new CliOutput(io)),
     ).rejects.toThrow(
-      '--base-url "https://(user and password left out)@p21.example.com" is not a URL',
+      'P21_BASE_URL "https://(user and password left out)@p21.example.com" is not a URL',
     );
     expect(text.stderr).toBe("");
   });

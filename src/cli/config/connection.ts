@@ -29,19 +29,20 @@ type ConnectionFlags = Pick<
   "baseUrl" | "username" | "password" | "consumerKey" | "insecure" | "ca"
 >;
 
-function normaliseBaseUrl(value: string): string {
+/** `source` names where the value came from: `--base-url`, `P21_BASE_URL` or its `.env` line. */
+function normaliseBaseUrl(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `--base-url "${unparsedUrlShown(value)}" is not a URL`,
+      `${source} "${unparsedUrlShown(value)}" is not a URL`,
       "Give the server's address with its scheme, e.g. https://p21.example.com",
     );
   }
 
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`--base-url must use http or https, got ${url.protocol}`);
+    throw new UsageError(`${source} must use http or https, got ${url.protocol}`);
   }
 
   return url.toString().replace(/\/+$/, "");
@@ -61,7 +62,8 @@ export async function resolveConnection(
 ): Promise<ConnectionSettings> {
   const setting = makeSettingLookup(io.env, readEnvFile(io.cwd));
 
-  const flagBaseUrl = flags.baseUrl === undefined ? undefined : normaliseBaseUrl(flags.baseUrl);
+  const flagBaseUrl =
+    flags.baseUrl === undefined ? undefined : normaliseBaseUrl(flags.baseUrl, "--base-url");
   // The run keeps its base URL without user:password@ (the journal stores no credentials).
   const flagServer = flagBaseUrl === undefined ? undefined : stripUrlCredentials(flagBaseUrl);
   if (recorded && flagServer !== undefined && flagServer !== recorded.baseUrl) {
@@ -72,12 +74,21 @@ export async function resolveConnection(
   }
 
   const configuredBaseUrl = flagBaseUrl ?? setting("P21_BASE_URL");
+  const configuredIn =
+    io.env.P21_BASE_URL === undefined || io.env.P21_BASE_URL === ""
+      ? "P21_BASE_URL in .env"
+      : "P21_BASE_URL";
   // Normalised before anything names it (the password prompt): P21_BASE_URL comes as it was
   // typed, and a user:password@ whose password holds an @ or a space is stripped whole only
   // from the parsed form, where they are percent-encoded (one holding / or # does not parse).
   const baseUrl =
     recorded?.baseUrl ??
-    (configuredBaseUrl === undefined ? undefined : normaliseBaseUrl(configuredBaseUrl));
+    (configuredBaseUrl === undefined
+      ? undefined
+      : normaliseBaseUrl(
+          configuredBaseUrl,
+          flagBaseUrl === undefined ? configuredIn : "--base-url",
+        ));
   if (baseUrl === undefined) {
     throw new UsageError(
       "no server given",
