@@ -2,6 +2,33 @@ import { scrubSecrets } from "./errors.js";
 
 const minimumSecretLength = 3;
 
+/** What a JSON writer may escape as `\uXXXX`: .NET's default encoder does so for these. */
+const escapedByDotNet = /["&'+<>`\\]|[^\x20-\x7e]/g;
+
+function unicodeEscaped(secret: string, upper: boolean): string {
+  return secret.replace(escapedByDotNet, (character) => {
+    const hex = character.charCodeAt(0).toString(16).padStart(4, "0");
+    return `\\u${upper ? hex.toUpperCase() : hex}`;
+  });
+}
+
+/**
+ * The forms a secret can take in text: as given, inside a JSON string (escaped the way
+ * `JSON.stringify` does, or with `\uXXXX` for quotes, HTML characters and non-ASCII, as a .NET
+ * server writes it) and percent-encoded in a URL. @internal
+ */
+export function secretForms(secret: string): string[] {
+  return [
+    ...new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      unicodeEscaped(secret, true),
+      unicodeEscaped(secret, false),
+      encodeURIComponent(secret),
+    ]),
+  ];
+}
+
 /**
  * Replaces every secret the client knows (password, consumer key, each token it received) with
  * `[REDACTED]`, then applies the pattern-based scrub. Used on every server text that enters an
@@ -10,9 +37,13 @@ const minimumSecretLength = 3;
 export class Redactor {
   readonly #secrets = new Set<string>();
 
-  /** Adds a secret; empty or very short values are ignored (they would redact ordinary text). */
+  /**
+   * Adds a secret in each of its {@link secretForms}; empty or very short values are ignored (they
+   * would redact ordinary text).
+   */
   add(secret: string | undefined): void {
-    if (secret !== undefined && secret.length >= minimumSecretLength) this.#secrets.add(secret);
+    if (secret === undefined || secret.length < minimumSecretLength) return;
+    for (const form of secretForms(secret)) this.#secrets.add(form);
   }
 
   redact(text: string): string {

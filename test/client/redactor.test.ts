@@ -39,4 +39,20 @@ describe("Redactor", () => {
       "Authorization: Bearer [REDACTED]",
     );
   });
+
+  it("redacts a secret a server echoes escaped inside a JSON string, or percent-encoded", () => {
+    const secret = 'qu"ote+wörd<1>\\';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const echoes = [
+      JSON.stringify({ message: `bad password ${secret}` }),
+      String.raw`{"Message":"bad password qu\u0022ote\u002Bw\u00F6rd\u003C1\u003E\u005C"}`,
+      String.raw`{"Message":"bad password qu\u0022ote\u002bw\u00f6rd\u003c1\u003e\u005c"}`,
+      `GET /odata?password=${encodeURIComponent(secret)}`,
+    ];
+    for (const echo of echoes) {
+      expect(redactor.redact(echo)).toContain("[REDACTED]");
+      expect(redactor.redact(echo)).not.toMatch(/qu|ote/);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { secretForms } from "../../client/redact.js";
 import { stripUrlCredentials } from "../../journal/redact.js";
 import type { CliIo } from "../io.js";
 
@@ -64,9 +65,7 @@ export class CliOutput {
   /** Registers a value that must never be printed (a password, a consumer key, a token). */
   addSecret(value: string | undefined): void {
     if (value === undefined || value.length < 3) return;
-    this.secrets.add(value);
-    this.secrets.add(JSON.stringify(value).slice(1, -1));
-    this.secrets.add(encodeURIComponent(value));
+    for (const form of secretForms(value)) this.secrets.add(form);
   }
 
   redact(text: string): string {
