@@ -76,7 +76,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
   addOutputOptions(resume);
   resume.addHelpText(
     "after",
-    '\nThe run keeps its server and user; the password comes from P21_PASSWORD or .env, or is asked\n(a --password shows in the process list).\n\nExample:\n  p21kit resume',
+    "\nThe run keeps its server and user; the password comes from P21_PASSWORD or .env, or is asked\n(a --password shows in the process list).\n\nExample:\n  p21kit resume",
   );
 
   resume.action(
