@@ -24,6 +24,24 @@ describe("Accept handling on 26.1.5910", () => {
     expect(next.json<ErrorEnvelope>().ErrorMessage).toBe("Session already exists.");
   });
 
+  it("quirk 1: a client that never sends Accept sees the 409 after its ghost, not another 500", async () => {
+    const who = await party(simulator());
+    const create = () =>
+      interactive(who, "POST", "/sessions", {
+        json: { ResponseWindowHandlingEnabled: false },
+        accept: "*/*",
+      });
+
+    const ghost = await create();
+    const next = await create();
+
+    expect([ghost.status, ghost.text]).toEqual([500, ""]);
+    expect(next.status).toBe(409);
+    expect(next.contentType()).toContain("application/json");
+    expect(next.json<ErrorEnvelope>().ErrorMessage).toBe("Session already exists.");
+    expect((await endSession(who)).status).toBe(200);
+  });
+
   it("quirk 1: a same-token DELETE clears the ghost at once", async () => {
     const who = await party(simulator());
     await interactive(who, "POST", "/sessions", { json: {}, accept: null });

@@ -33,8 +33,11 @@ export interface RouteSpecification {
   authenticated?: boolean;
   /** Answer in DataContract XML when the caller did not ask for JSON. */
   xmlWithoutJson?: boolean;
-  /** On 26.1.5910, what a request without `Accept: application/json` does before its empty 500. */
-  withoutAccept?: (call: RouteCall) => Promise<void> | void;
+  /**
+   * On 26.1.5910, what a request without `Accept: application/json` does before its empty 500;
+   * an answer it returns is sent instead of the 500.
+   */
+  withoutAccept?: (call: RouteCall) => Promise<Answer | undefined> | Answer | undefined;
   run(call: RouteCall): Promise<Answer> | Answer;
 }
 
@@ -128,7 +131,8 @@ async function runSpecification(
 
   if (specification.interactive && !wantsJson && runtime.options.profile === "26.1.5910") {
     try {
-      await specification.withoutAccept?.(call);
+      const answer = await specification.withoutAccept?.(call);
+      if (answer !== undefined) return answer;
     } catch (error) {
       if (!(error instanceof WireError)) throw error;
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { TokenRecord } from "../auth/tokens.js";
-import { refuse, refusals, type Answer } from "../http/answer.js";
+import { errorEnvelope, refuse, refusals, type Answer } from "../http/answer.js";
 import { addRoute, type RouteCall } from "../http/route.js";
 import { UI_SERVER_PREFIX, type Runtime } from "../runtime.js";
 import type { InteractiveSession, SessionParameters, SessionType } from "../sessions/session.js";
@@ -88,6 +88,15 @@ function assertRealUser(runtime: Runtime, token: TokenRecord): void {
   }
 }
 
+/** The 409 of a create on a token that has a session, as JSON whatever the caller accepts. */
+function sessionExistsJson(): Answer {
+  return {
+    statusCode: 409,
+    rawContentType: "application/json; charset=utf-8",
+    body: JSON.stringify(errorEnvelope("Session already exists.")),
+  };
+}
+
 function createdAnswer(runtime: Runtime, session: InteractiveSession): Answer {
   if (runtime.options.profile === "25.2") {
     return {
@@ -165,12 +174,14 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime): v
       interactive: true,
       xmlWithoutJson: true,
       withoutAccept: async (call) => {
-        // 26.1.5910: the create half-happens (a ghost session) and answers an empty 500.
+        // 26.1.5910: the create half-happens (a ghost session) and answers an empty 500; later
+        // creates, with or without Accept, find that session and answer the 409.
         assertRealUser(runtime, call.token);
-        if (runtime.sessions.forToken(call.token) !== undefined) return;
+        if (runtime.sessions.forToken(call.token) !== undefined) return sessionExistsJson();
         const parameters = sessionParameters(call.body, runtime.options.sessionTimeoutSeconds);
         const session = await runtime.sessions.create(call.token, parameters, runtime.closing);
         session.ghost = true;
+        return undefined;
       },
       run: async (call) => {
         const parameters = sessionParameters(call.body, runtime.options.sessionTimeoutSeconds);
