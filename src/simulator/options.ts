@@ -89,7 +89,7 @@ export function checkUsers(users: unknown): SimulatorUser[] {
   return users.map((user: unknown, index) => {
     if (typeof user !== "object" || user === null) fail(`users[${index}] must be an object`);
 
-    const { username, password, consumerKey, ...rest } = user as Record<string, unknown>;
+    const { username, password, consumerKey, scope, ...rest } = user as Record<string, unknown>;
     const extra = Object.keys(rest);
     if (extra.length > 0) fail(`users[${index}] has unknown keys: ${extra.join(", ")}`);
     if (typeof username !== "string" || username === "") {
@@ -104,10 +104,19 @@ export function checkUsers(users: unknown): SimulatorUser[] {
       fail(`users[${index}].consumerKey must be a non-empty string`);
     }
 
+    if (scope !== undefined && (typeof scope !== "string" || scope === "")) {
+      fail(`users[${index}].scope must be a non-empty string`);
+    }
+
     if (seen.has(username.toLowerCase()))
       fail(`users[${index}].username "${username}" is repeated`);
     seen.add(username.toLowerCase());
-    return consumerKey === undefined ? { username, password } : { username, password, consumerKey };
+    return {
+      username,
+      password,
+      ...(consumerKey === undefined ? {} : { consumerKey }),
+      ...(scope === undefined ? {} : { scope }),
+    };
   });
 }
 

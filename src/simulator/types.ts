@@ -68,6 +68,12 @@ export interface SimulatorUser {
   password: string;
   /** A consumer key (GUID) that may be exchanged for a token of this user. */
   consumerKey?: string;
+  /**
+   * The scope the consumer key is configured with, carried in its tokens' `aud`. An
+   * `/odata:table,...` entry is an allow-list: other OData tables answer the documented 401.
+   * @default "/api;/p21sdk"
+   */
+  scope?: string;
 }
 
 export interface SimulatorOptions {

@@ -186,6 +186,61 @@ describe("token v2, consumer key", () => {
   });
 });
 
+describe("consumer-key scope", () => {
+  const SCOPED_KEY = "5b1d9e2f-6a7c-4d8e-b0f1-2a3b4c5d6e7f";
+  const scoped = simulatorForBlock({
+    data: "demo",
+    users: [
+      {
+        ...DEFAULT_USER,
+        consumerKey: SCOPED_KEY,
+        scope: "/api;/p21sdk;/odata:price_page,supplier",
+      },
+    ],
+  });
+
+  async function scopedToken(): Promise<string> {
+    const answer = await call("POST", `${scoped().url}/api/security/token/v2`, {
+      json: { ClientSecret: SCOPED_KEY, GrantType: "client_credentials", username: "api_user" },
+    });
+
+    return answer.json<{ AccessToken: string }>().AccessToken;
+  }
+
+  it("carries the key's configured scope, with its OData allow-list, in Scope and aud", async () => {
+    const answer = await call("POST", `${scoped().url}/api/security/token/v2`, {
+      json: { ClientSecret: SCOPED_KEY, GrantType: "client_credentials", username: "api_user" },
+    });
+    const token = answer.json<{ AccessToken: string; Scope: string }>();
+
+    expect(token.Scope).toBe("/api;/p21sdk;/odata:price_page,supplier");
+    expect(jwtPayload(token.AccessToken)["aud"]).toBe("/api;/p21sdk;/odata:price_page,supplier");
+  });
+
+  it("reads the tables of its allow-list and answers the documented 401 for any other", async () => {
+    const token = await scopedToken();
+    const table = (name: string) =>
+      call("GET", `${scoped().url}/odataservice/odata/table/${name}?$top=1`, { token });
+
+    const allowed = await table("price_page");
+    const outside = await table("price_book");
+
+    expect(allowed.status).toBe(200);
+    expect(outside.status).toBe(401);
+    expect(outside.json()).toBe(
+      "You are not authorized to access API. Please contact administrator to get access.",
+    );
+  });
+
+  it("leaves the Interactive API to /api, whatever the OData allow-list", async () => {
+    const token = await scopedToken();
+    const who = { baseUrl: scoped().url, uiUrl: scoped().uiServerUrl, token };
+
+    expect(await createSession(who)).not.toBe("");
+    expect((await interactive(who, "DELETE", "/sessions")).status).toBe(200);
+  });
+});
+
 describe("token v1 (legacy headers)", () => {
   it("takes credentials in headers with an empty body sent as application/json", async () => {
     const answer = await call("POST", `${simulator().url}/api/security/token`, {

@@ -95,6 +95,10 @@ describe("simulator options", () => {
         "users[0].consumerKey must be a non-empty string",
       ],
       [
+        [{ username: "a", password: "p", consumerKey: "k", scope: 7 }],
+        "users[0].scope must be a non-empty string",
+      ],
+      [
         [
           { username: "api_user", password: "p" },
           { username: "API_USER", password: "q" },

@@ -286,7 +286,7 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
     .option("--state <file>", "keep the data in this file across restarts")
     .option(
       "--users <file>",
-      'JSON users: [{"username": "...", "password": "...", "consumerKey": "..."}]',
+      'JSON users: [{"username": "...", "password": "...", "consumerKey": "...", "scope": "..."}]',
     )
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "the certificate's private key (PEM)")

@@ -12,6 +12,8 @@ export interface TokenRecord {
   readonly middlewareSessionId: string;
   readonly consumerUid: string;
   readonly expiresAtMs: number;
+  /** The JWT `aud`: what the token may call. */
+  readonly scope: string;
 }
 
 /** Consumer-key tokens "never expire": `ExpiresIn` 630,720,000 s and JWT `exp` 2147483647. */
@@ -64,7 +66,7 @@ export class TokenStore {
     return this.options.users.some((user) => user.username.toLowerCase() === wanted);
   }
 
-  issue(username: string, grant: TokenGrant, consumerUid = ""): TokenRecord {
+  issue(username: string, grant: TokenGrant, consumerUid = "", scope = SCOPE): TokenRecord {
     this.pruneExpired();
     if (this.options.policy === "latest-only" && username !== "") {
       for (const record of [...this.tokens.values()]) {
@@ -82,7 +84,7 @@ export class TokenStore {
       "P21.ConsumerUid": consumerUid,
       "P21.SessionId": middlewareSessionId,
       iss: "P21.Soa",
-      aud: SCOPE,
+      aud: scope,
       exp: grant === "consumer-key" ? CONSUMER_KEY_JWT_EXP : Math.floor(expiresAtMs / 1000),
       jti: randomUUID(),
     };
@@ -93,6 +95,7 @@ export class TokenStore {
       middlewareSessionId,
       consumerUid,
       expiresAtMs,
+      scope,
     };
     this.tokens.set(record.accessToken, record);
     return record;
@@ -115,10 +118,6 @@ export class TokenStore {
     for (const listener of this.invalidationListeners) listener(record);
   }
 
-  get scope(): string {
-    return SCOPE;
-  }
-
   private sign(claims: Record<string, unknown>): string {
     const header = encode({ alg: "HS256", typ: "JWT" });
     const payload = encode(claims);
@@ -134,6 +133,21 @@ export class TokenStore {
       if (record.expiresAtMs <= nowMs) this.tokens.delete(accessToken);
     }
   }
+}
+
+/**
+ * Whether a token's scope lets it read an OData table: an `/odata:a,b` entry is an allow-list;
+ * a scope without one is not limited (inferred: the fact sheet shows only the allow-list form).
+ */
+export function allowsODataTable(token: TokenRecord, table: string): boolean {
+  const lists = token.scope
+    .split(";")
+    .filter((entry) => entry.trim().toLowerCase().startsWith("/odata:"))
+    .map((entry) => entry.trim().slice("/odata:".length).split(","));
+  if (lists.length === 0) return true;
+
+  const wanted = table.toLowerCase();
+  return lists.some((names) => names.some((name) => name.trim().toLowerCase() === wanted));
 }
 
 function encode(value: unknown): string {

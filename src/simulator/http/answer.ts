@@ -71,6 +71,12 @@ export const refusals = {
   windowNotFound: () => refuse(404, "Window not found"),
   windowIdMissing: () => refuse(422, "Window ID was not provided"),
   unauthorized: () => refuse(401, "Authorization has been denied for this request."),
+  /** A valid token outside its scope: the documented 401, a bare JSON string. */
+  outOfScope: () =>
+    new WireError(
+      401,
+      "You are not authorized to access API. Please contact administrator to get access.",
+    ),
   corruptedWindow: () =>
     refuse(
       500,

@@ -112,7 +112,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
       const username = field(fields, "username");
       const actingAs = typeof username === "string" ? username : "";
       const consumerUid = String(runtime.options.users.indexOf(user) + 1);
-      const token = runtime.tokens.issue(actingAs, "consumer-key", consumerUid);
+      const token = runtime.tokens.issue(actingAs, "consumer-key", consumerUid, user.scope);
       if (asXml) return tokenXml(token, CONSUMER_KEY_LIFETIME_SECONDS, "");
       return {
         statusCode: 200,
@@ -122,7 +122,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
           UserName: actingAs,
           ExpiresIn: CONSUMER_KEY_LIFETIME_SECONDS,
           RefreshToken: "",
-          Scope: runtime.tokens.scope,
+          Scope: token.scope,
           SessionId: token.middlewareSessionId,
           ConsumerUid: consumerUid,
           AppKey: null,

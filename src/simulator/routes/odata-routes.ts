@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { SERVED_TABLE_SCHEMAS, type ServedTableName } from "../data/schema.js";
-import { refuse } from "../http/answer.js";
+import { allowsODataTable } from "../auth/tokens.js";
+import { refusals, refuse } from "../http/answer.js";
 import { addRoute } from "../http/route.js";
 import { ODataQueryError, runQuery } from "../odata/query.js";
 import type { Runtime } from "../runtime.js";
@@ -24,6 +25,7 @@ export function registerODataRoutes(app: FastifyInstance, runtime: Runtime): voi
     run: async (call) => {
       await runtime.latency.pay("odata", runtime.closing);
       const name = (call.request.params as { name: string }).name;
+      if (!allowsODataTable(call.token, name)) throw refusals.outOfScope();
       if (!Object.hasOwn(SERVED_TABLE_SCHEMAS, name)) {
         throw refuse(404, `The table '${name}' does not exist or is not exposed through OData.`);
       }
