@@ -8,6 +8,7 @@ import type { CliOutput } from "./output/cli-output.js";
 
 const connectionCodes = new Set([
   "P21_AUTH_FAILED",
+  "P21_ACCESS_DENIED",
   "P21_TOKEN_EXPIRED",
   "P21_NETWORK",
   "P21_TIMEOUT",
@@ -95,6 +96,8 @@ function hintFor(error: P21Error): string | undefined {
   switch (networkCause ? "P21_NETWORK" : error.code) {
     case "P21_AUTH_FAILED":
       return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
+    case "P21_ACCESS_DENIED":
+      return "The server refused this call to the user or the consumer key: ask the P21 administrator to add it to the key's scope (its OData tables) or to the user's permissions, then run again (a token keeps the scope it was issued with).";
     case "P21_NETWORK":
     case "P21_TIMEOUT":
       return "Check --base-url and that the server is reachable from here; `p21kit doctor` checks each step.";

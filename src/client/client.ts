@@ -14,7 +14,7 @@ import type { P21ClientOptions, ResolvedClientOptions, SessionOptions } from "./
 import { resolveClientOptions, resolveSessionOptions } from "./options.js";
 import { Redactor } from "./redact.js";
 import { property } from "./result.js";
-import { errorFromAnswer } from "./server-answers.js";
+import { errorFromAnswer, isOutOfScope } from "./server-answers.js";
 import type { SessionHost } from "./session.js";
 import { Session } from "./session.js";
 import { createSession } from "./session-start.js";
@@ -160,7 +160,10 @@ export class P21Client {
     await this.#tokens.token(signal);
   }
 
-  /** Sends a request with the token; on a 401, authenticates again and re-sends once. */
+  /**
+   * Sends a request with the token; on a 401, authenticates again and re-sends once (not for the
+   * 401 of a call outside the token's scope, which a new token would not cure).
+   */
   async #authorized(request: AuthorizedRequest): Promise<IncomingAnswer> {
     let token: Token = await this.#tokens.token(request.signal);
     for (let attempt = 1; ; attempt += 1) {
@@ -169,7 +172,7 @@ export class P21Client {
         timeoutMs: request.timeoutMs ?? this.#options.timeouts.defaultMs,
         headers: { ...request.headers, authorization: `Bearer ${token.accessToken}` },
       });
-      if (answer.status !== 401) return answer;
+      if (answer.status !== 401 || isOutOfScope(answer)) return answer;
 
       this.#tokens.invalidate(token);
       if (attempt === 2) {

@@ -20,6 +20,7 @@ export type P21ErrorCode =
   | "P21_TIMEOUT"
   | "P21_ABORTED"
   | "P21_AUTH_FAILED"
+  | "P21_ACCESS_DENIED"
   | "P21_TOKEN_EXPIRED"
   | "P21_SESSION_EXPIRED"
   | "P21_SESSION_EXISTS"
@@ -199,6 +200,19 @@ export class AuthenticationError extends P21Error {
 
   constructor(message: string, details: P21ErrorDetails = {}) {
     super("P21_AUTH_FAILED", message, details, "permanent");
+  }
+}
+
+/**
+ * A valid token may not make this call: the consumer key's scope (its OData allow-list, fixed
+ * when the token was issued) or the user's permission does not cover it. A fresh token of the
+ * same key would be refused too.
+ */
+export class AccessDeniedError extends P21Error {
+  override readonly name: string = "AccessDeniedError";
+
+  constructor(message: string, details: P21ErrorDetails = {}) {
+    super("P21_ACCESS_DENIED", message, details, "permanent");
   }
 }
 

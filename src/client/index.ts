@@ -40,6 +40,7 @@ export type { ClientEvents, RequestEvent } from "./events.js";
 export type { LogMethod, Logger } from "./logger.js";
 export { silentLogger } from "./logger.js";
 export {
+  AccessDeniedError,
   AuthenticationError,
   DatawindowNotFoundError,
   InputError,

@@ -1,5 +1,6 @@
 import type { P21Error, P21ErrorDetails } from "./errors.js";
 import {
+  AccessDeniedError,
   DatawindowNotFoundError,
   P21HttpError,
   PoolExhaustedError,
@@ -56,6 +57,16 @@ export function isErrorEnvelope(body: unknown): boolean {
   return property(body, "ErrorMessage") !== undefined && property(body, "Status") === undefined;
 }
 
+/**
+ * The 401 of a valid token outside its scope ("You are not authorized to access API. ..."):
+ * another token of the same credentials is refused the same way, so it is not a reason to
+ * authenticate again (which may also invalidate the token an open session belongs to).
+ * @internal
+ */
+export function isOutOfScope(answer: IncomingAnswer): boolean {
+  return answer.status === 401 && patterns.outOfScope.test(serverMessageOf(answer) ?? "");
+}
+
 /** What a failed request was doing. @internal */
 export interface AnswerContext {
   method: string;
@@ -66,6 +77,7 @@ export interface AnswerContext {
 }
 
 const patterns = {
+  outOfScope: /not authorized to access (?:the )?API/i,
   invalidSession: /invalid session|session (?:was )?not found|session (?:has )?expired/i,
   sessionExists: /session already exists/i,
   windowNotFound: /window (?:was )?not found|unknown window/i,
@@ -97,6 +109,13 @@ export function errorFromAnswer(
   const said = serverMessage === undefined ? "" : `: ${serverMessage}`;
   const base = `${context.description} failed with HTTP ${answer.status}${said}`;
   const message = serverMessage ?? "";
+
+  if (isOutOfScope(answer) || answer.status === 403) {
+    return new AccessDeniedError(
+      `${base} (the consumer key's scope or the user's permission does not cover this call)`,
+      details,
+    );
+  }
 
   if (answer.status === 409 || patterns.sessionExists.test(message)) {
     return new SessionExistsError(base, details);

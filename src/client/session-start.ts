@@ -4,7 +4,7 @@ import type { P21Error } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { ResolvedSessionOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
-import { errorFromAnswer } from "./server-answers.js";
+import { errorFromAnswer, isOutOfScope } from "./server-answers.js";
 import type { SessionOrigin } from "./session.js";
 import { buildOf, sessionIdOf } from "./session.js";
 import type { Transport } from "./transport.js";
@@ -80,7 +80,7 @@ export async function createSession(
       return { id, token, uiServerUrl, build: buildOf(answer.body), raw: answer.body };
     }
 
-    if (answer.status === 401) {
+    if (answer.status === 401 && !isOutOfScope(answer)) {
       host.tokens.invalidate(token);
       if (refusedToken) {
         throw new TokenExpiredError(

@@ -11,7 +11,7 @@ import {
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
 import { property } from "./result.js";
-import { errorFromAnswer } from "./server-answers.js";
+import { errorFromAnswer, isOutOfScope } from "./server-answers.js";
 import type { IncomingAnswer, Transport } from "./transport.js";
 import { queryString } from "./url-parts.js";
 import { Window } from "./window.js";
@@ -192,7 +192,7 @@ export class Session implements AsyncDisposable {
   }
 
   #failure(answer: IncomingAnswer, request: InteractiveRequest): P21Error {
-    if (answer.status === 401) {
+    if (answer.status === 401 && !isOutOfScope(answer)) {
       this.#host.tokens.invalidate(this.#origin.token);
       const error = new SessionExpiredError(
         `${request.description} failed with HTTP 401: the token of session ${this.id} was ` +

@@ -1,7 +1,7 @@
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../../src/batch/index.js";
-import { AuthenticationError, P21NetworkError } from "../../src/client/index.js";
+import { AccessDeniedError, AuthenticationError, P21NetworkError } from "../../src/client/index.js";
 import { InputInvalidError, UsageError } from "../../src/cli/errors.js";
 import { CliOutput } from "../../src/cli/output/cli-output.js";
 import { exitCodeFor, reportError } from "../../src/cli/report-error.js";
@@ -43,5 +43,16 @@ describe("error reports", () => {
     expect(report(full)).toContain("The journal /runs/journal.db could not be written");
     expect(report(wrapped)).toContain("could not be written (a full disk?)");
     expect(report(wrapped)).not.toContain("pool");
+  });
+
+  it("send a call outside the key's scope to the P21 administrator, not to the password", () => {
+    const { io, text } = bufferedIo();
+    const denied = new AccessDeniedError("OData query of price_book failed with HTTP 401");
+
+    const exitCode = reportError(denied, new CliOutput(io), false);
+
+    expect(exitCode).toBe(3);
+    expect(text.stderr).toContain("ask the P21 administrator");
+    expect(text.stderr).not.toContain("password");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  AccessDeniedError,
   AuthenticationError,
   DatawindowNotFoundError,
   LifecycleError,
@@ -29,6 +30,7 @@ describe("error family", () => {
       [new P21TimeoutError("x", { timeoutMs: 5 }), "P21_TIMEOUT", "transient"],
       [new P21AbortError("x"), "P21_ABORTED", "permanent"],
       [new AuthenticationError("x"), "P21_AUTH_FAILED", "permanent"],
+      [new AccessDeniedError("x"), "P21_ACCESS_DENIED", "permanent"],
       [new TokenExpiredError("x"), "P21_TOKEN_EXPIRED", "transient"],
       [new SessionExpiredError("x"), "P21_SESSION_EXPIRED", "transient"],
       [new PoolExhaustedError("x"), "P21_POOL_EXHAUSTED", "transient"],

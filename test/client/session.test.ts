@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { P21Client } from "../../src/client/index.js";
 import {
+  AccessDeniedError,
   LifecycleError,
   PoolExhaustedError,
   SessionExistsError,
@@ -172,6 +173,47 @@ describe("session lifecycle", () => {
     // The next session runs on a fresh token.
     await client!.startSession();
     expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(2);
+  });
+
+  it("reads the 401 of a call outside the token's scope as AccessDeniedError, the session open", async () => {
+    const session = await setup().startSession();
+    const window = await session.openWindow("SalesPricePage");
+    const outOfScope = {
+      status: 401,
+      body: "You are not authorized to access API. Please contact administrator to get access.",
+    };
+    mock.interactive("PUT", "/v2/change", outOfScope);
+
+    const error = await window
+      .change("FORM", "form", "description", "x")
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ retry: "permanent", status: 401 });
+    expect(session.state).toBe("open");
+    expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(1);
+    await session.close();
+    expect(mock.requestsTo("DELETE", "/interactive/sessions")).toHaveLength(1);
+  });
+
+  it("refuses a create outside the token's scope, or a 403, without authenticating again", async () => {
+    setup();
+    mock.on(
+      "POST",
+      "/uiserver0/api/ui/interactive/sessions",
+      {
+        status: 401,
+        body: "You are not authorized to access API. Please contact administrator to get access.",
+      },
+      { status: 403, body: { error: "insufficient_scope" } },
+    );
+
+    await expect(client!.startSession()).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(client!.startSession()).rejects.toMatchObject({
+      code: "P21_ACCESS_DENIED",
+      status: 403,
+    });
+    expect(mock.requestsTo("POST", "/token/v2")).toHaveLength(1);
   });
 
   it("ends on close and on asyncDispose, once, and refuses use afterwards", async () => {

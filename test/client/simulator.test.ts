@@ -1,6 +1,7 @@
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  AccessDeniedError,
   DatawindowNotFoundError,
   P21Client,
   P21TimeoutError,
@@ -449,5 +450,36 @@ describe.each(profiles)("against the simulator, build %s", (profile) => {
 
     await expect(session.openWindow("NoSuchWindow")).rejects.toBeInstanceOf(ServerRefusedError);
     expect((await client.listSessions()).length).toBe(1);
+  });
+});
+
+describe("a consumer key whose scope has an OData allow-list", () => {
+  const consumerKey = "7d3c2b1a-0f9e-4d8c-b7a6-5e4f3d2c1b0a";
+  const scoped: SimulatorOptions = {
+    data: "demo",
+    users: [
+      {
+        username: "api_user",
+        password: "api_password",
+        consumerKey,
+        scope: "/api;/p21sdk;/odata:price_page",
+      },
+    ],
+  };
+
+  it("reads a table outside the list as AccessDeniedError, without authenticating again", async () => {
+    const { simulator, client } = await start(scoped, { consumerKey, password: undefined });
+    await using session = await client.startSession();
+    const window = await session.openWindow("SalesPricePage");
+
+    const error = await client.odata.query("price_book").catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ code: "P21_ACCESS_DENIED", retry: "permanent", status: 401 });
+    expect((error as AccessDeniedError).serverMessage).toMatch(/not authorized to access API/);
+    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
+    expect(session.state).toBe("open");
+    expect((await window.clear()).ok).toBe(true);
+    expect((await client.odata.query("price_page", { top: 1 })).length).toBe(1);
   });
 });
