@@ -29,6 +29,7 @@ export interface ResolvedOptions {
   users: SimulatorUser[];
   tls: { cert: string | Buffer; key: string | Buffer } | undefined;
   bodyLimitBytes: number;
+  xmlMiddleware: boolean;
 }
 
 export const DEFAULT_USER: SimulatorUser = { username: "api_user", password: "api_password" };
@@ -52,6 +53,7 @@ const KNOWN_KEYS = [
   "users",
   "tls",
   "bodyLimitBytes",
+  "xmlMiddleware",
 ] as const;
 
 function fail(message: string): never {
@@ -159,6 +161,11 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     fail("statePath must be a non-empty string");
   }
 
+  const xmlMiddleware = options.xmlMiddleware ?? false;
+  if (typeof xmlMiddleware !== "boolean") {
+    fail(`xmlMiddleware must be true or false, got ${JSON.stringify(xmlMiddleware)}`);
+  }
+
   const wholeAtLeast = (minimum: number) => (value: number) =>
     Number.isInteger(value) && value >= minimum;
   return {
@@ -215,5 +222,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       wholeAtLeast(1),
       "a whole number ≥ 1",
     ),
+    xmlMiddleware,
   };
 }

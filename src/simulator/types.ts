@@ -111,6 +111,11 @@ export interface SimulatorOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Largest accepted request body. @default 1 MiB */
   bodyLimitBytes?: number;
+  /**
+   * Middleware that answers the token endpoints and the router in XML even when
+   * `Accept: application/json` is sent, as some installations do. @default false
+   */
+  xmlMiddleware?: boolean;
 }
 
 export type TableName =

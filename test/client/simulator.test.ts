@@ -483,3 +483,17 @@ describe("a consumer key whose scope has an OData allow-list", () => {
     expect((await client.odata.query("price_page", { top: 1 })).length).toBe(1);
   });
 });
+
+describe("behind middleware that answers the token and the router in XML", () => {
+  it("authenticates, finds the UI server and runs a session", async () => {
+    const { simulator, client } = await start({ data: "empty", xmlMiddleware: true });
+
+    await using session = await client.startSession();
+    const window = await session.openWindow("SalesPricePage");
+    await client.authenticate();
+
+    expect((await window.selectTab("FORM")).ok).toBe(true);
+    expect(await client.uiServerUrl()).toBe(simulator.uiServerUrl);
+    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
+  });
+});

@@ -316,6 +316,55 @@ describe("router", () => {
   });
 });
 
+describe("XML middleware", () => {
+  const behindXml = simulatorForBlock({
+    xmlMiddleware: true,
+    users: [{ ...DEFAULT_USER, consumerKey: CONSUMER_KEY }],
+  });
+
+  it("quirk 2: the token endpoint answers XML to a client that asks for JSON", async () => {
+    const password = await call("POST", `${behindXml().url}/api/security/token/v2`, {
+      json: { username: "api_user", password: "api_password" },
+    });
+    const consumer = await call("POST", `${behindXml().url}/api/security/token/v2`, {
+      json: { ClientSecret: CONSUMER_KEY, GrantType: "client_credentials", username: "api_user" },
+    });
+
+    for (const answer of [password, consumer]) {
+      expect(answer.status).toBe(200);
+      expect(answer.contentType()).toContain("application/xml");
+      expect(answer.text).toMatch(/^<TokenResponse[^>]*>.*<AccessToken>[^<]+<\/AccessToken>/);
+      expect(answer.text).toMatch(/<ExpiresIn>\d+<\/ExpiresIn>/);
+    }
+  });
+
+  it("quirk 2: the router answers XML carrying <Url> to a client that asks for JSON", async () => {
+    const tokenAnswer = await call("POST", `${behindXml().url}/api/security/token/v2`, {
+      json: { username: "api_user", password: "api_password" },
+    });
+    const token = /<AccessToken>([^<]+)<\/AccessToken>/.exec(tokenAnswer.text)?.[1] ?? "";
+
+    const answer = await call("GET", `${behindXml().url}/api/ui/router/v1/?urlType=external`, {
+      token,
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.contentType()).toContain("application/xml");
+    expect(answer.text).toContain(`<Url>${behindXml().uiServerUrl}</Url>`);
+  });
+
+  it("leaves the Interactive API in JSON", async () => {
+    const tokenAnswer = await call("POST", `${behindXml().url}/api/security/token/v2`, {
+      json: { username: "api_user", password: "api_password" },
+    });
+    const token = /<AccessToken>([^<]+)<\/AccessToken>/.exec(tokenAnswer.text)?.[1] ?? "";
+    const who = { baseUrl: behindXml().url, uiUrl: behindXml().uiServerUrl, token };
+
+    expect(await createSession(who)).not.toBe("");
+    expect((await interactive(who, "DELETE", "/sessions")).status).toBe(200);
+  });
+});
+
 describe("token lifetime and policy", () => {
   it("an expired token answers 401", async () => {
     await withSimulator({ tokenLifetimeSeconds: 1 }, async (server) => {

@@ -38,6 +38,7 @@ describe("simulator options", () => {
       statePath: undefined,
       users: [DEFAULT_USER],
       tls: undefined,
+      xmlMiddleware: false,
     });
     expect(Object.values(resolved.latency).every((ms) => ms === 0)).toBe(true);
     expect(Number.isInteger(resolved.faultSeed)).toBe(true);

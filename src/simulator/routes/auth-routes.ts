@@ -11,6 +11,11 @@ const BAD_PASSWORD = {
   error_description: "The user name or password is incorrect.",
 };
 
+/** XML when the caller asks for it, or always behind XML middleware. */
+export function answersXml(runtime: Runtime, accept: string | string[] | undefined): boolean {
+  return runtime.options.xmlMiddleware || prefersXml(accept);
+}
+
 /** Reads a key case-insensitively (the documented spelling is lowercase). */
 function field(body: Record<string, unknown>, name: string): unknown {
   const wanted = name.toLowerCase();
@@ -79,7 +84,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
       }
 
       const fields = body as Record<string, unknown>;
-      const asXml = prefersXml(call.request.headers.accept);
+      const asXml = answersXml(runtime, call.request.headers.accept);
       const clientSecret = field(fields, "ClientSecret");
       if (clientSecret === undefined) {
         const token = issueForPassword(
@@ -140,7 +145,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
       await runtime.latency.pay("authenticate", runtime.closing);
       const headers = call.request.headers;
       const token = issueForPassword(runtime, headers.username, headers.password);
-      return passwordAnswer(runtime, token, prefersXml(headers.accept));
+      return passwordAnswer(runtime, token, answersXml(runtime, headers.accept));
     },
   });
 }

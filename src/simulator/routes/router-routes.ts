@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { WireError, type Answer } from "../http/answer.js";
 import { addRoute, authenticate } from "../http/route.js";
-import { prefersXml, toDataContractXml, XmlContracts } from "../http/xml.js";
+import { toDataContractXml, XmlContracts } from "../http/xml.js";
 import { UI_SERVER_PREFIX, type Runtime } from "../runtime.js";
+import { answersXml } from "./auth-routes.js";
 
 /** Application versions reported per build profile. */
 export const PROFILE_VERSIONS = {
@@ -61,7 +62,7 @@ export function registerRouterRoutes(app: FastifyInstance, runtime: Runtime): vo
       authenticate(runtime, call.request);
       await runtime.latency.pay("router", runtime.closing);
       const url = uiServerUrlOf(call.request);
-      if (prefersXml(call.request.headers.accept)) {
+      if (answersXml(runtime, call.request.headers.accept)) {
         return {
           statusCode: 200,
           body: toDataContractXml("RouterResponse", { Url: url }, XmlContracts.common),
