@@ -20,6 +20,8 @@ import { Session } from "./session.js";
 import { createSession } from "./session-start.js";
 import type { IncomingAnswer, OutgoingRequest } from "./transport.js";
 import { Transport } from "./transport.js";
+import type { XmlObject } from "./xml.js";
+import { findXmlValue } from "./xml.js";
 import { waitFor } from "./wait.js";
 
 /** What `serverinfo` reports. */
@@ -212,7 +214,12 @@ export class P21Client {
       throw errorFromAnswer(answer, { method: "GET", description }, this.#redactor);
     }
 
-    const url = typeof answer.body === "string" ? answer.body : property(answer.body, "Url");
+    const url =
+      typeof answer.body === "string"
+        ? answer.body
+        : answer.format === "xml"
+          ? findXmlValue(answer.body as XmlObject, "Url")
+          : property(answer.body, "Url");
     if (typeof url !== "string" || !/^https?:\/\//i.test(url.trim())) {
       throw new P21ProtocolError(`${description}: the answer carries no Url`, {
         method: "GET",

@@ -238,6 +238,18 @@ describe("UI-server discovery", () => {
     expect(mock.requestsTo("GET", "/router/v1/")).toHaveLength(1);
   });
 
+  it("finds <Url> anywhere in an XML router answer, as the token's fields are found", async () => {
+    client = setup().client();
+    mock.on("GET", "/api/ui/router/v1/", {
+      contentType: "application/xml; charset=utf-8",
+      text:
+        '<RouterResponse xmlns="http://schemas.datacontract.org/2004/07/P21"><Result>' +
+        "<Url>http://p21.test/uiserver2/</Url></Result></RouterResponse>",
+    });
+
+    expect(await client.uiServerUrl()).toBe("http://p21.test/uiserver2");
+  });
+
   it("skips the router when the UI-server URL is given", async () => {
     client = setup().client({ uiServerUrl: "http://p21.test/uiserver3/" });
 
