@@ -497,3 +497,21 @@ describe("behind middleware that answers the token and the router in XML", () =>
     expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
   });
 });
+
+describe("a consumer key sent without a username", () => {
+  it("gets a token, but its session create is refused for good: sessions need a real user", async () => {
+    const consumerKey = "2e4f6a8c-1b3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const users = [{ username: "api_user", password: "api_password", consumerKey }];
+    const { simulator, client } = await start(
+      { data: "empty", users },
+      { consumerKey, username: undefined, password: undefined },
+    );
+
+    const error = await client.startSession().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ServerRefusedError);
+    expect(error).toMatchObject({ retry: "permanent", status: 400 });
+    expect((error as ServerRefusedError).serverMessage).toBe("Error retrieving/validating user");
+    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
+  });
+});
