@@ -277,7 +277,9 @@ export class Window {
   /**
    * Closes the window. Unsaved edits may raise "Save changes before closing?": the answer is
    * then a Blocked result whose dialog decides (Yes saves, No discards, Cancel keeps the window
-   * open). A window the server no longer knows counts as closed.
+   * open). A window the server no longer knows counts as closed. A close the server swallowed
+   * (the request after a "datawindow not found" answer, which is how a window is usually left
+   * after one) applied nothing and is sent once more.
    */
   async close(options?: CallOptions): Promise<Result | undefined> {
     if (this.#state === "closed") return undefined;
@@ -286,7 +288,11 @@ export class Window {
     const request = windowRequests.close(this.#target, options);
     let body: unknown;
     try {
-      body = await this.#send(request);
+      body = await this.#send(request).catch((error: unknown) => {
+        if (error instanceof RequestSwallowedError) return this.#send(request);
+
+        throw error;
+      });
     } catch (error) {
       if (error instanceof WindowStateError && error.code === "P21_WINDOW_NOT_FOUND")
         return undefined;

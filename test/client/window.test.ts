@@ -256,6 +256,25 @@ describe("window operations on the wire", () => {
     expect(mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
   });
 
+  it("sends a close swallowed after a datawindow-not-found 400 once more, and closes", async () => {
+    const session = await openSession();
+    const window = await session.openWindow("SalesPricePage");
+    mock.interactiveOnce("PUT", "/v2/change", {
+      status: 400,
+      body: { ErrorMessage: "Unable to find datawindow named x" },
+    });
+    mock.interactiveOnce("DELETE", "/v2/window", { status: 500, text: "" });
+    mock.interactive("DELETE", "/v2/window", success);
+
+    await expect(window.change("FORM", "x", "a", "1")).rejects.toBeInstanceOf(
+      DatawindowNotFoundError,
+    );
+    await window.close();
+
+    expect(window.state).toBe("closed");
+    expect(mock.requestsTo("DELETE", "/v2/window")).toHaveLength(2);
+  });
+
   it("does not re-send a swallowed save", async () => {
     const session = await openSession();
     const window = await session.openWindow("SalesPricePage");
