@@ -120,14 +120,12 @@ async function readInput<T>(
 
   const header = (columns: readonly string[], layout: TableLayout): void => {
     const seen = new Set<string>();
-    columns.forEach((column, index) => {
+    columns.forEach((column) => {
       const row = layout.format === "json" ? (layout.firstRows.get(column) ?? 1) : 1;
       if (column === "") {
-        const message =
-          layout.format === "json"
-            ? "an object has an empty key"
-            : `header cell ${index + 1} has no column name`;
-        problems.add(row, undefined, message);
+        // An unnamed CSV column is refused only where a row fills it (see readCsvTable):
+        // spreadsheets leave such columns, empty, after the last one used.
+        if (layout.format === "json") problems.add(row, undefined, "an object has an empty key");
         return;
       }
 

@@ -21,11 +21,15 @@ export class CsvLayout {
   /** Column → cell index; undefined when a column name repeats (the header is refused). */
   private readonly indexes: ReadonlyMap<string, number> | undefined;
   private readonly interners: ColumnInterner[];
+  /** The indexes of header cells without a name: a record may leave them empty, no more. */
+  readonly unnamedCells: readonly number[];
 
   constructor(readonly columns: readonly string[]) {
-    const indexes = new Map(columns.map((column, index) => [column, index]));
-    this.indexes = indexes.size === columns.length ? indexes : undefined;
+    const named = columns.flatMap((column, index) => (column === "" ? [] : [[column, index]]));
+    const indexes = new Map(named as [string, number][]);
+    this.indexes = indexes.size === named.length ? indexes : undefined;
     this.interners = columns.map(() => new ColumnInterner());
+    this.unnamedCells = columns.flatMap((column, index) => (column === "" ? [index] : []));
   }
 
   /** The cells of a record of the right length, its texts interned. */
@@ -42,7 +46,7 @@ export class CsvLayout {
       const cells = new Map<string, string>();
       texts.forEach((text, index) => {
         const column = this.columns[index];
-        if (text !== undefined && column !== undefined) {
+        if (text !== undefined && column !== undefined && column !== "") {
           cells.set(column, text);
         }
       });
@@ -73,7 +77,7 @@ class CsvCells implements TableCells {
     for (let index = 0; index < this.texts.length; index += 1) {
       const text = this.texts[index];
       const column = this.columns[index];
-      if (text !== undefined && column !== undefined) {
+      if (text !== undefined && column !== undefined && column !== "") {
         visit(text, column);
       }
     }

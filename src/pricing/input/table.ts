@@ -6,6 +6,7 @@ import { CsvLayout, trimmedTexts } from "./csv-cells.js";
 import { CsvParser } from "./csv-parser.js";
 import type { CsvRecord } from "./csv-parser.js";
 import { fileChunks } from "./file-chunks.js";
+import { quoted } from "../problems.js";
 import type { ProblemList } from "../problems.js";
 import type { RecordCells } from "../record-check.js";
 import { scanJsonLayout } from "./json-layout.js";
@@ -126,6 +127,17 @@ async function readCsvTable(
         `the row has ${cells} but the header has ${columns.length} columns`,
       );
       return;
+    }
+
+    for (const cell of layout.unnamedCells) {
+      const text = texts[cell];
+      if (text !== undefined) {
+        problems.add(
+          record.row,
+          undefined,
+          `cell ${cell + 1} holds ${quoted(text)} but its column has no name in the header; name the column or clear the cell`,
+        );
+      }
     }
 
     let failedColumns: ReadonlySet<string> = NO_COLUMNS;

@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatProblem, readPricePageFile } from "../../src/pricing/index.js";
+
+// Files shaped the way spreadsheets and report exports write them.
+
+let directory: string;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "p21kit-exports-"));
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function file(name: string, content: string): Promise<string> {
+  const path = join(directory, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function problemsOf(name: string, content: string): Promise<string[]> {
+  const reading = await readPricePageFile(await file(name, content), { displayName: name });
+  return reading.problems.map(formatProblem);
+}
+
+const header =
+  "company_id,supplier_id,product_group_id,description,effective_date,calculation_value1";
+
+describe("columns a spreadsheet adds", () => {
+  it("reads a file whose header ends in unnamed columns left empty on every row", async () => {
+    const reading = await readPricePageFile(
+      await file(
+        "ghost-columns.csv",
+        `${header},,\r\nACME,10010,ABRAS,One,2027-01-01,0.5,,\r\n,,,,,,,\r\n`,
+      ),
+    );
+
+    expect(reading.problems).toEqual([]);
+    expect(reading.rows.map((row) => row.value.description)).toEqual(["One"]);
+  });
+
+  it("refuses a value in a column without a name, at its row", async () => {
+    const problems = await problemsOf(
+      "unnamed-value.csv",
+      `${header},,\nACME,10010,ABRAS,One,2027-01-01,0.5,,\nACME,10010,ADHES,Two,2027-01-01,0.5,,net\n`,
+    );
+
+    expect(problems).toEqual([
+      'unnamed-value.csv:3: cell 8 holds "net" but its column has no name in the header; name the column or clear the cell',
+    ]);
+  });
+});
