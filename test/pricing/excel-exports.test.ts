@@ -54,3 +54,20 @@ describe("columns a spreadsheet adds", () => {
     ]);
   });
 });
+
+describe("JSON written on one line", () => {
+  const page = (supplier: string, description: string): string =>
+    `{"company_id":"ACME","supplier_id":${supplier},"product_group_id":"ABRAS","description":"${description}","effective_date":"2027-01-01","calculation_value1":0.5}`;
+
+  it("numbers its records by their place in the array, as lines cannot tell them apart", async () => {
+    const problems = await problemsOf(
+      "one-line.json",
+      `[${page("10010", "One")},${page('"S1"', "Two")},${page("10010", "One")}]`,
+    );
+
+    expect(problems).toEqual([
+      'one-line.json:2:supplier_id: "S1" is not a whole number',
+      "one-line.json:3: duplicate of row 1: the same supplier, group, description and effective date",
+    ]);
+  });
+});

@@ -292,8 +292,12 @@ async function readJsonTable(
     return summary([], 0);
   }
 
-  // A record's row is the line its object starts on, as a CSV record's is its first line.
-  const rowOf = (index: number): number => layout.elementLines[index] ?? index + 1;
+  // A record's row is the line its object starts on, as a CSV record's is its first line;
+  // when objects share a line (a file written on one line), a line names none of them, and
+  // every record's row is its place in the array.
+  const lines = layout.elementLines;
+  const linesShared = new Set(lines).size !== lines.length;
+  const rowOf = (index: number): number => (linesShared ? undefined : lines[index]) ?? index + 1;
   const interners = new Map<string, ColumnInterner>();
   const firstRows = new Map<string, number>();
   document.forEach((entry: unknown, index) => {
