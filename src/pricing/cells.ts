@@ -1,7 +1,7 @@
-import { calendarDateProblem } from "./dates.js";
 import { resolveLabel } from "./labels.js";
 import type { LabelField } from "./labels.js";
 import { quoted } from "./problems.js";
+import { readDateCell } from "./spreadsheet-dates.js";
 
 /**
  * Checks of single cells. Each takes the cell's text (trimmed, never empty: an empty cell means
@@ -140,10 +140,10 @@ export function decimalCell(options: {
   };
 }
 
-/** A `YYYY-MM-DD` calendar date, returned as given. */
+/** A `YYYY-MM-DD` calendar date (or one at midnight, see {@link readDateCell}), as `YYYY-MM-DD`. */
 export const dateCell: CellCheck<string> = (text) => {
-  const message = calendarDateProblem(text);
-  return message === undefined ? text : new CellProblem(message);
+  const reading = readDateCell(text);
+  return reading.ok ? reading.date : new CellProblem(reading.message);
 };
 
 /** A dropdown label, returned in the server's spelling. */

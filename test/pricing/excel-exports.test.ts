@@ -71,3 +71,41 @@ describe("JSON written on one line", () => {
     ]);
   });
 });
+
+describe("dates as exports write them", () => {
+  const rows = (dates: string[]): string =>
+    [header, ...dates.map((date, index) => `ACME,${10010 + index},ABRAS,P,${date},0.5`)].join("\n");
+
+  it("reads a date at midnight, as SQL and OData exports write one, as that day", async () => {
+    const reading = await readPricePageFile(
+      await file(
+        "midnight.csv",
+        rows([
+          "2026-12-31 00:00:00.000",
+          "2026-12-31 00:00:00",
+          "2026-12-31T00:00:00",
+          "2026-12-31",
+        ]),
+      ),
+    );
+
+    expect(reading.problems).toEqual([]);
+    expect(reading.rows.map((row) => row.value.effectiveDate)).toEqual(Array(4).fill("2026-12-31"));
+  });
+
+  it("refuses a time of day, and says what to do about the forms a spreadsheet writes", async () => {
+    const problems = await problemsOf(
+      "spreadsheet-dates.csv",
+      rows(["2026-12-31 13:45:00", "2026-02-30 00:00:00", "46387", "12/31/2026", "31-Dec-2026"]),
+    );
+    const fix = "format the column as yyyy-mm-dd (Format Cells, Custom) before saving";
+
+    expect(problems).toEqual([
+      'spreadsheet-dates.csv:2:effective_date: "2026-12-31 13:45:00" has a time of day; price page dates are whole days: write the date alone (2026-12-31)',
+      'spreadsheet-dates.csv:3:effective_date: "2026-02-30" is not a real date: month 2 of 2026 has 28 days',
+      `spreadsheet-dates.csv:4:effective_date: "46387" is not a date in the form YYYY-MM-DD: it looks like a spreadsheet's day number (in Excel, 2026-12-31); ${fix}`,
+      `spreadsheet-dates.csv:5:effective_date: "12/31/2026" is not a date in the form YYYY-MM-DD; in a spreadsheet, ${fix}`,
+      `spreadsheet-dates.csv:6:effective_date: "31-Dec-2026" is not a date in the form YYYY-MM-DD; in a spreadsheet, ${fix}`,
+    ]);
+  });
+});
