@@ -81,12 +81,44 @@ function idProblem(text: string, maxLength: number, what: string): CellProblem |
 }
 
 const WHOLE_NUMBER = /^[+-]?\d+$/;
+const WITH_COMMA = /^[+-]?[\d,]*,[\d,]*(\.\d*)?$/;
+
+/** What to write instead of a number as a spreadsheet formats it; "" when it is not one. */
+function numberFormHint(text: string, whole = false): string {
+  if (WITH_COMMA.test(text)) {
+    return whole
+      ? ": write it without thousands separators (1000)"
+      : ": write it without thousands separators and with a dot for decimals (1000, 0.55)";
+  }
+
+  if (whole && /^[+-]?\d+\.0*$/.test(text)) {
+    return ": write it without a decimal part";
+  }
+
+  if (/^[+-]?[$€£¥]|[$€£¥]$/.test(text)) {
+    return ": write the number alone, without a currency sign";
+  }
+
+  if (/^[+-]?[\d.]+\s*%$/.test(text)) {
+    return ": write the number the field takes, without a % sign";
+  }
+
+  if (/^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/.test(text)) {
+    return ": write it in full, not in exponent form (in a spreadsheet, format the column as Number)";
+  }
+
+  if (/^\(.*\)$/.test(text)) {
+    return ": write a negative number with a minus sign, not in parentheses";
+  }
+
+  return "";
+}
 
 /** A whole number from `min` to `max`. */
 export function wholeNumberCell(min = 1, max = MAX_WHOLE_NUMBER): CellCheck<number> {
   return (text) => {
     if (!WHOLE_NUMBER.test(text)) {
-      return new CellProblem(`${quoted(text)} is not a whole number`);
+      return new CellProblem(`${quoted(text)} is not a whole number${numberFormHint(text, true)}`);
     }
 
     const value = Number(text);
@@ -101,8 +133,6 @@ export function wholeNumberCell(min = 1, max = MAX_WHOLE_NUMBER): CellCheck<numb
 }
 
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$|^[+-]?\.(\d+)$/;
-const WITH_COMMA = /^[+-]?[\d,]*,[\d,]*(\.\d*)?$/;
-
 /** A decimal number (dot as decimal separator, no thousands separator, no exponent). */
 export function decimalCell(options: {
   min: number;
@@ -117,10 +147,7 @@ export function decimalCell(options: {
   return (text) => {
     const match = DECIMAL.exec(text);
     if (match === null) {
-      const hint = WITH_COMMA.test(text)
-        ? ": write it without thousands separators and with a dot for decimals (1000, 0.55)"
-        : "";
-      return new CellProblem(`${quoted(text)} is not a number${hint}`);
+      return new CellProblem(`${quoted(text)} is not a number${numberFormHint(text)}`);
     }
 
     const decimals = (match[2] ?? match[3] ?? "").length;

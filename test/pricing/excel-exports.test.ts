@@ -109,3 +109,28 @@ describe("dates as exports write them", () => {
     ]);
   });
 });
+
+describe("numbers as a spreadsheet formats them", () => {
+  it("refuses each with what to write instead", async () => {
+    const values = ["$12.00", "12.5%", "1.2E+3", "(1.50)"];
+    const lines = values.map((value, index) => `ACME,${10010 + index},ABRAS,P,2027-01-01,${value}`);
+    const problems = await problemsOf(
+      "formatted-numbers.csv",
+      [
+        header,
+        ...lines,
+        `ACME,"10,010",ABRAS,Q,2027-01-01,0.5`,
+        "ACME,10010.0,ABRAS,R,2027-01-01,0.5",
+      ].join("\n"),
+    );
+
+    expect(problems).toEqual([
+      'formatted-numbers.csv:2:calculation_value1: "$12.00" is not a number: write the number alone, without a currency sign',
+      'formatted-numbers.csv:3:calculation_value1: "12.5%" is not a number: write the number the field takes, without a % sign',
+      'formatted-numbers.csv:4:calculation_value1: "1.2E+3" is not a number: write it in full, not in exponent form (in a spreadsheet, format the column as Number)',
+      'formatted-numbers.csv:5:calculation_value1: "(1.50)" is not a number: write a negative number with a minus sign, not in parentheses',
+      'formatted-numbers.csv:6:supplier_id: "10,010" is not a whole number: write it without thousands separators (1000)',
+      'formatted-numbers.csv:7:supplier_id: "10010.0" is not a whole number: write it without a decimal part',
+    ]);
+  });
+});
