@@ -41,7 +41,13 @@ describe("the layout of a JSON text", () => {
     ],
     ['[{"a": "open}]', 1, 15, "a string that is not closed, found the end of the file"],
     ["[01]", 1, 3, "expected ',' or ']' after a value, found \"1\""],
-    ["[1] [2]", 1, 5, 'the end of the file after the value, found "["'],
+    ["[1] [2]", 1, 5, 'expected the end of the file after the value, found "["'],
+    [
+      '{"a": 1}\n{"a": 2}',
+      2,
+      1,
+      'expected the end of the file after the value, found "{"; a file of one object per line (JSON Lines) is not read: put the objects in one array, between [ and ], with a comma after each but the last',
+    ],
     [`${"[".repeat(70)}${"]".repeat(70)}`, 1, 66, 'values nested more than 64 deep, found "["'],
   ])("places a syntax error: %j at line %i, column %i", (text, line, column, message) => {
     expect(scanJsonLayout(text, fold).error).toEqual({ line, column, message });

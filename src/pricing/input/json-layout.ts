@@ -19,10 +19,15 @@ class JsonScanError extends Error {
   constructor(
     readonly at: number,
     message: string,
+    /** What to do, said after what was found. */
+    readonly hint = "",
   ) {
     super(message);
   }
 }
+
+const JSON_LINES_HINT =
+  "; a file of one object per line (JSON Lines) is not read: put the objects in one array, between [ and ], with a comma after each but the last";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -41,8 +46,8 @@ export function scanJsonLayout(text: string, fold: (key: string) => string): Jso
   const elementLines: number[] = [];
   const repeatedKeys = new Map<number, string[]>();
 
-  const fail = (message: string): never => {
-    throw new JsonScanError(at, message);
+  const fail = (message: string, hint?: string): never => {
+    throw new JsonScanError(at, message, hint);
   };
   const skipWhitespace = (): void => {
     for (; at < text.length; at += 1) {
@@ -160,7 +165,11 @@ export function scanJsonLayout(text: string, fold: (key: string) => string): Jso
   try {
     value(0, undefined);
     skipWhitespace();
-    if (at < text.length) fail("the end of the file after the value");
+    if (at < text.length) {
+      const jsonLines = text[at] === "{" && text.trimStart().startsWith("{");
+      fail("expected the end of the file after the value", jsonLines ? JSON_LINES_HINT : "");
+    }
+
     return { error: undefined, elementLines, repeatedKeys };
   } catch (error) {
     if (!(error instanceof JsonScanError)) throw error;
@@ -170,7 +179,11 @@ export function scanJsonLayout(text: string, fold: (key: string) => string): Jso
         ? `, found ${JSON.stringify(text[error.at])}`
         : ", found the end of the file";
     return {
-      error: { line, column: error.at - lineStart + 1, message: `${error.message}${found}` },
+      error: {
+        line,
+        column: error.at - lineStart + 1,
+        message: `${error.message}${found}${error.hint}`,
+      },
       elementLines,
       repeatedKeys,
     };

@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { ColumnInterner } from "./column-interner.js";
 import { CsvLayout, trimmedTexts } from "./csv-cells.js";
 import { CsvParser } from "./csv-parser.js";
-import type { CsvRecord } from "./csv-parser.js";
+import type { CsvRecord, CsvSyntaxProblem } from "./csv-parser.js";
 import { fileChunks } from "./file-chunks.js";
 import { quoted } from "../problems.js";
 import type { ProblemList } from "../problems.js";
@@ -86,6 +86,8 @@ async function readCsvTable(
   let stopped = false;
   let records = 0;
   let failedCells: { row: number; cells: Set<number> } | undefined;
+  /** Problems of the header's cells, held until the header shows it is CSV at all. */
+  let heldHeaderProblems: CsvSyntaxProblem[] = [];
 
   const cellColumn = (cell: number | undefined, row: number): string | undefined => {
     if (cell === undefined || layout === undefined || row === 1) {
@@ -101,6 +103,16 @@ async function readCsvTable(
     }
 
     if (layout === undefined) {
+      const held = heldHeaderProblems;
+      heldHeaderProblems = [];
+      if (looksLikeJson(record)) {
+        // Its quotes would give a problem per key: one line says what is wrong.
+        problems.add(1, undefined, JSON_NOT_CSV);
+        stopped = true;
+        return;
+      }
+
+      held.forEach(report);
       const columns = readHeader(record, problems);
       if (columns === undefined) {
         stopped = true;
@@ -157,21 +169,34 @@ async function readCsvTable(
     sink.record({ row: record.row, cells: layout.cellsOf(texts), failedColumns });
   };
 
+  const report = (problem: CsvSyntaxProblem): void => {
+    if (problem.cell !== undefined) {
+      if (failedCells?.row !== problem.row) {
+        failedCells = { row: problem.row, cells: new Set() };
+      }
+
+      failedCells.cells.add(problem.cell);
+    }
+
+    const column = cellColumn(problem.cell, problem.row);
+    const where =
+      problem.row === 1 && problem.cell !== undefined ? `header cell ${problem.cell + 1}: ` : "";
+    problems.add(problem.row, column, `${where}${problem.message}`);
+  };
+
   const parser = new CsvParser({
     record: onRecord,
     problem: (problem) => {
-      if (problem.cell !== undefined) {
-        if (failedCells?.row !== problem.row) {
-          failedCells = { row: problem.row, cells: new Set() };
-        }
-
-        failedCells.cells.add(problem.cell);
+      if (stopped) {
+        return;
       }
 
-      const column = cellColumn(problem.cell, problem.row);
-      const where =
-        problem.row === 1 && problem.cell !== undefined ? `header cell ${problem.cell + 1}: ` : "";
-      problems.add(problem.row, column, `${where}${problem.message}`);
+      if (layout === undefined && problem.cell !== undefined) {
+        heldHeaderProblems.push(problem);
+        return;
+      }
+
+      report(problem);
     },
   });
 
@@ -199,6 +224,15 @@ async function readCsvTable(
 
 /** The failed columns of the many records without one: one set for all of them. */
 const NO_COLUMNS: ReadonlySet<string> = new Set();
+
+const JSON_NOT_CSV =
+  "the file holds JSON, not CSV: give it the .json extension (p21kit reads JSON as one array of objects, not one object per line)";
+
+/** Whether a file's first record is the start of JSON rather than a CSV header. */
+function looksLikeJson(record: CsvRecord): boolean {
+  const first = record.cells[0]?.trimStart() ?? "";
+  return first.startsWith("[") || first.startsWith("{");
+}
 
 /** Reads the header record; undefined when the file cannot be read as comma-separated. */
 function readHeader(record: CsvRecord, problems: ProblemList): string[] | undefined {
