@@ -1,6 +1,6 @@
 import { resolveLabel } from "./labels.js";
 import type { LabelField } from "./labels.js";
-import { quoted } from "./problems.js";
+import { quoted, shortened } from "./problems.js";
 import { readDateCell } from "./spreadsheet-dates.js";
 
 /**
@@ -124,7 +124,7 @@ export function wholeNumberCell(min = 1, max = MAX_WHOLE_NUMBER): CellCheck<numb
     const value = Number(text);
     if (value < min || value > max) {
       return new CellProblem(
-        `${text} is out of range: expected a whole number from ${min} to ${max}`,
+        `${shortened(text)} is out of range: expected a whole number from ${min} to ${max}`,
       );
     }
 
@@ -153,14 +153,14 @@ export function decimalCell(options: {
     const decimals = (match[2] ?? match[3] ?? "").length;
     if (decimals > MAX_DECIMAL_PLACES) {
       return new CellProblem(
-        `${text} has ${decimals} decimal places; at most ${MAX_DECIMAL_PLACES} are allowed`,
+        `${shortened(text)} has ${decimals} decimal places; at most ${MAX_DECIMAL_PLACES} are allowed`,
       );
     }
 
     const value = Number(text);
     const tooSmall = minExclusive ? value <= options.min : value < options.min;
     if (tooSmall || value > options.max) {
-      return new CellProblem(`${text} is out of range: expected a number ${range}`);
+      return new CellProblem(`${shortened(text)} is out of range: expected a number ${range}`);
     }
 
     return value === 0 ? 0 : value;

@@ -69,9 +69,15 @@ export class ProblemList {
   }
 }
 
-/** A value quoted for a message, cut to 60 characters so that a runaway cell stays readable. */
-export function quoted(text: string): string {
+/** A value cut to 60 characters for a message, so that a runaway cell stays readable. */
+export function shortened(text: string): string {
+  if (text.length <= 60) return text;
+
   const characters = [...text];
-  const shown = characters.length > 60 ? `${characters.slice(0, 57).join("")}…` : text;
-  return JSON.stringify(shown);
+  return characters.length > 60 ? `${characters.slice(0, 57).join("")}…` : text;
+}
+
+/** A value {@link shortened} and quoted for a message. */
+export function quoted(text: string): string {
+  return JSON.stringify(shortened(text));
 }

@@ -134,3 +134,19 @@ describe("numbers as a spreadsheet formats them", () => {
     ]);
   });
 });
+
+describe("runaway cells", () => {
+  it("are cut in the problem that names them", async () => {
+    const digits = "1".repeat(400);
+    const problems = await problemsOf(
+      "runaway.csv",
+      `${header}\nACME,10010,ABRAS,P,2027-01-01,${digits}\nACME,${digits},ABRAS,P,2027-01-01,0.5\n`,
+    );
+    const shown = `${"1".repeat(57)}…`;
+
+    expect(problems).toEqual([
+      `runaway.csv:2:calculation_value1: ${shown} is out of range: expected a number from -999999999 to 999999999`,
+      `runaway.csv:3:supplier_id: ${shown} is out of range: expected a whole number from 1 to 2147483647`,
+    ]);
+  });
+});
