@@ -1,5 +1,6 @@
 import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
+import { failedResetEventType, returnedToPendingEventType } from "./event-types.js";
 import { startHeldItem } from "./held-writes.js";
 import { redactText } from "./redact.js";
 import { toItemRecord } from "./rows.js";
@@ -17,12 +18,6 @@ import {
 } from "./validate.js";
 import { insertEvent, nextItemState, requireItem, requireRun } from "./write-scope.js";
 import type { WriteScope } from "./write-scope.js";
-
-/** The event type {@link returnItemToPending} logs, with `{ reason }` as data. */
-export const returnedToPendingEventType = "item.returned_to_pending";
-
-/** The event type {@link resetFailedItems} logs, with `{ count }` as data. */
-export const failedResetEventType = "items.reset_failed";
 
 export function insertItems(
   scope: WriteScope,

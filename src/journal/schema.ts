@@ -1,5 +1,9 @@
 import type { Database } from "better-sqlite3";
 
+import { currentSchemaVersion } from "./schema-version.js";
+
+export { currentSchemaVersion } from "./schema-version.js";
+
 /** One step of the journal's schema, from version `version - 1` to `version`. */
 export interface Migration {
   version: number;
@@ -13,7 +17,8 @@ export const journalApplicationId = 0x5032314b;
 
 /**
  * The schema's history, oldest first. A released step is never edited: a change of shape is a
- * new step, and a journal file of the previous version is kept under `test/fixtures/journal/`.
+ * new step (and a new `currentSchemaVersion`), and a journal file of the previous version is
+ * kept under `test/fixtures/journal/`.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -77,9 +82,6 @@ export const migrations: readonly Migration[] = [
     },
   },
 ];
-
-/** The version a journal has once every migration ran. */
-export const currentSchemaVersion = migrations.length;
 
 /** The `user_version` of an open database. */
 export function readSchemaVersion(database: Database): number {
