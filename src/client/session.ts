@@ -212,6 +212,7 @@ export class Session implements AsyncDisposable {
 
   /** Opens a window by its service name (for example `SalesPricePage`). */
   async openWindow(serviceName: string, options?: CallOptions): Promise<Window> {
+    this.#assertOpen(`open window ${serviceName}`);
     const request: InteractiveRequest = {
       method: "POST",
       route: "/v2/window",

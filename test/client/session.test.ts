@@ -235,6 +235,18 @@ describe("session lifecycle", () => {
     await expect(session.openWindow("x")).rejects.toBeInstanceOf(LifecycleError);
   });
 
+  it("says which window it would not open once the session is closed", async () => {
+    const session = await setup().startSession();
+    await session.close();
+
+    const refusal = session.openWindow("SalesPricePage");
+
+    await expect(refusal).rejects.toBeInstanceOf(LifecycleError);
+    await expect(refusal).rejects.toThrow(
+      `cannot open window SalesPricePage: session ${session.id} is closed`,
+    );
+  });
+
   it("does not throw when ending the session fails", async () => {
     const session = await setup().startSession();
     mock.on("DELETE", "/uiserver0/api/ui/interactive/sessions", {
