@@ -32,7 +32,7 @@ export interface ServerInfo {
   readonly raw: Record<string, unknown>;
 }
 
-/** Test hooks of a client. @internal */
+/** Test hooks of a client: a dispatcher and a clock in place of the real ones (for tests). */
 export interface ClientInternals {
   /** An undici dispatcher used instead of the client's Agent (a MockAgent in unit tests). */
   dispatcher?: Dispatcher;
