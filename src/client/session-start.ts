@@ -26,7 +26,10 @@ export interface SessionStartRequest {
   readonly description: string;
 }
 
-/** The server may hold a create this long while its pool is full (60 s on P21). */
+/**
+ * What a create is given beyond the default timeout: P21 holds a create for up to 60 s while
+ * its pool is full, which the default of 60 s + this allows for (a lower default does not).
+ */
 const poolWaitAllowanceMs = 15_000;
 
 function createBody(settings: ResolvedSessionOptions): Record<string, unknown> {
