@@ -124,7 +124,7 @@ describe("signals during a run", () => {
     expect(signal).toBeNull();
     expect(exitCode).toBe(0);
     expect(await errors).toBe(
-      "supplier_id,description,effective_date,calculation_value1,error\r\n",
+      "\uFEFFsupplier_id,description,effective_date,calculation_value1,error\r\n",
     );
     const results = (await readFile(join(out, "results.csv"), "utf8")).trimEnd().split("\r\n");
     expect(results).toHaveLength(1 + groups.length);

@@ -1,5 +1,9 @@
-/** Splits a CSV file of simple cells (p21kit's own output) into rows of cells. */
-export function parseCsv(text: string): string[][] {
+/**
+ * Splits a CSV file of simple cells (p21kit's own output) into rows of cells; a leading byte
+ * order mark is dropped, as a spreadsheet does.
+ */
+export function parseCsv(file: string): string[][] {
+  const text = file.startsWith("\uFEFF") ? file.slice(1) : file;
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";

@@ -33,3 +33,12 @@ export function cellText(value: unknown): string {
 export function csvLine(cells: readonly unknown[]): string {
   return `${cells.map((cell) => quoteCsvField(escapeFormula(cellText(cell)))).join(",")}\r\n`;
 }
+
+/**
+ * A whole CSV file of `lines`, after a UTF-8 byte order mark: without it Excel reads the file
+ * in the machine's code page and shows "Café" as "CafÃ©". p21kit's readers skip the mark, so
+ * errors.csv stays valid input.
+ */
+export function csvFile(lines: readonly string[]): string {
+  return `\uFEFF${lines.join("")}`;
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ItemRecord, Journal, RunRecord } from "../../journal/index.js";
 import { PAGE_COLUMNS } from "../../pricing/page-record.js";
 import { BOOK_SEPARATOR } from "../../pricing/cells.js";
-import { csvLine } from "./csv.js";
+import { csvFile, csvLine } from "./csv.js";
 import { pageToColumns } from "./input-columns.js";
 import {
   bookIdOf,
@@ -53,7 +53,7 @@ function resultsCsv(items: readonly ItemRecord[]): string {
     );
   }
 
-  return lines.join("");
+  return csvFile(lines);
 }
 
 function unfinishedOrFailed(item: ItemRecord): boolean {
@@ -81,7 +81,7 @@ function errorsCsv(run: RunRecord, items: readonly ItemRecord[]): { text: string
       );
     }
 
-    return { text: lines.join(""), rows: failed.length };
+    return { text: csvFile(lines), rows: failed.length };
   }
 
   if (run.kind === "link") {
@@ -90,7 +90,7 @@ function errorsCsv(run: RunRecord, items: readonly ItemRecord[]): { text: string
       lines.push(csvLine([bookIdOf(item) ?? "", pricePageUidOf(item) ?? "", errorText(item)]));
     }
 
-    return { text: lines.join(""), rows: failed.length };
+    return { text: csvFile(lines), rows: failed.length };
   }
 
   const createByUid = new Map<number, ItemRecord>();
@@ -143,7 +143,7 @@ function errorsCsv(run: RunRecord, items: readonly ItemRecord[]): { text: string
     lines.push(csvLine([...header.map((column) => columns[column] ?? ""), errors.join("; ")]));
   }
 
-  return { text: lines.join(""), rows: rows.size };
+  return { text: csvFile(lines), rows: rows.size };
 }
 
 /**
