@@ -13,6 +13,7 @@ import { ExitCode } from "./io.js";
 import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
+import { exitCodeFor } from "./report-error.js";
 import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
 import { CliError, UsageError } from "./errors.js";
 import { runCommandLine } from "./run-hints.js";
@@ -191,11 +192,15 @@ async function executeLocked(
     // complete, and says so.
     const completed = journal.getRun(run.id)?.state === "completed";
     const interrupted = summary.interrupted || (stop.receivedSignal !== undefined && !completed);
-    const exitCode = interrupted
-      ? ExitCode.interrupted
-      : summary.failed > 0
-        ? ExitCode.failedRecords
-        : ExitCode.success;
+    // A run ended by an error exits with that error's code: summary.json says the same.
+    const exitCode =
+      failure !== undefined
+        ? exitCodeFor(failure)
+        : interrupted
+          ? ExitCode.interrupted
+          : summary.failed > 0
+            ? ExitCode.failedRecords
+            : ExitCode.success;
 
     const finishedRun = journal.getRun(run.id) ?? run;
     const directory = resultDirectory(context, run.id, settings.out);

@@ -352,8 +352,10 @@ describe("interrupted runs", () => {
     expect(stopped.stderr).toContain("Check --base-url and that the server is reachable");
     const summary = JSON.parse(
       await readFile(join(directory.path, "p21kit-runs", String(runId), "summary.json"), "utf8"),
-    ) as { interrupted: boolean; created: number };
+    ) as { interrupted: boolean; created: number; exitCode: number };
     expect(summary.interrupted).toBe(true);
+    // summary.json tells the exit code the process ended with, not that of a Ctrl-C.
+    expect(summary.exitCode).toBe(3);
     expect(summary.created).toBeGreaterThanOrEqual(4);
 
     const back = await startSimulator({ port, statePath, latency: "seed", timeScale: 0.02 });
