@@ -170,6 +170,7 @@ async function executeLocked(
       try {
         summary = await runWorkflow(journal, run.id, engine, {
           ...(recheckWith === undefined ? {} : { recheckWith, signal: stop.signal }),
+          onHeldBack: (page) => reporter.onHeldBack(page),
         });
       } finally {
         await recheckWith?.close();

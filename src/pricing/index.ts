@@ -91,6 +91,7 @@ export { dayBefore } from "./workflow/plan-phases.js";
 export { checkWorkflowSpec } from "./workflow/spec-check.js";
 export { PHASES } from "./workflow/types.js";
 export type {
+  HeldBackPage,
   LinkMode,
   PendingLink,
   PlanAction,

@@ -1,4 +1,5 @@
 import type { ProgressEvent, WorkersChangedEvent } from "../../batch/progress-events.js";
+import type { HeldBackPage } from "../../pricing/index.js";
 import type { CliOutput } from "./cli-output.js";
 import { fitToWidth, formatBar, formatDuration, formatEta, formatRate } from "./format.js";
 import { ProgressModel, type PhaseView } from "./progress-model.js";
@@ -6,6 +7,8 @@ import { ProgressModel, type PhaseView } from "./progress-model.js";
 /** Turns engine progress events into what a person or a program reads. */
 export interface ProgressReporter {
   onEvent(event: ProgressEvent): void;
+  /** A new page a replace did not create because its old page could not be expired. */
+  onHeldBack(page: HeldBackPage): void;
   /** A line of the command's own (a signal's notice), printed where the bars do not wipe it. */
   notice(line: string): void;
   /** Stops timers and leaves the terminal clean. Idempotent. */
@@ -39,13 +42,11 @@ class NoticeFilter {
     switch (event.type) {
       case "record-settled":
         if (event.state !== "failed") return undefined;
-        if (this.failuresPrinted >= failuresShown) {
-          this.failuresHidden += 1;
-          return undefined;
-        }
-
-        this.failuresPrinted += 1;
-        return `failed  ${event.phase} ${event.naturalKey}: ${event.errorMessage ?? event.errorCode ?? "unknown error"}`;
+        return this.failure(
+          event.phase,
+          event.naturalKey,
+          event.errorMessage ?? event.errorCode ?? "unknown error",
+        );
       case "warning":
         if (this.warningsPrinted >= warningsShown) {
           this.warningsHidden += 1;
@@ -59,6 +60,17 @@ class NoticeFilter {
       default:
         return undefined;
     }
+  }
+
+  /** The line of a failed record, while fewer than {@link failuresShown} have been printed. */
+  failure(phase: string, naturalKey: string, reason: string): string | undefined {
+    if (this.failuresPrinted >= failuresShown) {
+      this.failuresHidden += 1;
+      return undefined;
+    }
+
+    this.failuresPrinted += 1;
+    return `failed  ${phase} ${naturalKey}: ${reason}`;
   }
 
   /** A closing line about failures not printed, if any. */
@@ -140,6 +152,11 @@ export class PlainProgressReporter implements ProgressReporter {
     this.output.errorLine(line);
   }
 
+  onHeldBack(page: HeldBackPage): void {
+    const line = this.notices.failure(page.phase, page.naturalKey, page.errorMessage);
+    if (line !== undefined) this.output.errorLine(line);
+  }
+
   onEvent(event: ProgressEvent): void {
     this.model.apply(event);
     const phase = this.model.phase;
@@ -218,6 +235,11 @@ export class TtyProgressReporter implements ProgressReporter {
     }
 
     this.changed = true;
+  }
+
+  onHeldBack(page: HeldBackPage): void {
+    const line = this.notices.failure(page.phase, page.naturalKey, page.errorMessage);
+    if (line !== undefined) this.printAbove(line);
   }
 
   notice(line: string): void {
@@ -308,12 +330,17 @@ export class JsonProgressReporter implements ProgressReporter {
     this.output.json(event);
   }
 
+  onHeldBack(page: HeldBackPage): void {
+    this.output.json({ type: "record-held-back", ...page, state: "failed" });
+  }
+
   close(): void {}
 }
 
 /** For `--quiet`: nothing. */
 export class SilentProgressReporter implements ProgressReporter {
   onEvent(): void {}
+  onHeldBack(): void {}
   notice(): void {}
   close(): void {}
 }

@@ -80,6 +80,19 @@ export interface WorkflowSummary {
   phases: PhaseSummary[];
 }
 
+/**
+ * A new page of a replace that was not created because the old page of its supplier and group
+ * could not be expired: settled failed before its phase starts, so no engine event tells it.
+ */
+export interface HeldBackPage {
+  readonly runId: string;
+  readonly phase: string;
+  readonly itemId: number;
+  readonly naturalKey: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
 /** Whether a planned record would be written, or left alone because the server has it. */
 export type PlanAction = "run" | "skip";
 

@@ -15,6 +15,7 @@ import { skipPendingCreatesTheServerHas, skipPendingLinksTheServerHas } from "./
 import { checkWorkflowSpec } from "./spec-check.js";
 import { PHASES } from "./types.js";
 import type {
+  HeldBackPage,
   PlannedItem,
   StoredWorkflow,
   WorkflowPlan,
@@ -148,25 +149,35 @@ export async function planWorkflow(client: P21Client, spec: WorkflowSpec): Promi
  * are not created (two active pages for one key apply unpredictably); they fail with the
  * reason, and a retry of the failed records takes both up again.
  */
-function holdBackUnexpiredPairs(journal: Journal, runId: string): void {
+function holdBackUnexpiredPairs(journal: Journal, runId: string): HeldBackPage[] {
   const blocked = unexpiredPairs(journal, runId);
   if (blocked.size === 0) {
-    return;
+    return [];
   }
 
-  journal.transaction(() => {
+  return journal.transaction(() => {
+    const held: HeldBackPage[] = [];
     for (const item of journal.items(runId, { phase: PHASES.create, states: ["pending"] })) {
       const page = (item.input as CreatePageInput).page;
       const failedExpiration = blocked.get(pairKey(page));
       if (failedExpiration !== undefined) {
         const old = (failedExpiration.input as ExpirePageInput).pricePageUid;
-        journal.settle(item.id, {
-          state: "failed",
+        const failure = {
           errorCode: "P21_OLD_PAGE_NOT_EXPIRED",
           errorMessage: `not created: the old page ${old} of supplier ${page.supplierId} could not be expired (${failedExpiration.errorMessage ?? failedExpiration.errorCode ?? "failed"})`,
+        };
+        journal.settle(item.id, { state: "failed", ...failure });
+        held.push({
+          runId,
+          phase: item.phase,
+          itemId: item.id,
+          naturalKey: item.naturalKey,
+          ...failure,
         });
       }
     }
+
+    return held;
   });
 }
 
@@ -257,6 +268,11 @@ export interface RunWorkflowOptions {
    */
   readonly recheckWith?: P21Client;
   readonly signal?: AbortSignal;
+  /**
+   * Told of each new page of a replace held back because its old page could not be expired
+   * (settled failed before the create phase starts, so the engine's events do not carry it).
+   */
+  readonly onHeldBack?: (page: HeldBackPage) => void;
 }
 
 /**
@@ -281,7 +297,7 @@ export async function runWorkflow(
   let interrupted = false;
   for (const phase of [PHASES.expire, PHASES.create, PHASES.link]) {
     if (phase === PHASES.create && workflow.kind === "replace") {
-      holdBackUnexpiredPairs(journal, runId);
+      for (const page of holdBackUnexpiredPairs(journal, runId)) options.onHeldBack?.(page);
     }
 
     if (phase === PHASES.link) {
