@@ -230,6 +230,10 @@ async function executeLocked(
         `Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`,
       );
     }
+    // The summary that names the result files is not printed after an error: name them here.
+    if (failure !== undefined && !settings.quiet && !settings.json) {
+      output.errorLine(`Results so far: ${files.results}`);
+    }
     if (failure !== undefined) throw failure;
 
     return { summary, files, exitCode, wallMs, journal: settings.journal };
