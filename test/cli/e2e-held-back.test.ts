@@ -1,8 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoFixture } from "./demo-fixture.js";
-import { ndjson } from "./helpers.js";
+import { ndjson, parseCsv } from "./helpers.js";
 
 const header =
   "supplier_id,product_group_id,company_id,description,effective_date,calculation_value1";
@@ -41,6 +41,17 @@ describe("a replace that holds back a new page, as its output tells it (child pr
     expect(failedLines[1]).toMatch(
       /^failed {2}create 10030\|ABRAS\|Held ABRAS 10030\|2027-01-01: not created: the old page \d+ of supplier 10030 could not be expired/,
     );
+
+    // The old pages were found on the server, not read from the file: each expiry takes the
+    // input row of the new page that replaces it, so that the spreadsheet ties the two.
+    const results = parseCsv(
+      await readFile(join(fixture.directory, "out-held", "results.csv"), "utf8"),
+    );
+    const expiries = results.filter((row) => row[1] === "expire");
+    expect(expiries.map((row) => [row[0], row[3]])).toEqual([
+      ["2", "failed"],
+      ["3", "succeeded"],
+    ]);
   });
 
   it("with --json, every failed record of the summary has its event", async () => {

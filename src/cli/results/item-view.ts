@@ -52,6 +52,12 @@ export function expirationDateOf(item: ItemRecord): string | undefined {
   return typeof date === "string" ? date : undefined;
 }
 
+/** For an old page a replace found itself: the natural key of the new page that replaces it. */
+export function replacedByOf(item: ItemRecord): string | undefined {
+  const replacedBy = record(item.input)?.replacedBy;
+  return typeof replacedBy === "string" ? replacedBy : undefined;
+}
+
 /** `expire`, `create`, `link`, whatever the phase is called in the journal. */
 export function phaseKind(phase: string): "expire" | "create" | "link" | "other" {
   const lower = phase.toLowerCase();

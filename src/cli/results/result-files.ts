@@ -12,6 +12,7 @@ import {
   pageOf,
   phaseKind,
   pricePageUidOf,
+  replacedByOf,
 } from "./item-view.js";
 
 /** Where a run's result files were written. */
@@ -33,14 +34,37 @@ function errorText(item: ItemRecord): string {
   return "";
 }
 
+/**
+ * The input row of each item; an old page that a replace found itself (`--old auto`) has none
+ * of its own and takes the row of the new page that replaces it.
+ */
+function inputRows(items: readonly ItemRecord[]): Map<number, number> {
+  const rowByPage = new Map<string, number>();
+  for (const item of items) {
+    const row = phaseKind(item.phase) === "create" ? inputRowOf(item) : undefined;
+    if (row !== undefined) rowByPage.set(item.naturalKey, row);
+  }
+
+  const rows = new Map<number, number>();
+  for (const item of items) {
+    const replacedBy = replacedByOf(item);
+    const row =
+      inputRowOf(item) ?? (replacedBy === undefined ? undefined : rowByPage.get(replacedBy));
+    if (row !== undefined) rows.set(item.id, row);
+  }
+
+  return rows;
+}
+
 function resultsCsv(items: readonly ItemRecord[]): string {
   const lines = [
     csvLine(["input_row", "phase", "natural_key", "status", "uid", "attempts", "error"]),
   ];
+  const rows = inputRows(items);
   for (const item of items) {
     lines.push(
       csvLine([
-        inputRowOf(item) ?? "",
+        rows.get(item.id) ?? "",
         item.phase,
         item.naturalKey,
         item.state,
