@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { BatchEngine } from "../batch/index.js";
 import type { ProgressEvent } from "../batch/index.js";
 import type { Journal, RunRecord } from "../journal/index.js";
@@ -70,6 +70,62 @@ function summaryFromJournal(journal: Journal, runId: string): WorkflowSummary {
     interrupted: true,
     phases: [],
   };
+}
+
+/**
+ * Whether the result files of a finished run were all written: summary.json, written last,
+ * parses and gives the run's state. A process killed after its run was recorded as finished
+ * and before its files were whole leaves them missing, cut short, or those of an earlier stop.
+ */
+function resultFilesWritten(directory: string, run: RunRecord): boolean {
+  try {
+    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as unknown;
+    return (summary as { state?: unknown } | null)?.state === run.state;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a finished run whose process was killed before its result files were written: writes
+ * them from the journal (no server is asked) and returns the outcome to print. Undefined when
+ * the files are whole: there is nothing to do.
+ */
+export async function rewriteFinishedRunFiles(
+  context: CommandContext,
+  journal: Journal,
+  run: RunRecord,
+  settings: Pick<ExecutionSettings, "out" | "journal" | "sessions" | "batchSize">,
+): Promise<ExecutionOutcome | undefined> {
+  const directory = resultDirectory(context, run.id, settings.out);
+  if (resultFilesWritten(directory, run)) return undefined;
+
+  const counts = summaryFromJournal(journal, run.id);
+  const summary: WorkflowSummary = { ...counts, interrupted: false };
+  const exitCode = summary.failed > 0 ? ExitCode.failedRecords : ExitCode.success;
+  const files = await writeFilesOf(journal, run, directory, settings, {
+    runId: run.id,
+    kind: run.kind,
+    state: run.state,
+    baseUrl: run.baseUrl,
+    username: run.username,
+    parentRunId: run.parentRunId,
+    expired: summary.expired,
+    created: summary.created,
+    linked: summary.linked,
+    skipped: summary.skipped,
+    failed: summary.failed,
+    interrupted: false,
+    // Known limit: the phases' retries and the wall time of the killed process are not in the
+    // journal; the files say none.
+    phases: [],
+    wallMs: 0,
+    sessions: settings.sessions,
+    batchSize: settings.batchSize,
+    exitCode,
+  });
+
+  return { summary, files, exitCode, wallMs: 0, journal: settings.journal };
 }
 
 /** The directory of a run's result files: `--out`, or `./p21kit-runs/RUN/`. */
@@ -250,7 +306,7 @@ async function writeFilesOf(
   journal: Journal,
   run: RunRecord,
   directory: string,
-  settings: ExecutionSettings,
+  settings: Pick<ExecutionSettings, "journal">,
   summary: Record<string, unknown>,
 ): Promise<ResultFiles> {
   try {

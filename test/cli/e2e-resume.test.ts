@@ -6,6 +6,7 @@ import {
   collect,
   ndjson,
   runChild,
+  parseCsv,
   spawnCli,
   temporaryDirectory,
   connectionTo,
@@ -181,6 +182,53 @@ describe("interrupted runs", () => {
     expect(expired.map((row) => String(row.expiration_date).slice(0, 10))).toEqual(
       Array(28).fill("2031-03-31"),
     );
+  });
+
+  it("resume of a run killed after its last record and before its result files were written writes them", async () => {
+    const stopped = await createStoppedAfter(
+      "unwritten.csv",
+      pagesFor(10170, "Harbor unwritten"),
+      4,
+    );
+    expect(stopped.exitCode).toBe(130);
+    const { runId } = ndjson(stopped.stdout).at(-1) as { runId: string };
+    const runDirectory = join(directory.path, "p21kit-runs", runId);
+    const results = join(runDirectory, "results.csv");
+    const summaryFile = join(runDirectory, "summary.json");
+    const earlier = [await readFile(results, "utf8"), await readFile(summaryFile, "utf8")] as const;
+    const finished = await runChild(["resume", runId, "--password", "api_password"], {
+      cwd: directory.path,
+    });
+    expect(finished.exitCode).toBe(0);
+    // What a process killed between recording its run as completed and writing the files of
+    // that leaves: the journal says completed, the files still say what the stop left.
+    await writeFile(results, earlier[0]);
+    await writeFile(summaryFile, earlier[1]);
+
+    // No password: the files come from the journal, the server is not asked.
+    const resumed = await runChild(["resume", runId, "--json"], { cwd: directory.path });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.exitCode).toBe(0);
+    expect(ndjson(resumed.stdout).at(-1)).toMatchObject({
+      type: "summary",
+      runId,
+      created: 30,
+      failed: 0,
+      interrupted: false,
+      exitCode: 0,
+    });
+    const rows = parseCsv(await readFile(results, "utf8")).slice(1);
+    expect(rows.map((row) => row[3])).toEqual(Array(30).fill("succeeded"));
+    expect(JSON.parse(await readFile(summaryFile, "utf8"))).toMatchObject({
+      state: "completed",
+      created: 30,
+      interrupted: false,
+    });
+
+    // Whole files: nothing left to resume.
+    const again = await runChild(["resume", runId], { cwd: directory.path });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`run ${runId} is finished (completed): nothing to resume`);
   });
 
   it("SIGINT stops gracefully with exit 130 and a hint; resume completes it", async () => {

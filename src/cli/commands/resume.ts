@@ -14,7 +14,12 @@ import {
 } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { ensureResultDirectory, executeRun, printRunSummary } from "../execute-run.js";
+import {
+  ensureResultDirectory,
+  executeRun,
+  printRunSummary,
+  rewriteFinishedRunFiles,
+} from "../execute-run.js";
 import { findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
@@ -86,6 +91,27 @@ export function registerResumeCommand(program: Command, context: CommandContext)
       try {
         const run = findRun(journal, runId, "latest-unfinished");
         if (run.state === "completed" || run.state === "failed") {
+          // Killed once its last record was done and before its result files were written:
+          // they are written now, from the journal.
+          const settings = runSettings(command, flags, run);
+          const rewritten = await rewriteFinishedRunFiles(context, journal, run, {
+            ...settings,
+            journal: flags.journal,
+          });
+          if (rewritten !== undefined) {
+            if (!flags.json && !flags.quiet) {
+              context.output.errorLine(
+                `Run ${run.id} is finished (${run.state}): writing the result files its process left unwritten`,
+              );
+            }
+
+            printRunSummary(context, rewritten, {
+              json: flags.json === true,
+              quiet: flags.quiet === true,
+            });
+            return rewritten.exitCode;
+          }
+
           throw new UsageError(
             `run ${run.id} is finished (${run.state}): nothing to resume`,
             journal.counts(run.id).failed > 0
