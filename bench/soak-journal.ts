@@ -1,8 +1,12 @@
 // The soak's checks of the journal against the server: after each round, every run finished
-// with nothing left in flight, `runs` and `runs show` saying so too, every record the journal
-// calls done on the server, and every record of the job on the server done once in the journal.
+// with nothing left in flight, `runs` and `runs show` saying so too, its result files saying
+// what the journal says, every record the journal calls done on the server, and every record
+// of the job on the server done once in the journal.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Journal } from "../src/journal/index.js";
 import type { ItemRecord } from "../src/journal/index.js";
+import { parseCsv } from "../test/cli/parse-csv.js";
 import type { ReplaceExpectation } from "./workflow-sanity.js";
 
 /** The server's tables, as the simulator holds them. */
@@ -85,6 +89,58 @@ async function commandLineProblems(read: ReadCommand, journal: Journal): Promise
   return problems;
 }
 
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The result files of every finished run in `runsDirectory` (`./p21kit-runs/`): results.csv
+ * with one line per item in its journal state, summary.json with the journal's state and counts.
+ */
+async function resultFileProblems(journal: Journal, runsDirectory: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const run of journal.listRuns({ limit: 1_000 })) {
+    if (run.state !== "completed") continue;
+
+    const items = journal.items(run.id);
+    const results = await readText(join(runsDirectory, run.id, "results.csv"));
+    const rows = results === undefined ? [] : parseCsv(results).slice(1);
+    const states = new Map(items.map((item) => [`${item.phase} ${item.naturalKey}`, item.state]));
+    const stale = rows.filter((row) => states.get(`${row[1] ?? ""} ${row[2] ?? ""}`) !== row[3]);
+    if (results === undefined || rows.length !== items.length || stale.length > 0) {
+      problems.push(
+        `results.csv of run ${run.id} has ${results === undefined ? "no file" : `${rows.length} lines`} ` +
+          `for ${items.length} records, ${stale.length} in another state than the journal's`,
+      );
+    }
+
+    const summaryText = await readText(join(runsDirectory, run.id, "summary.json"));
+    let summary: { state?: string; failed?: number; interrupted?: boolean } | undefined;
+    try {
+      summary = summaryText === undefined ? undefined : (JSON.parse(summaryText) as typeof summary);
+    } catch {
+      summary = undefined;
+    }
+    const failed = journal.counts(run.id).failed;
+    if (
+      summary?.state !== "completed" ||
+      summary.failed !== failed ||
+      summary.interrupted === true
+    ) {
+      problems.push(
+        `summary.json of run ${run.id} says ${summary === undefined ? "nothing" : JSON.stringify({ state: summary.state, failed: summary.failed, interrupted: summary.interrupted })}, ` +
+          `the journal completed with ${failed} failed`,
+      );
+    }
+  }
+
+  return problems;
+}
+
 function text(value: unknown): string {
   return typeof value === "string" ? value : String(value);
 }
@@ -122,10 +178,12 @@ export async function journalProblems(
   tables: ServerTables,
   expected: ReplaceExpectation,
   read: ReadCommand,
+  runsDirectory: string,
 ): Promise<string[]> {
   const journal = Journal.open(journalPath, { readonly: true });
   try {
     const problems = await commandLineProblems(read, journal);
+    problems.push(...(await resultFileProblems(journal, runsDirectory)));
     const pages = new Map(tables.pricePages.map((row) => [row.price_page_uid, row]));
     const links = new Set(
       tables.bookLinks.map((row) => `${text(row.price_book_id)}:${text(row.price_page_uid)}`),

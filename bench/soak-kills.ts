@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import type { CommitInfo, RequestInfo } from "../src/simulator/index.js";
 
 /** Where a kill is aimed. */
-export type KillTarget = "plan" | "expire" | "create" | "link" | "reconcile";
+export type KillTarget = "plan" | "expire" | "create" | "link" | "reconcile" | "results";
 
 export type KillSignal = "SIGKILL" | "SIGTERM" | "SIGINT";
 
@@ -28,7 +28,7 @@ export interface KillPlan {
 const phaseOrder = ["expire", "create", "link"] as const;
 type Phase = (typeof phaseOrder)[number];
 
-const targets: readonly KillTarget[] = ["plan", "expire", "create", "link", "reconcile"];
+const targets: readonly KillTarget[] = ["plan", "expire", "create", "link", "reconcile", "results"];
 
 /** A kill plan drawn from `random` (a seeded generator of numbers in [0, 1)). */
 export function drawKill(random: () => number): KillPlan {
@@ -47,8 +47,11 @@ export function drawKill(random: () => number): KillPlan {
   };
 }
 
-/** Where a kill landed: `plan`, `recheck` (a resume's look-ups), a phase, or its reconciliation. */
-export type KillLanding = "plan" | "recheck" | Phase | `${Phase} reconcile`;
+/**
+ * Where a kill landed: `plan`, `recheck` (a resume's look-ups), a phase, its reconciliation,
+ * or `results` (once the last phase is done, while the result files are written).
+ */
+export type KillLanding = "plan" | "recheck" | Phase | `${Phase} reconcile` | "results";
 
 function tableOf(phase: Phase): { table: string; kind: CommitInfo["kind"] } {
   if (phase === "expire") return { table: "price_page", kind: "update" };
@@ -137,7 +140,10 @@ export class KillWatcher {
       this.#counted = 0;
       // A plan aimed at an earlier phase, or at the look-ups before any, takes this one.
       const aimed = this.#aim === undefined ? -1 : phaseOrder.indexOf(this.#aim);
-      if (this.#plan.target !== "reconcile" && aimed <= phaseOrder.indexOf(phase)) {
+      if (
+        (this.#plan.target === "plan" || this.#aim !== undefined) &&
+        aimed <= phaseOrder.indexOf(phase)
+      ) {
         this.#aim = phase;
       }
 
@@ -147,6 +153,7 @@ export class KillWatcher {
 
     if (event.type === "phase-finished") {
       this.#phase = undefined;
+      if (this.#plan.target === "results" && phase === "link") this.#fire("results");
       this.#reconciling = false;
       return;
     }

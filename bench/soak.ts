@@ -255,7 +255,16 @@ async function soak(options: SoakArguments): Promise<string[]> {
   const tally = new KillTally();
   // One listener each for the whole soak, handing the server's events to the command's watcher.
   let watcher: KillWatcher | undefined;
-  simulator.on("committed", (info) => watcher?.commit(info));
+  // How often the server wrote each old page: an expiry sent again would not show in its table.
+  const pageUpdates = new Map<unknown, number>();
+  simulator.on("committed", (info) => {
+    if (info.table === "price_page" && info.kind === "update") {
+      const uid = info.key.price_page_uid;
+      pageUpdates.set(uid, (pageUpdates.get(uid) ?? 0) + 1);
+    }
+
+    watcher?.commit(info);
+  });
   simulator.on("request", (info) => watcher?.request(info));
   const watch = (current: KillWatcher | undefined) => (watcher = current);
   try {
@@ -328,6 +337,20 @@ async function soak(options: SoakArguments): Promise<string[]> {
         }
 
         const state = journalRuns(journalPath).find((entry) => entry.id === runId)?.state;
+        if (state === "completed" && outcome.summary === undefined) {
+          // Killed at the end: a resume writes the result files the kill may have cut short,
+          // or says there is nothing to resume.
+          const resumed = await run(`${label}, resume after the end`, ["resume", runId]);
+          const finished = /is finished \(completed\): nothing to resume/.test(resumed.stdout);
+          if (!finished)
+            problems.push(...outputProblems(`${label}, resume after the end`, resumed));
+          if (!finished && resumed.summary === undefined) {
+            problems.push(
+              `resume of the completed run ${runId} ended with exit ${resumed.exitCode}`,
+            );
+          }
+        }
+
         if (state === "completed") {
           const summary = outcome.summary ?? journalSummary(journalPath, runId);
           return { ...outcome, summary, exitCode: summary.exitCode };
@@ -353,16 +376,26 @@ async function soak(options: SoakArguments): Promise<string[]> {
         pricePages: simulator.rows("price_page"),
         bookLinks: simulator.rows("price_book_x_page"),
       };
+      const twice = [...pageUpdates].filter(([, count]) => count > 1);
       const found = [
         ...duplicateProblems(tables, expectation),
-        ...(await journalProblems(journalPath, tables, expectation.expectation, async (args) => {
-          const outcome = await runCommand(
-            [...args, "--journal", journalPath],
-            directory,
-            options.timeout * 1_000,
-          );
-          return { exitCode: outcome.exitCode, stdout: outcome.stdout };
-        })),
+        ...(twice.length === 0
+          ? []
+          : [`${twice.length} old page(s) expired more than once, e.g. ${String(twice[0]?.[0])}`]),
+        ...(await journalProblems(
+          journalPath,
+          tables,
+          expectation.expectation,
+          async (args) => {
+            const outcome = await runCommand(
+              [...args, "--journal", journalPath],
+              directory,
+              options.timeout * 1_000,
+            );
+            return { exitCode: outcome.exitCode, stdout: outcome.stdout };
+          },
+          join(directory, "p21kit-runs"),
+        )),
       ];
       console.log(
         `  after ${label}: ${found.length === 0 ? "journal and server agree" : "PROBLEMS"}`,
@@ -412,6 +445,14 @@ async function soak(options: SoakArguments): Promise<string[]> {
         } as unknown as WorkflowSummary,
       ),
     );
+    const expirations = input.expectation.oldPageUids.filter((uid) => pageUpdates.get(uid) !== 1);
+    if (expirations.length > 0) {
+      const uid = expirations[0] ?? 0;
+      problems.push(
+        `${expirations.length} old page(s) not written exactly once, e.g. ${uid} ` +
+          `${pageUpdates.get(uid) ?? 0} times`,
+      );
+    }
     if (outcome?.exitCode !== 0)
       problems.push(`the last retry ended with exit ${outcome?.exitCode}`);
     if (again.exitCode !== 0 || again.summary === undefined) {
