@@ -161,7 +161,8 @@ export class Session implements AsyncDisposable {
     this.#state = "expired";
     for (const window of this.#windows.values()) window.markSessionEnded();
     this.#windows.clear();
-    this.#host.logger.warn({ sessionId: this.id, reason }, "p21 session expired");
+    // At info: the caller gets a SessionExpiredError and decides; a batch replaces the session.
+    this.#host.logger.info({ sessionId: this.id, reason }, "p21 session expired");
     this.#host.sessionEnded(this);
   }
 

@@ -156,6 +156,33 @@ describe("session lifecycle", () => {
     expect(mock.requestsTo("DELETE", "/interactive/sessions")).toHaveLength(0);
   });
 
+  it("logs an expired session at info: its caller has the error, and may well recover", async () => {
+    const entries: { level: string; message: string | undefined }[] = [];
+    const method =
+      (level: string) =>
+      (_fields: unknown, message?: string): void => {
+        entries.push({ level, message });
+      };
+    const logger = {
+      error: method("error"),
+      warn: method("warn"),
+      info: method("info"),
+      debug: method("debug"),
+    };
+    const session = await setup({ logger }).startSession();
+    mock.interactive("POST", "/v2/window", {
+      status: 400,
+      body: { ErrorMessage: "Invalid session", ErrorType: null },
+    });
+
+    await expect(session.openWindow("SalesPricePage")).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(entries).toContainEqual({ level: "info", message: "p21 session expired" });
+    expect(entries.filter((entry) => entry.level === "warn" || entry.level === "error")).toEqual(
+      [],
+    );
+    await session.close();
+  });
+
   it("turns a 401 on a session call into SessionExpiredError (the session belongs to the refused token)", async () => {
     const session = await setup().startSession();
     const window = await session.openWindow("SalesPricePage");
