@@ -276,7 +276,10 @@ export class SessionLease<Input, Output> {
       })();
       await (this.runtime.stop.hard.aborted ? withDeadline(closing, hardStopCloseMs) : closing);
     } catch (error) {
-      this.#cleanupFailed(`closing a ${window.serviceName} window failed`, error);
+      this.#cleanupFailed(
+        `closing a ${window.serviceName} window failed (the run goes on; ending its session closes it)`,
+        error,
+      );
     }
   }
 

@@ -118,6 +118,12 @@ describe("every fault kind at once, over 520 records", () => {
         event.type === "warning" &&
         (event.data as { code?: unknown }).code === "P21_CLEANUP_FAILED",
     ).length;
+    // Each says what it leaves behind, so that a reader at the terminal need not fear for the run.
+    for (const event of journaled.filter((entry) => entry.type === "warning")) {
+      expect((event.data as { message?: unknown }).message).toMatch(
+        /\((the run goes on; ending its session closes it|the server reaps it)\)/,
+      );
+    }
     const clearReopens = journaled.filter(
       (event) =>
         event.type === "window-reopened" &&
