@@ -11,7 +11,11 @@ import {
   type ExecutionOutcome,
 } from "./execute-run.js";
 import { openJournalForWriting } from "./journal-access.js";
+import { CliError } from "./errors.js";
+import { ExitCode } from "./io.js";
 import { RunLock } from "./run-lock.js";
+import { runCommandLine } from "./run-hints.js";
+import { StopOnSignals } from "./signals.js";
 import { withPlanProblemsAsInput } from "./plan-problems.js";
 import type { CliLogger } from "./output/logger.js";
 import type { ProgressEvent } from "../batch/index.js";
@@ -82,7 +86,10 @@ export async function createAndExecute(
   } = {},
 ): Promise<ExecutionOutcome> {
   const { spec } = input;
-  const lookupClient = createClient(connection, { logger });
+  // Until the run is handed to executeRun, which has handlers of its own: a signal during the
+  // sign-in or the plan stops their requests, and the command ends with 130 like any stop.
+  const early = new StopOnSignals(context.io.signals ?? process);
+  const lookupClient = createClient(connection, { logger, signal: early.signal });
   let journal: Journal | undefined;
   try {
     let run;
@@ -111,8 +118,27 @@ export async function createAndExecute(
           ...(extra.parentRunId === undefined ? {} : { parentRunId: extra.parentRunId }),
         }),
       );
+    } catch (error) {
+      if (early.receivedSignal === undefined) throw error;
+
+      throw new CliError(`stopped by ${early.receivedSignal} before the run was recorded`, {
+        code: "P21_STOPPED",
+        exitCode: ExitCode.interrupted,
+        hint: "Nothing was sent to the server: run the command again when you are ready.",
+        cause: error,
+      });
     } finally {
       await lookupClient.close();
+      early[Symbol.dispose]();
+    }
+
+    // Recorded, and stopped before it started: nothing was sent, and it can be resumed.
+    if (early.receivedSignal !== undefined) {
+      throw new CliError(`stopped by ${early.receivedSignal} before the run started`, {
+        code: "P21_STOPPED",
+        exitCode: ExitCode.interrupted,
+        hint: `Nothing was sent to the server. Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
+      });
     }
 
     if (!flags.json && !flags.quiet) {
