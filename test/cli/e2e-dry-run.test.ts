@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoFixture } from "./demo-fixture.js";
 import { activePage } from "./demo-pages.js";
-import { ndjson } from "./helpers.js";
+import { ndjson, parseCsv } from "./helpers.js";
 import { writePagesCsv } from "./pages-csv.js";
 import { savedRequests, writeRequests } from "./simulator-writes.js";
 
@@ -70,5 +72,77 @@ describe("price-pages dry runs end to end (child processes against the simulator
       counts: { expire: number; create: number; link: number; skipped: number };
     };
     expect(planned.counts).toEqual({ expire: 1, create: 1, link: 3, skipped: 2 });
+  });
+
+  it("a dry run with --out writes every record of its plan to plan.csv, and says where", async () => {
+    const groups = ["ABRAS", "ADHES", "BEARNG"];
+    await writePagesCsv(
+      fixture.directory,
+      "plan-file.csv",
+      groups.map((group) => `10150,${group},ACME,Larch ${group} plan,2027-04-01,2027-12-31,0.6`),
+    );
+    const oldUids = groups.map(
+      (group) => activePage(fixture.simulator, 10150, group)?.price_page_uid,
+    );
+    fixture.simulator.resetStats();
+    const outcome = await cli([
+      "price-pages",
+      "replace",
+      "plan-file.csv",
+      "--books",
+      "RETAIL",
+      "--dry-run",
+      "--out",
+      "plan-out",
+    ]);
+
+    expect(outcome.exitCode).toBe(0);
+    expect(writeRequests(fixture.simulator.stats())).toBe(0);
+    const path = join(fixture.directory, "plan-out", "plan.csv");
+    expect(outcome.stdout).toContain(`Every record of the plan: ${path}`);
+    const [header, ...rows] = parseCsv(await readFile(path, "utf8"));
+    expect(header).toEqual([
+      "input_row",
+      "phase",
+      "natural_key",
+      "action",
+      "uid",
+      "book_id",
+      "expiration_date",
+      "note",
+    ]);
+    const key = (group: string) => `10150|${group}|Larch ${group} plan|2027-04-01`;
+    expect(rows).toEqual([
+      ...groups.map((group, index) => [
+        String(index + 2),
+        "expire",
+        String(oldUids[index]),
+        "run",
+        String(oldUids[index]),
+        "",
+        "2027-03-31",
+        `replaced by ${key(group)}`,
+      ]),
+      ...groups.map((group, index) => [
+        String(index + 2),
+        "create",
+        key(group),
+        "run",
+        "",
+        "",
+        "",
+        "",
+      ]),
+      ...groups.map((group, index) => [
+        String(index + 2),
+        "link",
+        key(group),
+        "run",
+        "",
+        "RETAIL",
+        "",
+        "to the page the run creates",
+      ]),
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import type { WorkflowKind } from "../../pricing/index.js";
 import { createClient } from "../client-factory.js";
@@ -10,6 +11,8 @@ import {
   type CommonFlags,
 } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
+import { ensureResultDirectory } from "../execute-run.js";
+import { writePlanFile } from "../results/plan-file.js";
 import { startWorkflowRun } from "../start-run.js";
 import { readWorkflowInput, type WorkflowFlags } from "../workflow-input.js";
 import { printPlan } from "../output/plan.js";
@@ -98,7 +101,10 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
       .command(kind)
       .description(summary)
       .argument("<file>", "input file, CSV (comma, UTF-8) or JSON (an array of objects)")
-      .option("--dry-run", "validate and look up, then print the plan; write nothing")
+      .option(
+        "--dry-run",
+        "validate and look up, then print the plan (all of it to plan.csv with --out); write nothing to the server",
+      )
       .option(
         "--limit <n>",
         "only the first N records of FILE (the whole file is validated first): a small batch before the rest",
@@ -134,15 +140,21 @@ export function registerPricePagesCommand(program: Command, context: CommandCont
         const logger = createCliLogger(context.output, flags.logLevel);
 
         if (flags.dryRun === true) {
+          // With --out, every record of the plan goes to plan.csv (the terminal lists the first).
+          if (flags.out !== undefined) ensureResultDirectory(context, flags.out);
           const client = createClient(connection, { logger });
           try {
             await client.authenticate();
             const plan = await withPlanProblemsAsInput({ input: file, old: flags.old }, () =>
               planWorkflow(client, input.spec),
             );
+            const planFile =
+              flags.out === undefined
+                ? undefined
+                : await writePlanFile(resolve(context.io.cwd, flags.out), plan);
             // Quiet: the exit code tells that the input is valid and the plan could be made.
             if (flags.quiet !== true) {
-              printPlan(context.output, plan, { json: flags.json === true, file });
+              printPlan(context.output, plan, { json: flags.json === true, file, planFile });
             }
           } finally {
             await client.close();

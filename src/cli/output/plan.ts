@@ -24,11 +24,19 @@ function describeLink(item: PlannedItem<unknown>): string {
   return `${rowOf(item)}page ${input.pricePageUid} → book ${input.bookId}`;
 }
 
+/** The line under a list cut short: how many more, and where all of them are (or can be). */
+function moreLine(count: number, planFile: string | undefined): string {
+  const where =
+    planFile === undefined ? "--out DIR writes every record to DIR/plan.csv" : `all in ${planFile}`;
+  return `  … and ${count} more (${where})`;
+}
+
 function section(
   output: CliOutput,
   title: string,
   items: readonly PlannedItem<unknown>[],
   describe: (item: PlannedItem<unknown>) => string,
+  planFile: string | undefined,
 ): void {
   if (items.length === 0) return;
   output.line(`\n${title} (${items.length}):`);
@@ -38,15 +46,16 @@ function section(
     );
   }
 
-  if (items.length > itemsListed) output.line(`  … and ${items.length - itemsListed} more`);
+  if (items.length > itemsListed) output.line(moreLine(items.length - itemsListed, planFile));
 }
 
 /** Prints what a dry run found: counts first, then the records of each kind. */
 export function printPlan(
   output: CliOutput,
   plan: WorkflowPlan,
-  options: { json: boolean; file: string },
+  options: { json: boolean; file: string; planFile?: string | undefined },
 ): void {
+  const { planFile } = options;
   if (options.json) {
     output.json({ type: "plan", ...plan });
     return;
@@ -69,9 +78,9 @@ export function printPlan(
   );
   output.line(`  skipped       ${plan.counts.skipped} (already on the server)`);
 
-  section(output, "Would expire", running(plan.expire), describeExpire);
-  section(output, "Would create", running(plan.create), describeCreate);
-  section(output, "Would link", running(plan.link), describeLink);
+  section(output, "Would expire", running(plan.expire), describeExpire, planFile);
+  section(output, "Would create", running(plan.create), describeCreate, planFile);
+  section(output, "Would link", running(plan.link), describeLink, planFile);
   if (plan.linkAfterCreate.length > 0) {
     output.line(`\nWould link after creating (${plan.linkAfterCreate.length}):`);
     for (const link of plan.linkAfterCreate.slice(0, itemsListed)) {
@@ -81,15 +90,21 @@ export function printPlan(
     }
 
     if (plan.linkAfterCreate.length > itemsListed) {
-      output.line(`  … and ${plan.linkAfterCreate.length - itemsListed} more`);
+      output.line(moreLine(plan.linkAfterCreate.length - itemsListed, planFile));
     }
   }
 
-  section(output, "Skipped", skipped, (item) =>
-    plan.expire.includes(item as never)
-      ? describeExpire(item)
-      : plan.link.includes(item as never)
-        ? describeLink(item)
-        : describeCreate(item),
+  section(
+    output,
+    "Skipped",
+    skipped,
+    (item) =>
+      plan.expire.includes(item as never)
+        ? describeExpire(item)
+        : plan.link.includes(item as never)
+          ? describeLink(item)
+          : describeCreate(item),
+    planFile,
   );
+  if (planFile !== undefined) output.line(`\nEvery record of the plan: ${planFile}`);
 }
