@@ -5,8 +5,21 @@ const minimumSecretLength = 3;
 /** What a JSON writer may escape as `\uXXXX`: .NET's default encoder does so for these. */
 const escapedByDotNet = /["&'+<>`\\]|[^\x20-\x7e]/g;
 
-function unicodeEscaped(secret: string, upper: boolean): string {
+/** The two-character escapes System.Text.Json writes in place of `\uXXXX` (not for `"`). */
+const shortEscapes: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+function unicodeEscaped(secret: string, upper: boolean, short: boolean): string {
   return secret.replace(escapedByDotNet, (character) => {
+    const shortForm = short ? shortEscapes[character] : undefined;
+    if (shortForm !== undefined) return shortForm;
+
     const hex = character.charCodeAt(0).toString(16).padStart(4, "0");
     return `\\u${upper ? hex.toUpperCase() : hex}`;
   });
@@ -15,15 +28,18 @@ function unicodeEscaped(secret: string, upper: boolean): string {
 /**
  * The forms a secret can take in text: as given, inside a JSON string (escaped the way
  * `JSON.stringify` does, or with `\uXXXX` for quotes, HTML characters and non-ASCII, as a .NET
- * server writes it) and percent-encoded in a URL. @internal
+ * server writes it: System.Text.Json keeps `\\` and `\n` for a backslash and a new line) and
+ * percent-encoded in a URL. @internal
  */
 export function secretForms(secret: string): string[] {
   return [
     ...new Set([
       secret,
       JSON.stringify(secret).slice(1, -1),
-      unicodeEscaped(secret, true),
-      unicodeEscaped(secret, false),
+      unicodeEscaped(secret, true, true),
+      unicodeEscaped(secret, false, true),
+      unicodeEscaped(secret, true, false),
+      unicodeEscaped(secret, false, false),
       encodeURIComponent(secret),
     ]),
   ];

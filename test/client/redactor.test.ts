@@ -1,6 +1,8 @@
 // The client's Redactor on its own: the secrets it was given, in any string of a value.
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../src/client/redact.js";
+import { CliOutput } from "../../src/cli/output/cli-output.js";
+import { bufferedIo } from "../cli/buffered-io.js";
 
 const password = "pa55-Word-secret";
 const consumerKey = "3f2b7c1e-consumer-key-guid";
@@ -53,6 +55,21 @@ describe("Redactor", () => {
     for (const echo of echoes) {
       expect(redactor.redact(echo)).toContain("[REDACTED]");
       expect(redactor.redact(echo)).not.toMatch(/qu|ote/);
+    }
+  });
+
+  it("redacts a secret holding a backslash as System.Text.Json escapes it, beside \\uXXXX", () => {
+    const secret = "back\\slash+é\n";
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const output = new CliOutput(bufferedIo().io);
+    output.addSecret(secret);
+    // JavaScriptEncoder.Default: `\\` and `\n` for a backslash and a new line, `\uXXXX` otherwise.
+    const echo = String.raw`{"Message":"bad password back\\slash\u002B\u00E9\n"}`;
+
+    for (const redacted of [redactor.redact(echo), output.redact(echo)]) {
+      expect(redacted).toMatch(/\[REDACTED\]|\[redacted\]/);
+      expect(redacted).not.toMatch(/back|slash/);
     }
   });
 });
