@@ -89,11 +89,12 @@ function hintFor(error: P21Error): string | undefined {
   }
 
   // A failure whose cause is the connection (sessions that could not be opened because the
-  // server went away) is about the connection, whatever it says on top.
-  const networkCause = codes
-    .slice(1)
-    .some((code) => code === "P21_NETWORK" || code === "P21_TIMEOUT");
-  switch (networkCause ? "P21_NETWORK" : error.code) {
+  // server went away) is about the connection, whatever it says on top; one whose cause is a
+  // refused call (a user without the Interactive API) is about that permission.
+  const causes = codes.slice(1);
+  const networkCause = causes.some((code) => code === "P21_NETWORK" || code === "P21_TIMEOUT");
+  const deniedCause = causes.includes("P21_ACCESS_DENIED");
+  switch (networkCause ? "P21_NETWORK" : deniedCause ? "P21_ACCESS_DENIED" : error.code) {
     case "P21_AUTH_FAILED":
       return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
     case "P21_ACCESS_DENIED":

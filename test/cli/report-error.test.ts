@@ -55,4 +55,20 @@ describe("error reports", () => {
     expect(text.stderr).toContain("ask the P21 administrator");
     expect(text.stderr).not.toContain("password");
   });
+
+  it("send sessions refused for want of permission to the administrator, not to the pool", () => {
+    const { io, text } = bufferedIo();
+    const denied = new AccessDeniedError("session create failed with HTTP 401");
+    const wrapped = new EngineError(
+      "P21_SESSIONS_UNAVAILABLE",
+      `could not open a session and a SalesPricePage window after 1 attempt(s): ${denied.message}`,
+      { cause: denied },
+    );
+
+    const exitCode = reportError(wrapped, new CliOutput(io), false);
+
+    expect(exitCode).toBe(3);
+    expect(text.stderr).toContain("ask the P21 administrator");
+    expect(text.stderr).not.toContain("pool is busy");
+  });
 });
