@@ -123,9 +123,8 @@ async function readInput<T>(
     columns.forEach((column) => {
       const row = layout.format === "json" ? (layout.firstRows.get(column) ?? 1) : 1;
       if (column === "") {
-        // An unnamed CSV column is refused only where a row fills it (see readCsvTable):
-        // spreadsheets leave such columns, empty, after the last one used.
-        if (layout.format === "json") problems.add(row, undefined, "an object has an empty key");
+        // An unnamed column is refused only where a row fills it (see readCsvTable and
+        // readJsonTable): spreadsheets leave such columns, empty, after the last one used.
         return;
       }
 

@@ -53,6 +53,26 @@ describe("columns a spreadsheet adds", () => {
       'unnamed-value.csv:3: cell 8 holds "net" but its column has no name in the header; name the column or clear the cell',
     ]);
   });
+
+  it("reads the same sheet converted to JSON: empty keys left empty are ignored, as in CSV", async () => {
+    const row = (group: string, unnamed: string): string =>
+      `  {"company_id":"ACME","supplier_id":10010,"product_group_id":"${group}","description":"${group}","effective_date":"2027-01-01","calculation_value1":0.5,${unnamed}}`;
+    const reading = await readPricePageFile(
+      await file(
+        "ghost-keys.json",
+        `[\n${row("ABRAS", '"":""')},\n${row("ADHES", '"":null')}\n]\n`,
+      ),
+    );
+
+    expect(reading.problems).toEqual([]);
+    expect(reading.rows.map((page) => page.value.description)).toEqual(["ABRAS", "ADHES"]);
+
+    const problems = await problemsOf(
+      "unnamed-key.json",
+      `[\n${row("ABRAS", '"":""')},\n${row("ADHES", '"":"net"')}\n]\n`,
+    );
+    expect(problems).toEqual(["unnamed-key.json:3: an object has an empty key"]);
+  });
 });
 
 describe("JSON written on one line", () => {

@@ -82,6 +82,8 @@ export async function readJsonTable(
     if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
       for (const key of Object.keys(entry)) {
         const column = foldKey(key);
+        // Read where it holds a value, as a CSV column without a name is.
+        if (column === "") continue;
         if (!firstRows.has(column)) {
           firstRows.set(column, rowOf(index));
         }
@@ -109,6 +111,12 @@ export async function readJsonTable(
     for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
       const column = foldKey(key);
       const cellText = jsonCellText(value);
+      if (column === "") {
+        // A spreadsheet's empty unnamed columns, converted: ignored while empty, as in CSV.
+        if (cellText?.trim() !== "") problems.add(row, undefined, "an object has an empty key");
+        continue;
+      }
+
       if (cellText === undefined) {
         const expected = Array.isArray(value)
           ? "text, a number or a list of texts"
