@@ -95,7 +95,7 @@ function numberFormHint(text: string, whole = false): string {
     return ": write it without a decimal part";
   }
 
-  if (/^[+-]?[$€£¥]|[$€£¥]$/.test(text)) {
+  if (/^[+-]?[$€£¥]\s*[\d.,]+$|^[+-]?[\d.,]+\s*[$€£¥]$/.test(text)) {
     return ": write the number alone, without a currency sign";
   }
 
@@ -107,7 +107,7 @@ function numberFormHint(text: string, whole = false): string {
     return ": write it in full, not in exponent form (in a spreadsheet, format the column as Number)";
   }
 
-  if (/^\(.*\)$/.test(text)) {
+  if (/^\(\s*[$€£¥]?\s*[\d.,]+\s*\)$/.test(text)) {
     return ": write a negative number with a minus sign, not in parentheses";
   }
 

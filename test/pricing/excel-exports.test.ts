@@ -153,6 +153,19 @@ describe("numbers as a spreadsheet formats them", () => {
       'formatted-numbers.csv:7:supplier_id: "10010.0" is not a whole number: write it without a decimal part',
     ]);
   });
+
+  it("gives no such advice for a text that is not a number at all", async () => {
+    const values = ["(n/a)", "($ see note)", "$TBD", "ask €"];
+    const lines = values.map((value, index) => `ACME,${10010 + index},ABRAS,P,2027-01-01,${value}`);
+    const problems = await problemsOf("not-numbers.csv", [header, ...lines].join("\n"));
+
+    expect(problems).toEqual(
+      values.map(
+        (value, index) =>
+          `not-numbers.csv:${index + 2}:calculation_value1: ${JSON.stringify(value)} is not a number`,
+      ),
+    );
+  });
 });
 
 describe("runaway cells", () => {
