@@ -4,8 +4,11 @@ import { quoted } from "./problems.js";
 
 /** A date followed by a time of day, as SQL Server and OData write a `datetime`. */
 const DATE_AND_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/;
-/** A whole number of days, as a spreadsheet shows a date cell formatted as a number. */
-const DAY_NUMBER = /^\d{4,6}$/;
+/**
+ * A whole number of days, as a spreadsheet shows a date cell formatted as a number: five or six
+ * digits for the dates of price pages (10000 is 1927-05-18), so that a year alone is not one.
+ */
+const DAY_NUMBER = /^\d{5,6}$/;
 /** Day 0 of Excel's 1900 date system, counted right from 1 March 1900 (day 61) on. */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;

@@ -116,7 +116,14 @@ describe("dates as exports write them", () => {
   it("refuses a time of day, and says what to do about the forms a spreadsheet writes", async () => {
     const problems = await problemsOf(
       "spreadsheet-dates.csv",
-      rows(["2026-12-31 13:45:00", "2026-02-30 00:00:00", "46387", "12/31/2026", "31-Dec-2026"]),
+      rows([
+        "2026-12-31 13:45:00",
+        "2026-02-30 00:00:00",
+        "46387",
+        "12/31/2026",
+        "31-Dec-2026",
+        "2027",
+      ]),
     );
     const fix = "format the column as yyyy-mm-dd (Format Cells, Custom) before saving";
 
@@ -126,6 +133,8 @@ describe("dates as exports write them", () => {
       `spreadsheet-dates.csv:4:effective_date: "46387" is not a date in the form YYYY-MM-DD: it looks like a spreadsheet's day number (in Excel, 2026-12-31); ${fix}`,
       `spreadsheet-dates.csv:5:effective_date: "12/31/2026" is not a date in the form YYYY-MM-DD; in a spreadsheet, ${fix}`,
       `spreadsheet-dates.csv:6:effective_date: "31-Dec-2026" is not a date in the form YYYY-MM-DD; in a spreadsheet, ${fix}`,
+      // A year alone is no day number of this century's dates (those have five digits).
+      `spreadsheet-dates.csv:7:effective_date: "2027" is not a date in the form YYYY-MM-DD; in a spreadsheet, ${fix}`,
     ]);
   });
 });
