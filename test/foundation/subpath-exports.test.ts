@@ -1,7 +1,11 @@
 // The package's entry points as a project that installs p21kit imports them: by name, from the
 // built package, in a process of their own that lists every module it loads.
 import { execFile } from "node:child_process";
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -57,5 +61,29 @@ describe("the package's entry points", () => {
 
     expect(whole.names).toEqual(expect.arrayContaining([...client.names, ...simulator.names]));
     expect(whole.names).toEqual(expect.arrayContaining(["BatchEngine", "Journal"]));
+  });
+
+  it("resolves the subpaths' types for a consumer on the older node10 resolution too", async () => {
+    const consumer = await mkdtemp(join(tmpdir(), "p21kit-consumer-"));
+    try {
+      await mkdir(join(consumer, "node_modules"));
+      await symlink(process.cwd(), join(consumer, "node_modules", "p21kit"), "dir");
+      const file = join(consumer, "index.ts");
+      await writeFile(file, "");
+      const options = { moduleResolution: ts.ModuleResolutionKind.Node10 };
+      // The symbolic link resolves to this checkout: each file named from its root.
+      const resolved = ["p21kit", "p21kit/client", "p21kit/simulator"].map((name) => {
+        const found = ts.resolveModuleName(name, file, options, ts.sys).resolvedModule;
+        return found === undefined ? undefined : relative(process.cwd(), found.resolvedFileName);
+      });
+
+      expect(resolved).toEqual([
+        "dist/index.d.ts",
+        "dist/client/index.d.ts",
+        "dist/simulator/index.d.ts",
+      ]);
+    } finally {
+      await rm(consumer, { recursive: true, force: true });
+    }
   });
 });
