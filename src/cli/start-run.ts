@@ -124,7 +124,7 @@ export async function createAndExecute(
       throw new CliError(`stopped by ${early.receivedSignal} before the run was recorded`, {
         code: "P21_STOPPED",
         exitCode: ExitCode.interrupted,
-        hint: "Nothing was sent to the server: run the command again when you are ready.",
+        hint: "Nothing was written to the server: run the command again when you are ready.",
         cause: error,
       });
     } finally {
@@ -137,7 +137,7 @@ export async function createAndExecute(
       throw new CliError(`stopped by ${early.receivedSignal} before the run started`, {
         code: "P21_STOPPED",
         exitCode: ExitCode.interrupted,
-        hint: `Nothing was sent to the server. Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
+        hint: `Nothing was written to the server. Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
       });
     }
 

@@ -1,5 +1,5 @@
 // A signal before the run has started (while the plan asks the server) ends the command as any
-// stop does: exit 130, a message that nothing was sent, and an error event with --json.
+// stop does: exit 130, a message that nothing was written, and an error event with --json.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,7 +62,7 @@ describe("a signal while the plan asks the server", () => {
     expect(signal).toBeNull();
     expect(exitCode).toBe(130);
     expect(stderr).toContain("stopped by SIGTERM before the run was recorded");
-    expect(stderr).toContain("Nothing was sent to the server");
+    expect(stderr).toContain("Nothing was written to the server");
     const interactive = Object.keys(simulator.stats().requests).filter((route) =>
       route.includes("/api/ui/interactive/"),
     );
