@@ -1,4 +1,23 @@
-import type { SignalSource } from "./io.js";
+import { CliError } from "./errors.js";
+import { ExitCode, type SignalSource } from "./io.js";
+
+/**
+ * The error of a command stopped by `signal` before its run started (while it signed in or
+ * planned): exit 130, like any stop; `hint` says what to do next.
+ */
+export function stoppedBeforeStart(
+  signal: string,
+  what: string,
+  hint: string,
+  cause?: unknown,
+): CliError {
+  return new CliError(`stopped by ${signal} ${what}`, {
+    code: "P21_STOPPED",
+    exitCode: ExitCode.interrupted,
+    hint: `Nothing was written to the server. ${hint}`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
 
 /**
  * Turns SIGINT/SIGTERM into the engine's two stop signals: the first asks for a graceful stop

@@ -11,11 +11,9 @@ import {
   type ExecutionOutcome,
 } from "./execute-run.js";
 import { openJournalForWriting } from "./journal-access.js";
-import { CliError } from "./errors.js";
-import { ExitCode } from "./io.js";
 import { RunLock } from "./run-lock.js";
 import { runCommandLine } from "./run-hints.js";
-import { StopOnSignals } from "./signals.js";
+import { StopOnSignals, stoppedBeforeStart } from "./signals.js";
 import { withPlanProblemsAsInput } from "./plan-problems.js";
 import type { CliLogger } from "./output/logger.js";
 import type { ProgressEvent } from "../batch/index.js";
@@ -121,24 +119,24 @@ export async function createAndExecute(
     } catch (error) {
       if (early.receivedSignal === undefined) throw error;
 
-      throw new CliError(`stopped by ${early.receivedSignal} before the run was recorded`, {
-        code: "P21_STOPPED",
-        exitCode: ExitCode.interrupted,
-        hint: "Nothing was written to the server: run the command again when you are ready.",
-        cause: error,
-      });
+      throw stoppedBeforeStart(
+        early.receivedSignal,
+        "before the run was recorded",
+        "Run the command again when you are ready.",
+        error,
+      );
     } finally {
       await lookupClient.close();
       early[Symbol.dispose]();
     }
 
-    // Recorded, and stopped before it started: nothing was sent, and it can be resumed.
+    // Recorded, and stopped before it started: it can be resumed.
     if (early.receivedSignal !== undefined) {
-      throw new CliError(`stopped by ${early.receivedSignal} before the run started`, {
-        code: "P21_STOPPED",
-        exitCode: ExitCode.interrupted,
-        hint: `Nothing was written to the server. Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
-      });
+      throw stoppedBeforeStart(
+        early.receivedSignal,
+        "before the run started",
+        `Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
+      );
     }
 
     if (!flags.json && !flags.quiet) {

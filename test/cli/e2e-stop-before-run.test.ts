@@ -1,8 +1,10 @@
 // A signal before the run has started (while the plan asks the server) ends the command as any
 // stop does: exit 130, a message that nothing was written, and an error event with --json.
 import { writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Journal } from "../../src/journal/index.js";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import {
   collect,
@@ -85,5 +87,46 @@ describe("a signal while the plan asks the server", () => {
       code: "P21_STOPPED",
       exitCode: 130,
     });
+  }, 60_000);
+});
+
+describe("a signal while resume signs in", () => {
+  it("ends with 130, the run left to resume", async () => {
+    const directory = await temporaryDirectory();
+    // A server that takes the connection and never answers: resume is held in its sign-in.
+    let onConnection = (): void => {};
+    const connected = new Promise<void>((resolve) => (onConnection = resolve));
+    const server: Server = createServer(() => onConnection());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const journalPath = join(directory.path, "journal.db");
+    const journal = Journal.open(journalPath);
+    const run = journal.createRun({
+      kind: "create",
+      options: {},
+      inputDigest: "0".repeat(64),
+      baseUrl: `http://127.0.0.1:${port}`,
+      username: "api_user",
+    });
+    journal.close();
+
+    try {
+      const child = spawnCli(["resume", run.id, "--journal", journalPath], {
+        cwd: directory.path,
+        env: { P21_PASSWORD: "api_password" },
+      });
+      const outcome = collect(child);
+      await connected;
+      child.kill("SIGTERM");
+      const { exitCode, signal, stderr } = await outcome;
+
+      expect(signal).toBeNull();
+      expect(exitCode).toBe(130);
+      expect(stderr).toContain("stopped by SIGTERM before the run was resumed");
+      expect(stderr).toContain(`Resume with: p21kit resume ${run.id}`);
+    } finally {
+      server.close();
+      await directory.remove();
+    }
   }, 60_000);
 });

@@ -25,6 +25,7 @@ import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
 import { RunLock } from "../run-lock.js";
 import { runCommandLine } from "../run-hints.js";
+import { StopOnSignals, stoppedBeforeStart } from "../signals.js";
 import { startWorkflowRun, storedRunOptions } from "../start-run.js";
 
 type ResumeFlags = CommonFlags;
@@ -128,20 +129,33 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           username: run.username,
         });
         const logger = createCliLogger(context.output, flags.logLevel);
-        const check = createClient(connection, { logger });
+        // Until executeRun installs its own: a signal during the sign-in ends the command.
+        const early = new StopOnSignals(context.io.signals ?? process);
+        const check = createClient(connection, { logger, signal: early.signal });
+        const settings = runSettings(command, flags, run);
+        const stopped = (signal: string, cause?: unknown) =>
+          stoppedBeforeStart(
+            signal,
+            "before the run was resumed",
+            `Resume with: ${runCommandLine("resume", run.id, flags.journal)}`,
+            cause,
+          );
         try {
           await check.authenticate();
+          ensureResultDirectory(context, settings.out);
+          if (!flags.json && !flags.quiet) {
+            context.output.errorLine(`Resuming run ${run.id} (${run.kind}) against ${run.baseUrl}`);
+            const changed = await inputChangedNotice(run, context.io.cwd);
+            if (changed !== undefined) context.output.errorLine(`notice  ${changed}`);
+          }
+        } catch (error) {
+          throw early.receivedSignal === undefined ? error : stopped(early.receivedSignal, error);
         } finally {
           await check.close();
+          early[Symbol.dispose]();
         }
 
-        const settings = runSettings(command, flags, run);
-        ensureResultDirectory(context, settings.out);
-        if (!flags.json && !flags.quiet) {
-          context.output.errorLine(`Resuming run ${run.id} (${run.kind}) against ${run.baseUrl}`);
-          const changed = await inputChangedNotice(run, context.io.cwd);
-          if (changed !== undefined) context.output.errorLine(`notice  ${changed}`);
-        }
+        if (early.receivedSignal !== undefined) throw stopped(early.receivedSignal);
 
         const outcome = await executeRun(context, journal, run, {
           connection,
