@@ -1,5 +1,6 @@
 import { Agent } from "undici";
 import type { Dispatcher } from "undici";
+import { afterEach } from "vitest";
 import { P21Client } from "../../src/client/index.js";
 import type { P21ClientOptions, Result, Window } from "../../src/client/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
@@ -30,6 +31,28 @@ export async function simulatorAndClient(
       await client.close();
       await simulator.close();
     },
+  };
+}
+
+/**
+ * For a test file: `start(simulatorOptions, clientOptions)` starts a simulator and a client on
+ * it, both closed after the test.
+ */
+export function simulatorPerTest(): (
+  simulatorOptions: SimulatorOptions,
+  clientOptions?: Partial<P21ClientOptions>,
+) => Promise<{ simulator: SimulatorHandle; client: P21Client }> {
+  let closeAll: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await closeAll?.();
+    closeAll = undefined;
+  });
+
+  return async (simulatorOptions, clientOptions = {}) => {
+    const started = await simulatorAndClient(simulatorOptions, clientOptions);
+    closeAll = started.close;
+
+    return started;
   };
 }
 

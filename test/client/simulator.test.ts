@@ -1,56 +1,17 @@
-import { request } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  AccessDeniedError,
   DatawindowNotFoundError,
   P21Client,
   P21TimeoutError,
   PoolExhaustedError,
   RequestSwallowedError,
   ServerRefusedError,
-  SessionExpiredError,
   UnexpectedResponseWindowError,
 } from "../../src/client/index.js";
-import { silentLogger } from "../../src/client/index.js";
-import type { Logger, P21ClientOptions } from "../../src/client/index.js";
 import { DEMO } from "../../src/simulator/index.js";
-import type { SimulatorOptions } from "../../src/simulator/index.js";
-import {
-  authorizationRecorder,
-  emptyDataPage,
-  fillPricePage,
-  profiles,
-  simulatorAndClient,
-} from "./simulator-helpers.js";
-import type { SimulatorHandle } from "./simulator-helpers.js";
+import { emptyDataPage, fillPricePage, profiles, simulatorPerTest } from "./simulator-helpers.js";
 
-let closeAll: (() => Promise<void>) | undefined;
-
-afterEach(async () => {
-  await closeAll?.();
-  closeAll = undefined;
-});
-
-async function start(
-  simulatorOptions: SimulatorOptions,
-  clientOptions: Partial<P21ClientOptions> = {},
-): Promise<{ simulator: SimulatorHandle; client: P21Client }> {
-  const started = await simulatorAndClient(simulatorOptions, clientOptions);
-  closeAll = started.close;
-
-  return started;
-}
-
-/** The route of a session's end. */
-const endRoute = "DELETE /api/ui/interactive/sessions";
-
-/** A logger that keeps the messages of its warnings in `warnings`. */
-function keepingWarnings(warnings: string[]): Logger {
-  return {
-    ...silentLogger,
-    warn: (_fields, message) => void warnings.push(message ?? ""),
-  };
-}
+const start = simulatorPerTest();
 
 const demoPage = {
   company: DEMO.companyId,
@@ -232,144 +193,6 @@ describe.each(profiles)("against the simulator, build %s", (profile) => {
     expect(simulator.rows("price_page")).toHaveLength(0);
   });
 
-  it("recovers a leaked session of its own token (409) by ending it and creating again", async () => {
-    const recorder = authorizationRecorder();
-    const simulator = await start({ profile, data: "empty" }).then((started) => started.simulator);
-    const client = new P21Client(
-      { baseUrl: simulator.url, username: "api_user", password: "api_password" },
-      { dispatcher: recorder.dispatcher },
-    );
-    const previousClose = closeAll;
-    closeAll = async () => {
-      await client.close();
-      await recorder.dispatcher.close();
-      await previousClose?.();
-    };
-    const uiServerUrl = await client.uiServerUrl();
-    const [authorization = ""] = recorder.authorizations;
-    // A session of this token that nobody ended (a crashed run, a lost answer).
-    const leaked = await request(`${uiServerUrl}/api/ui/interactive/sessions`, {
-      method: "POST",
-      headers: { authorization, accept: "application/json", "content-type": "application/json" },
-      body: JSON.stringify({
-        SessionType: "Auto",
-        SessionTimeout: 60,
-        ResponseWindowHandlingEnabled: true,
-      }),
-    });
-    expect(leaked.statusCode).toBe(200);
-    await leaked.body.text();
-    simulator.resetStats();
-
-    const session = await client.startSession();
-    expect(session.state).toBe("open");
-    expect(simulator.stats().requests).toMatchObject({
-      "POST /api/ui/interactive/sessions": 2,
-      "DELETE /api/ui/interactive/sessions": 1,
-    });
-    await session.close();
-  });
-
-  it("ends a session again after a 500 or a lost answer on its end, and leaves none open", async () => {
-    const warnings: string[] = [];
-    const { simulator, client } = await start(
-      { profile, data: "empty" },
-      { logger: keepingWarnings(warnings) },
-    );
-
-    simulator.injectFault({ kind: "http500", route: endRoute });
-    await (await client.startSession()).close();
-    expect(simulator.stats().requests[endRoute]).toBe(2);
-    expect(await client.listSessions()).toHaveLength(0);
-
-    // Ended, and the answer lost: the second attempt hears "Invalid session", which says so.
-    simulator.resetStats();
-    simulator.injectFault({ kind: "reset", route: endRoute, phase: "after" });
-    await (await client.startSession()).close();
-    expect(simulator.stats().requests[endRoute]).toBe(2);
-    expect(await client.listSessions()).toHaveLength(0);
-    expect(warnings).toEqual([]);
-  });
-
-  it("gives up ending a session after three failures or one refusal, and says so", async () => {
-    const warnings: string[] = [];
-    const { simulator, client } = await start(
-      { profile, data: "empty" },
-      { logger: keepingWarnings(warnings) },
-    );
-
-    simulator.injectFault({ kind: "http500", route: endRoute, count: 3 });
-    await (await client.startSession()).close();
-    expect(simulator.stats().requests[endRoute]).toBe(3);
-    expect(await client.listSessions()).toHaveLength(1);
-    expect(warnings).toEqual(["p21 session end refused; the server's cleanup will reap it"]);
-
-    // The next session of this token ends the one left open (409), then its own end is refused
-    // once (a 401): no second attempt.
-    simulator.resetStats();
-    const next = await client.startSession();
-    simulator.injectFault({ kind: "expire-token", route: endRoute });
-    await next.close();
-    expect(simulator.stats().requests[endRoute]).toBe(2);
-    expect(warnings.slice(1)).toEqual([
-      "p21 session already exists; ending it",
-      "p21 session end refused; the server's cleanup will reap it",
-    ]);
-  });
-
-  it("renews a token the server stopped accepting and retries the read once", async () => {
-    const { simulator, client } = await start({ profile, data: "demo" });
-    await using session = await client.startSession();
-    await session.close();
-    simulator.injectFault({ kind: "expire-token", route: "GET /odataservice/odata/table/:name" });
-
-    const rows = await client.odata.query("price_book");
-    expect(rows.length).toBeGreaterThan(0);
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(2);
-  });
-
-  it("renews a token close to expiry before using it", async () => {
-    const { simulator, client } = await start({ profile, data: "empty", tokenLifetimeSeconds: 60 });
-    await client.authenticate();
-    await client.authenticate();
-
-    // A 60 s token is always within the 5-minute margin: each call renews it.
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(2);
-  });
-
-  it("turns a refused token on a session call into an expired session, and starts anew", async () => {
-    const { simulator, client } = await start({ profile, data: "empty" });
-    const session = await client.startSession();
-    const window = await session.openWindow("SalesPricePage");
-    simulator.injectFault({ kind: "expire-token", route: "PUT /api/ui/interactive/v2/change" });
-
-    const error = await window
-      .change("FORM", "form", "price_page_type_cd", "x")
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(SessionExpiredError);
-    expect(session.state).toBe("expired");
-    await expect(window.clear()).rejects.toBeInstanceOf(SessionExpiredError);
-
-    await using next = await client.startSession();
-    expect(next.state).toBe("open");
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(2);
-  });
-
-  it("reads an expired session as SessionExpiredError on every later call", async () => {
-    const { simulator, client } = await start({ profile, data: "empty" });
-    const session = await client.startSession();
-    const window = await session.openWindow("SalesPricePage");
-    simulator.injectFault({ kind: "expire-session", route: "PUT /api/ui/interactive/v2/tab" });
-
-    await expect(window.selectTab("VALUES")).rejects.toMatchObject({
-      code: "P21_SESSION_EXPIRED",
-      retry: "transient",
-    });
-    expect(session.state).toBe("expired");
-    await expect(session.openWindow("SalesPricePage")).rejects.toBeInstanceOf(SessionExpiredError);
-    await session.close();
-  });
-
   it("classifies injected faults: an empty 500, a reset, a corrupted window", async () => {
     const { simulator, client } = await start({ profile, data: "empty" });
     await using session = await client.startSession();
@@ -450,68 +273,5 @@ describe.each(profiles)("against the simulator, build %s", (profile) => {
 
     await expect(session.openWindow("NoSuchWindow")).rejects.toBeInstanceOf(ServerRefusedError);
     expect((await client.listSessions()).length).toBe(1);
-  });
-});
-
-describe("a consumer key whose scope has an OData allow-list", () => {
-  const consumerKey = "7d3c2b1a-0f9e-4d8c-b7a6-5e4f3d2c1b0a";
-  const scoped: SimulatorOptions = {
-    data: "demo",
-    users: [
-      {
-        username: "api_user",
-        password: "api_password",
-        consumerKey,
-        scope: "/api;/p21sdk;/odata:price_page",
-      },
-    ],
-  };
-
-  it("reads a table outside the list as AccessDeniedError, without authenticating again", async () => {
-    const { simulator, client } = await start(scoped, { consumerKey, password: undefined });
-    await using session = await client.startSession();
-    const window = await session.openWindow("SalesPricePage");
-
-    const error = await client.odata.query("price_book").catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(AccessDeniedError);
-    expect(error).toMatchObject({ code: "P21_ACCESS_DENIED", retry: "permanent", status: 401 });
-    expect((error as AccessDeniedError).serverMessage).toMatch(/not authorized to access API/);
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
-    expect(session.state).toBe("open");
-    expect((await window.clear()).ok).toBe(true);
-    expect((await client.odata.query("price_page", { top: 1 })).length).toBe(1);
-  });
-});
-
-describe("behind middleware that answers the token and the router in XML", () => {
-  it("authenticates, finds the UI server and runs a session", async () => {
-    const { simulator, client } = await start({ data: "empty", xmlMiddleware: true });
-
-    await using session = await client.startSession();
-    const window = await session.openWindow("SalesPricePage");
-    await client.authenticate();
-
-    expect((await window.selectTab("FORM")).ok).toBe(true);
-    expect(await client.uiServerUrl()).toBe(simulator.uiServerUrl);
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
-  });
-});
-
-describe("a consumer key sent without a username", () => {
-  it("gets a token, but its session create is refused for good: sessions need a real user", async () => {
-    const consumerKey = "2e4f6a8c-1b3d-4e5f-8a9b-0c1d2e3f4a5b";
-    const users = [{ username: "api_user", password: "api_password", consumerKey }];
-    const { simulator, client } = await start(
-      { data: "empty", users },
-      { consumerKey, username: undefined, password: undefined },
-    );
-
-    const error = await client.startSession().catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(ServerRefusedError);
-    expect(error).toMatchObject({ retry: "permanent", status: 400 });
-    expect((error as ServerRefusedError).serverMessage).toBe("Error retrieving/validating user");
-    expect(simulator.stats().requests["POST /api/security/token/v2"]).toBe(1);
   });
 });
