@@ -1,6 +1,7 @@
 import { MockAgent } from "undici";
+import { afterEach } from "vitest";
 import { P21Client } from "../../src/client/index.js";
-import type { P21ClientOptions } from "../../src/client/index.js";
+import type { P21ClientOptions, Session } from "../../src/client/index.js";
 
 export const mockBaseUrl = "http://p21.test";
 export const mockUiServerUrl = `${mockBaseUrl}/uiserver0`;
@@ -180,4 +181,33 @@ export class MockP21 {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/**
+ * For a test file: `open()` starts a mock server, a client on it and a session, all closed after
+ * each test; `mock` is the server of the test under way.
+ */
+export function mockSessionPerTest(): { readonly mock: MockP21; open(): Promise<Session> } {
+  let mock: MockP21 | undefined;
+  let client: P21Client | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await mock?.close();
+    client = undefined;
+    mock = undefined;
+  });
+
+  return {
+    get mock(): MockP21 {
+      if (mock === undefined) throw new Error("no session was opened in this test");
+
+      return mock;
+    },
+    async open(): Promise<Session> {
+      mock = new MockP21();
+      client = mock.client();
+
+      return client.startSession();
+    },
+  };
 }

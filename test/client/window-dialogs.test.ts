@@ -1,24 +1,10 @@
 // The client's dialogs over a mocked wire: a blocked result, its buttons and its text, and the
 // window's state while one is open.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WindowStateError } from "../../src/client/index.js";
-import type { Session, P21Client } from "../../src/client/index.js";
-import { MockP21 } from "./mock-p21.js";
+import { mockSessionPerTest } from "./mock-p21.js";
 
-let mock: MockP21;
-let client: P21Client | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await mock?.close();
-});
-
-async function openSession(): Promise<Session> {
-  mock = new MockP21();
-  client = mock.client();
-
-  return client.startSession();
-}
+const wire = mockSessionPerTest();
 
 const success = { body: { Status: 1, Messages: [], Events: [] } };
 
@@ -33,22 +19,22 @@ describe("dialogs", () => {
   };
 
   it("brings a Blocked save back with a dialog that lists its own buttons and presses by text", async () => {
-    const session = await openSession();
-    mock.interactive("PUT", "/v2/data", blocked);
-    mock.interactive("GET", "/v2/window", {
+    const session = await wire.open();
+    wire.mock.interactive("PUT", "/v2/data", blocked);
+    wire.mock.interactive("GET", "/v2/window", {
       body: {
         Data: [],
         Definition: { Name: "w_message", Title: "Price Page", Datawindows: {}, TabPageList: [] },
       },
     });
-    mock.interactive("GET", "/v2/tools", {
+    wire.mock.interactive("GET", "/v2/tools", {
       body: [
         { ToolName: "Quick.Save", Text: "Save" },
         { ToolName: "cb_1", Text: "&Yes" },
         { ToolName: "cb_2", Text: "&No" },
       ],
     });
-    mock.interactive("POST", "/v2/tools", {
+    wire.mock.interactive("POST", "/v2/tools", {
       body: {
         Status: 1,
         Events: [{ Name: "keygenerated", Data: [{ Key: "price_page_uid", Value: "77" }] }],
@@ -74,47 +60,47 @@ describe("dialogs", () => {
 
     expect(answered.generatedKey).toBe(77);
     expect(window.state).toBe("open");
-    expect(mock.requestsTo("GET", "/v2/tools")[0]?.path).toContain("?windowId=popup-1");
-    expect(mock.requestsTo("GET", "/v2/window")[0]?.path).toContain("?id=popup-1");
-    expect(mock.requestsTo("POST", "/v2/tools")[0]?.body).toEqual({
+    expect(wire.mock.requestsTo("GET", "/v2/tools")[0]?.path).toContain("?windowId=popup-1");
+    expect(wire.mock.requestsTo("GET", "/v2/window")[0]?.path).toContain("?id=popup-1");
+    expect(wire.mock.requestsTo("POST", "/v2/tools")[0]?.body).toEqual({
       WindowId: "popup-1",
       ToolName: "cb_1",
     });
   });
 
   it("presses by tool name and refuses an unknown button without a request", async () => {
-    const session = await openSession();
-    mock.interactive("PUT", "/v2/data", blocked);
-    mock.interactive("GET", "/v2/tools", {
+    const session = await wire.open();
+    wire.mock.interactive("PUT", "/v2/data", blocked);
+    wire.mock.interactive("GET", "/v2/tools", {
       body: [
         { ToolName: "cb_1", Text: "&Yes" },
         { ToolName: "cb_2", Text: "&No" },
       ],
     });
-    mock.interactive("POST", "/v2/tools", {
+    wire.mock.interactive("POST", "/v2/tools", {
       body: { Status: 2, Messages: [{ Text: "Save cancelled.", Type: 2 }] },
     });
     const window = await session.openWindow("SalesPricePage");
     const dialog = (await window.save()).dialog!;
 
     await expect(dialog.press("Maybe")).rejects.toMatchObject({ code: "P21_INVALID_INPUT" });
-    expect(mock.requestsTo("POST", "/v2/tools")).toHaveLength(0);
+    expect(wire.mock.requestsTo("POST", "/v2/tools")).toHaveLength(0);
     const answered = await dialog.press("cb_2");
     expect(answered.ok).toBe(false);
-    expect(mock.requestsTo("POST", "/v2/tools")[0]?.body).toMatchObject({ ToolName: "cb_2" });
+    expect(wire.mock.requestsTo("POST", "/v2/tools")[0]?.body).toMatchObject({ ToolName: "cb_2" });
   });
 
   it("closes a window with unsaved edits through the save-before-close dialog", async () => {
-    const session = await openSession();
-    mock.interactive("DELETE", "/v2/window", blocked);
-    mock.interactive("GET", "/v2/tools", {
+    const session = await wire.open();
+    wire.mock.interactive("DELETE", "/v2/window", blocked);
+    wire.mock.interactive("GET", "/v2/tools", {
       body: [
         { ToolName: "cb_1", Text: "Yes" },
         { ToolName: "cb_2", Text: "No" },
         { ToolName: "cb_3", Text: "Cancel" },
       ],
     });
-    mock.interactive("POST", "/v2/tools", success);
+    wire.mock.interactive("POST", "/v2/tools", success);
     const window = await session.openWindow("SalesPricePage");
     const closing = await window.close();
 
@@ -124,14 +110,14 @@ describe("dialogs", () => {
     expect(window.state).toBe("closed");
     await expect(window.save()).rejects.toBeInstanceOf(WindowStateError);
     expect(await window.close()).toBeUndefined();
-    expect(mock.requestsTo("DELETE", "/v2/window")[0]?.path).toContain("?id=window-1");
+    expect(wire.mock.requestsTo("DELETE", "/v2/window")[0]?.path).toContain("?id=window-1");
   });
 
   it("keeps the window open when the save-before-close dialog is cancelled", async () => {
-    const session = await openSession();
-    mock.interactive("DELETE", "/v2/window", blocked);
-    mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_3", Text: "Cancel" }] });
-    mock.interactive("POST", "/v2/tools", success);
+    const session = await wire.open();
+    wire.mock.interactive("DELETE", "/v2/window", blocked);
+    wire.mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_3", Text: "Cancel" }] });
+    wire.mock.interactive("POST", "/v2/tools", success);
     const window = await session.openWindow("SalesPricePage");
 
     await (await window.close())!.dialog!.press("Cancel");
@@ -139,10 +125,10 @@ describe("dialogs", () => {
   });
 
   it("keeps the window open when Yes on the save-before-close dialog fails to save", async () => {
-    const session = await openSession();
-    mock.interactive("DELETE", "/v2/window", blocked);
-    mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_1", Text: "Yes" }] });
-    mock.interactive("POST", "/v2/tools", {
+    const session = await wire.open();
+    wire.mock.interactive("DELETE", "/v2/window", blocked);
+    wire.mock.interactive("GET", "/v2/tools", { body: [{ ToolName: "cb_1", Text: "Yes" }] });
+    wire.mock.interactive("POST", "/v2/tools", {
       body: {
         Status: 2,
         Messages: [{ Text: "Required value missing for Expiration Date.", Type: 2 }],
@@ -156,8 +142,8 @@ describe("dialogs", () => {
   });
 
   it("closes a window with an empty answer", async () => {
-    const session = await openSession();
-    mock.interactive("DELETE", "/v2/window", { text: "" });
+    const session = await wire.open();
+    wire.mock.interactive("DELETE", "/v2/window", { text: "" });
     const window = await session.openWindow("SalesPricePage");
 
     expect(await window.close()).toBeUndefined();

@@ -1,27 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DatawindowNotFoundError,
   RequestSwallowedError,
   ServerRefusedError,
   UnexpectedResponseWindowError,
 } from "../../src/client/index.js";
-import type { Session, P21Client } from "../../src/client/index.js";
-import { MockP21 } from "./mock-p21.js";
+import { mockSessionPerTest } from "./mock-p21.js";
 
-let mock: MockP21;
-let client: P21Client | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await mock?.close();
-});
-
-async function openSession(): Promise<Session> {
-  mock = new MockP21();
-  client = mock.client();
-
-  return client.startSession();
-}
+const wire = mockSessionPerTest();
 
 const success = { body: { Status: 1, Messages: [], Events: [] } };
 
@@ -31,18 +17,18 @@ describe("window operations on the wire", () => {
     [{ windowId: "w-lower" }, "w-lower"],
     [{ Id: "w-id" }, "w-id"],
   ])("reads the window id from %j", async (body, expected) => {
-    const session = await openSession();
-    mock.interactive("POST", "/v2/window", { body });
+    const session = await wire.open();
+    wire.mock.interactive("POST", "/v2/window", { body });
 
     const window = await session.openWindow("SalesPricePage");
     expect(window.id).toBe(expected);
-    expect(mock.requestsTo("POST", "/v2/window")[0]?.body).toEqual({
+    expect(wire.mock.requestsTo("POST", "/v2/window")[0]?.body).toEqual({
       ServiceName: "SalesPricePage",
     });
   });
 
   it("sends each operation with the body and query parameter the server wants", async () => {
-    const session = await openSession();
+    const session = await wire.open();
     for (const [method, route] of [
       ["PUT", "/v2/change"],
       ["PUT", "/v2/tab"],
@@ -52,10 +38,10 @@ describe("window operations on the wire", () => {
       ["DELETE", "/v2/data"],
       ["POST", "/v2/tools"],
     ] as const) {
-      mock.interactive(method, route, success);
+      wire.mock.interactive(method, route, success);
     }
 
-    mock.interactive("GET", "/v2/data", {
+    wire.mock.interactive("GET", "/v2/data", {
       body: [
         {
           Name: "form",
@@ -67,7 +53,7 @@ describe("window operations on the wire", () => {
         },
       ],
     });
-    mock.interactive("GET", "/v2/window", {
+    wire.mock.interactive("GET", "/v2/window", {
       body: {
         Data: {},
         Definition: {
@@ -86,7 +72,7 @@ describe("window operations on the wire", () => {
         },
       },
     });
-    mock.interactive("GET", "/v2/tools", {
+    wire.mock.interactive("GET", "/v2/tools", {
       body: [{ ToolName: "cb_ok", Text: "&OK", DatawindowName: null }],
     });
     const window = await session.openWindow("SalesPricePage");
@@ -106,7 +92,7 @@ describe("window operations on the wire", () => {
     const tools = await window.tools({ datawindow: "form" });
     await window.runTool("cb_ok", { toolText: "OK" });
 
-    const sent = mock.requests.slice(4).map((request) => ({
+    const sent = wire.mock.requests.slice(4).map((request) => ({
       call: `${request.method} ${request.path.replace("/uiserver0/api/ui/interactive", "")}`,
       body: request.body,
     }));
@@ -149,7 +135,7 @@ describe("window operations on the wire", () => {
       { call: "GET /v2/tools?windowId=window-1&dwName=form", body: undefined },
       { call: "POST /v2/tools", body: { WindowId: "window-1", ToolName: "cb_ok", ToolText: "OK" } },
     ]);
-    expect(mock.requestsTo("PUT", "/v2/data")[0]?.rawBody).toBe('"window-1"');
+    expect(wire.mock.requestsTo("PUT", "/v2/data")[0]?.rawBody).toBe('"window-1"');
     expect(data[0]?.value("a")).toBe("1");
     expect(data[0]?.value("B")).toBeNull();
     expect(data[0]?.record()).toEqual({ a: "1", b: null });
@@ -165,8 +151,8 @@ describe("window operations on the wire", () => {
   });
 
   it("answers a Failure result as a value, not an error", async () => {
-    const session = await openSession();
-    mock.interactive("PUT", "/v2/change", {
+    const session = await wire.open();
+    wire.mock.interactive("PUT", "/v2/change", {
       body: { Status: 2, Messages: [{ Text: "Invalid price_page_type_cd value: 214", Type: 2 }] },
     });
     const window = await session.openWindow("SalesPricePage");
@@ -177,8 +163,8 @@ describe("window operations on the wire", () => {
   });
 
   it("reads a 400 error envelope as ServerRefusedError with the disabled column", async () => {
-    const session = await openSession();
-    mock.interactive("PUT", "/v2/change", {
+    const session = await wire.open();
+    wire.mock.interactive("PUT", "/v2/change", {
       status: 400,
       body: { ErrorMessage: "Column is disabled: company_id", ErrorType: null },
     });
@@ -198,8 +184,8 @@ describe("window operations on the wire", () => {
   });
 
   it("reads an Unexpected response window 400", async () => {
-    const session = await openSession();
-    mock.interactive("POST", "/v2/tools", {
+    const session = await wire.open();
+    wire.mock.interactive("POST", "/v2/tools", {
       status: 400,
       body: {
         ErrorMessage:
@@ -212,14 +198,14 @@ describe("window operations on the wire", () => {
   });
 
   it("after a datawindow-not-found 400, reads the next empty 500 as a swallowed request", async () => {
-    const session = await openSession();
+    const session = await wire.open();
     const window = await session.openWindow("SalesPricePage");
-    mock.interactiveOnce("PUT", "/v2/change", {
+    wire.mock.interactiveOnce("PUT", "/v2/change", {
       status: 400,
       body: { ErrorMessage: "Unable to find datawindow named dw_1", ErrorType: null },
     });
-    mock.interactiveOnce("PUT", "/v2/change", { status: 500, text: "" });
-    mock.interactive("PUT", "/v2/change", success);
+    wire.mock.interactiveOnce("PUT", "/v2/change", { status: 500, text: "" });
+    wire.mock.interactive("PUT", "/v2/change", success);
 
     const first = await window.change("FORM", "dw_1", "a", "1").catch((caught: unknown) => caught);
     expect(first).toBeInstanceOf(DatawindowNotFoundError);
@@ -235,14 +221,14 @@ describe("window operations on the wire", () => {
     expect((second as Error).message).toContain("swallowed");
 
     expect((await window.change("FORM", "form", "a", "1")).ok).toBe(true);
-    expect(mock.requestsTo("PUT", "/v2/change")).toHaveLength(3);
+    expect(wire.mock.requestsTo("PUT", "/v2/change")).toHaveLength(3);
   });
 
   it("reads an empty 500 without a preceding datawindow error as a server error", async () => {
-    const session = await openSession();
+    const session = await wire.open();
     const window = await session.openWindow("SalesPricePage");
-    mock.interactive("PUT", "/v2/change", { status: 500, text: "" });
-    mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
+    wire.mock.interactive("PUT", "/v2/change", { status: 500, text: "" });
+    wire.mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
 
     await expect(window.change("FORM", "form", "a", "1")).rejects.toMatchObject({
       code: "P21_SERVER_ERROR",
@@ -252,18 +238,18 @@ describe("window operations on the wire", () => {
       code: "P21_SERVER_ERROR",
       retry: "ambiguous",
     });
-    expect(mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
+    expect(wire.mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
   });
 
   it("sends a close swallowed after a datawindow-not-found 400 once more, and closes", async () => {
-    const session = await openSession();
+    const session = await wire.open();
     const window = await session.openWindow("SalesPricePage");
-    mock.interactiveOnce("PUT", "/v2/change", {
+    wire.mock.interactiveOnce("PUT", "/v2/change", {
       status: 400,
       body: { ErrorMessage: "Unable to find datawindow named x" },
     });
-    mock.interactiveOnce("DELETE", "/v2/window", { status: 500, text: "" });
-    mock.interactive("DELETE", "/v2/window", success);
+    wire.mock.interactiveOnce("DELETE", "/v2/window", { status: 500, text: "" });
+    wire.mock.interactive("DELETE", "/v2/window", success);
 
     await expect(window.change("FORM", "x", "a", "1")).rejects.toBeInstanceOf(
       DatawindowNotFoundError,
@@ -271,22 +257,22 @@ describe("window operations on the wire", () => {
     await window.close();
 
     expect(window.state).toBe("closed");
-    expect(mock.requestsTo("DELETE", "/v2/window")).toHaveLength(2);
+    expect(wire.mock.requestsTo("DELETE", "/v2/window")).toHaveLength(2);
   });
 
   it("does not re-send a swallowed save", async () => {
-    const session = await openSession();
+    const session = await wire.open();
     const window = await session.openWindow("SalesPricePage");
-    mock.interactiveOnce("PUT", "/v2/change", {
+    wire.mock.interactiveOnce("PUT", "/v2/change", {
       status: 400,
       body: { ErrorMessage: "Unable to find datawindow named x" },
     });
-    mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
+    wire.mock.interactive("PUT", "/v2/data", { status: 500, text: "" });
 
     await expect(window.change("FORM", "x", "a", "1")).rejects.toBeInstanceOf(
       DatawindowNotFoundError,
     );
     await expect(window.save()).rejects.toBeInstanceOf(RequestSwallowedError);
-    expect(mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
+    expect(wire.mock.requestsTo("PUT", "/v2/data")).toHaveLength(1);
   });
 });
