@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
@@ -12,41 +12,7 @@ import {
   connectionTo,
 } from "./helpers.js";
 
-const header =
-  "supplier_id,product_group_id,company_id,description,effective_date,expiration_date,calculation_value1";
-const groups = [
-  "ABRAS",
-  "ADHES",
-  "BEARNG",
-  "BELTS",
-  "CHAIN",
-  "CUTTL",
-  "ELECT",
-  "FASTN",
-  "FILTR",
-  "FITNG",
-];
-
-function pagesFor(supplierId: number, tag: string): string {
-  const rows = groups.flatMap((group) =>
-    [2051, 2052, 2053].map(
-      (year) =>
-        `${supplierId},${group},ACME,${tag} ${group} ${year},${year}-01-01,${year}-12-31,0.6`,
-    ),
-  );
-  return [header, ...rows].join("\r\n") + "\r\n";
-}
-
-/** Waits until the child has printed `count` record-settled events on stdout. */
-function afterSettled(child: ReturnType<typeof spawnCli>, count: number): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = 0;
-    child.stdout?.on("data", (chunk: Buffer) => {
-      seen += (chunk.toString("utf8").match(/"type":"record-settled"/g) ?? []).length;
-      if (seen >= count) resolve();
-    });
-  });
-}
+import { afterSettled, pagesFor } from "./resume-pages.js";
 
 describe("interrupted runs", () => {
   let directory: { path: string; remove: () => Promise<void> };
@@ -261,86 +227,6 @@ describe("interrupted runs", () => {
       .filter((row) => String(row.description).startsWith("Harbor stopped"));
     expect(pages).toHaveLength(30);
     expect(pages.every((row) => row.calculation_value1 === 0.6)).toBe(true);
-  });
-
-  it("a resume of a run that is still being worked is refused (exit 2); the run ends alone", async () => {
-    // Long enough to outlast the commands below on a slow machine: 90 pages, a session each.
-    const [first = "", ...more] = [10110, 10120, 10130].map((supplier) =>
-      pagesFor(supplier, "Busy"),
-    );
-    const rows = more.map((text) => text.split("\r\n").slice(1).join("\r\n"));
-    await writeFile(join(directory.path, "busy.csv"), [first, ...rows].join(""));
-    const child = spawnCli(
-      ["price-pages", "create", "busy.csv", "--batch-size", "1", "--json", ...connection],
-      { cwd: directory.path },
-    );
-    const outcome = collect(child);
-    await afterSettled(child, 2);
-    const listed = await runChild(["runs", "--json"], { cwd: directory.path });
-    const running = ndjson(listed.stdout)[0] as { id: string; state: string };
-    expect(running.state).toBe("running");
-
-    const [second, retry] = await Promise.all(
-      ["resume", "retry-failed"].map((command) =>
-        runChild([command, running.id, "--password", "api_password"], { cwd: directory.path }),
-      ),
-    );
-    // Both answered while the run was still being worked.
-    expect(child.exitCode).toBeNull();
-    for (const refused of [second, retry]) {
-      expect(refused?.exitCode).toBe(2);
-      expect(refused?.stderr).toContain(
-        `run ${running.id} is being worked by process ${child.pid}`,
-      );
-    }
-    // Refused before it says it resumes anything.
-    expect(second?.stderr).not.toContain("Resuming run");
-
-    expect((await outcome).exitCode).toBe(0);
-    const pages = simulator
-      .rows("price_page")
-      .filter((row) => String(row.description).startsWith("Busy "));
-    expect(pages).toHaveLength(90);
-    // The lock is released: its file stays (see RunLock), its holder's name is gone.
-    const lockFiles = await readdir(join(directory.path, ".p21kit", "journal.db.locks"));
-    expect(lockFiles).toContain(`${running.id}.lock`);
-    expect(lockFiles).not.toContain(`${running.id}.holder`);
-  });
-
-  it("a second retry of a run being retried is refused (exit 2): its failures are sent once", async () => {
-    // 60 pages, to outlast the second command on a slow machine.
-    const [head = "", tail = ""] = [10140, 10150].map((supplier) => pagesFor(supplier, "Refused"));
-    const more = tail.split("\r\n").slice(1).join("\r\n");
-    await writeFile(join(directory.path, "refused.csv"), head + more);
-    // The first change of each page is refused: all 60 fail, none is retried.
-    simulator.injectFault({
-      kind: "refuse",
-      route: "PUT /api/ui/interactive/v2/change",
-      count: 60,
-    });
-    const failed = await runChild(
-      ["price-pages", "create", "refused.csv", "--json", ...connection],
-      {
-        cwd: directory.path,
-      },
-    );
-    expect(ndjson(failed.stdout).at(-1)).toMatchObject({ created: 0, failed: 60 });
-    const parent = (ndjson(failed.stdout).at(-1) as { runId: string }).runId;
-
-    const retry = ["retry-failed", parent, "--password", "api_password", "--batch-size", "1"];
-    const first = spawnCli([...retry, "--json"], { cwd: directory.path });
-    const outcome = collect(first);
-    await afterSettled(first, 2);
-    const second = await runChild(retry, { cwd: directory.path });
-    expect(first.exitCode).toBeNull();
-    expect(second.exitCode).toBe(2);
-    expect(second.stderr).toContain(`run ${parent} is being worked by process ${first.pid}`);
-
-    expect((await outcome).exitCode).toBe(0);
-    const pages = simulator
-      .rows("price_page")
-      .filter((row) => String(row.description).startsWith("Refused "));
-    expect(pages).toHaveLength(60);
   });
 
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {
