@@ -9,18 +9,18 @@
 // after each round the journal is checked against the server (see soak-journal.ts). Exits 1
 // on any problem, and when a command does not finish within its timeout (it is killed, and the
 // end of its diagnostics printed: `--log-level debug` makes them say more).
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RunSummaryLine } from "../src/cli/execute-run.js";
 import { Journal } from "../src/journal/index.js";
 import type { WorkflowSummary } from "../src/pricing/index.js";
 import { mulberry32 } from "../src/simulator/faults.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { parseArguments, type SoakArguments } from "./soak-arguments.js";
+import { describeSummary, outputProblems, runCommand } from "./soak-commands.js";
 import { journalProblems } from "./soak-journal.js";
-import { drawKill, KillWatcher, type KillLanding, type KillPlan } from "./soak-kills.js";
+import { drawKill, type KillLanding, type KillPlan, type KillWatcher } from "./soak-kills.js";
 import {
   demoReplaceArguments,
   replaceProblems,
@@ -28,163 +28,8 @@ import {
   type DemoReplaceInput,
 } from "./workflow-sanity.js";
 
-interface SoakArguments {
-  seed: number;
-  faults: string;
-  pages: number;
-  sessions: number;
-  rounds: number;
-  /** The most commands killed per round; 0 kills none. */
-  kills: number;
-  /** The simulator's pool of API instances; undefined: 5, more with kills. */
-  pool: number | undefined;
-  /** Seconds a command may run before it counts as stuck. */
-  timeout: number;
-  /** The commands' `--log-level`, when given. */
-  logLevel: string | undefined;
-}
-
-const cliPath = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
-
-function parseArguments(argv: readonly string[]): SoakArguments {
-  const parsed: SoakArguments = {
-    seed: Math.floor(Math.random() * 1_000_000),
-    // No `expire` by default: an expired token orphans its session, which then holds one of
-    // the pool's 5 instances until the server reaps it (minutes), and a few of them stall the
-    // run for that long. `--faults expire=0.002,…` soaks that too, slowly.
-    faults: "http500=0.02,reset=0.01,corrupt=0.01",
-    pages: 300,
-    sessions: 5,
-    rounds: 4,
-    kills: 0,
-    pool: undefined,
-    timeout: 180,
-    logLevel: undefined,
-  };
-  for (let index = 0; index < argv.length; index += 2) {
-    const flag = argv[index] ?? "";
-    const value = argv[index + 1] ?? "";
-    if (flag === "--faults") {
-      parsed.faults = value;
-      continue;
-    }
-    if (flag === "--log-level") {
-      parsed.logLevel = value;
-      continue;
-    }
-
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0) {
-      throw new Error(`${flag} takes a whole number, got "${value}"`);
-    }
-    if (flag === "--seed") parsed.seed = number;
-    else if (flag === "--pages") parsed.pages = number;
-    else if (flag === "--sessions") parsed.sessions = number;
-    else if (flag === "--rounds") parsed.rounds = number;
-    else if (flag === "--kills") parsed.kills = number;
-    else if (flag === "--pool") parsed.pool = number;
-    else if (flag === "--timeout") parsed.timeout = number;
-    else
-      throw new Error(
-        `unknown argument "${flag}" (known: --seed, --faults, --pages, --sessions, --rounds, --kills, --pool, --timeout, --log-level)`,
-      );
-  }
-
-  return parsed;
-}
-
-interface CommandOutcome {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  summary: RunSummaryLine | undefined;
-  stdout: string;
-  stderr: string;
-  /** The command ran past its timeout and was killed. */
-  stuck: boolean;
-  /** Where the soak's kill landed, if it did. */
-  landing: KillLanding | undefined;
-}
-
-/**
- * Runs `p21kit ARGS --json` in `cwd` and returns its exit code and last (summary) line; kills
- * it (SIGKILL) when it runs longer than `timeoutMs`, and as `kill` plans when one is given.
- */
-function runCommand(
-  args: readonly string[],
-  cwd: string,
-  timeoutMs: number,
-  kill?: { plan: KillPlan; starts: boolean; watch: (watcher: KillWatcher | undefined) => void },
-) {
-  return new Promise<CommandOutcome>((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args, "--json"], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const watcher =
-      kill === undefined ? undefined : new KillWatcher(child, kill.plan, { starts: kill.starts });
-    kill?.watch(watcher);
-    let stuck = false;
-    const timer = setTimeout(() => {
-      stuck = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      watcher?.stop();
-      kill?.watch(undefined);
-      const last = stdout.trim().split("\n").at(-1) ?? "";
-      let summary: RunSummaryLine | undefined;
-      try {
-        const parsed = JSON.parse(last) as Partial<RunSummaryLine>;
-        if (parsed.type === "summary") summary = parsed as RunSummaryLine;
-      } catch {
-        summary = undefined;
-      }
-
-      resolve({
-        exitCode,
-        signal,
-        summary,
-        stdout,
-        stderr,
-        stuck,
-        landing: stuck ? undefined : watcher?.landing(),
-      });
-    });
-  });
-}
-
-function describeSummary(summary: RunSummaryLine | undefined): string {
-  if (summary === undefined) return "no summary";
-  return (
-    `${summary.expired} expired, ${summary.created} created, ${summary.linked} linked, ` +
-    `${summary.skipped} skipped, ${summary.failed} failed`
-  );
-}
-
 /** A command that ran past the soak's timeout; its message ends with the command's stderr. */
 class StuckCommand extends Error {}
-
-/** What a command printed that it never should: a stack trace, or an error of its own. */
-function outputProblems(label: string, outcome: CommandOutcome): string[] {
-  const problems: string[] = [];
-  if (/^\s+at .+:\d+:\d+\)?$/m.test(outcome.stderr)) {
-    problems.push(`${label} printed a stack trace:\n${outcome.stderr.trim().slice(-2_000)}`);
-  }
-
-  const error = outcome.stdout.split("\n").find((line) => line.startsWith('{"type":"error"'));
-  if (error !== undefined && outcome.signal !== "SIGKILL") {
-    problems.push(`${label} ended with an error: ${error}`);
-  }
-
-  return problems;
-}
 
 /** The counts of a run straight from its journal, as its summary would give them. */
 function journalSummary(journalPath: string, runId: string): RunSummaryLine {
