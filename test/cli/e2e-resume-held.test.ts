@@ -2,33 +2,13 @@
 // are refused, and the run ends alone, each record sent once.
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import {
-  collect,
-  connectionTo,
-  ndjson,
-  runChild,
-  spawnCli,
-  temporaryDirectory,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { collect, ndjson, runChild, spawnCli } from "./helpers.js";
+import { demoFixture } from "./demo-fixture.js";
 import { afterSettled, pagesFor } from "./resume-pages.js";
 
 describe("runs being worked", () => {
-  let directory: { path: string; remove: () => Promise<void> };
-  let simulator: SimulatorHandle;
-  let connection: string[];
-
-  beforeAll(async () => {
-    directory = await temporaryDirectory();
-    simulator = await startSimulator({ data: "demo", latency: "seed", timeScale: 0.02 });
-    connection = connectionTo(simulator.url);
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await directory.remove();
-  });
+  const fixture = demoFixture({ latency: "seed", timeScale: 0.02 });
 
   it("a resume of a run that is still being worked is refused (exit 2); the run ends alone", async () => {
     // Long enough to outlast the commands below on a slow machine: 90 pages, a session each.
@@ -36,20 +16,20 @@ describe("runs being worked", () => {
       pagesFor(supplier, "Busy"),
     );
     const rows = more.map((text) => text.split("\r\n").slice(1).join("\r\n"));
-    await writeFile(join(directory.path, "busy.csv"), [first, ...rows].join(""));
+    await writeFile(join(fixture.directory, "busy.csv"), [first, ...rows].join(""));
     const child = spawnCli(
-      ["price-pages", "create", "busy.csv", "--batch-size", "1", "--json", ...connection],
-      { cwd: directory.path },
+      ["price-pages", "create", "busy.csv", "--batch-size", "1", "--json", ...fixture.connection],
+      { cwd: fixture.directory },
     );
     const outcome = collect(child);
     await afterSettled(child, 2);
-    const listed = await runChild(["runs", "--json"], { cwd: directory.path });
+    const listed = await runChild(["runs", "--json"], { cwd: fixture.directory });
     const running = ndjson(listed.stdout)[0] as { id: string; state: string };
     expect(running.state).toBe("running");
 
     const [second, retry] = await Promise.all(
       ["resume", "retry-failed"].map((command) =>
-        runChild([command, running.id, "--password", "api_password"], { cwd: directory.path }),
+        runChild([command, running.id, "--password", "api_password"], { cwd: fixture.directory }),
       ),
     );
     // Both answered while the run was still being worked.
@@ -64,12 +44,12 @@ describe("runs being worked", () => {
     expect(second?.stderr).not.toContain("Resuming run");
 
     expect((await outcome).exitCode).toBe(0);
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Busy "));
     expect(pages).toHaveLength(90);
     // The lock is released: its file stays (see RunLock), its holder's name is gone.
-    const lockFiles = await readdir(join(directory.path, ".p21kit", "journal.db.locks"));
+    const lockFiles = await readdir(join(fixture.directory, ".p21kit", "journal.db.locks"));
     expect(lockFiles).toContain(`${running.id}.lock`);
     expect(lockFiles).not.toContain(`${running.id}.holder`);
   });
@@ -78,33 +58,33 @@ describe("runs being worked", () => {
     // 60 pages, to outlast the second command on a slow machine.
     const [head = "", tail = ""] = [10140, 10150].map((supplier) => pagesFor(supplier, "Refused"));
     const more = tail.split("\r\n").slice(1).join("\r\n");
-    await writeFile(join(directory.path, "refused.csv"), head + more);
+    await writeFile(join(fixture.directory, "refused.csv"), head + more);
     // The first change of each page is refused: all 60 fail, none is retried.
-    simulator.injectFault({
+    fixture.simulator.injectFault({
       kind: "refuse",
       route: "PUT /api/ui/interactive/v2/change",
       count: 60,
     });
     const failed = await runChild(
-      ["price-pages", "create", "refused.csv", "--json", ...connection],
+      ["price-pages", "create", "refused.csv", "--json", ...fixture.connection],
       {
-        cwd: directory.path,
+        cwd: fixture.directory,
       },
     );
     expect(ndjson(failed.stdout).at(-1)).toMatchObject({ created: 0, failed: 60 });
     const parent = (ndjson(failed.stdout).at(-1) as { runId: string }).runId;
 
     const retry = ["retry-failed", parent, "--password", "api_password", "--batch-size", "1"];
-    const first = spawnCli([...retry, "--json"], { cwd: directory.path });
+    const first = spawnCli([...retry, "--json"], { cwd: fixture.directory });
     const outcome = collect(first);
     await afterSettled(first, 2);
-    const second = await runChild(retry, { cwd: directory.path });
+    const second = await runChild(retry, { cwd: fixture.directory });
     expect(first.exitCode).toBeNull();
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toContain(`run ${parent} is being worked by process ${first.pid}`);
 
     expect((await outcome).exitCode).toBe(0);
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Refused "));
     expect(pages).toHaveLength(60);

@@ -1,40 +1,20 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import {
-  collect,
-  ndjson,
-  runChild,
-  parseCsv,
-  spawnCli,
-  temporaryDirectory,
-  connectionTo,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { startSimulator } from "../../src/simulator/index.js";
+import { collect, ndjson, runChild, parseCsv, spawnCli, connectionTo } from "./helpers.js";
 
+import { demoFixture } from "./demo-fixture.js";
 import { afterSettled, pagesFor } from "./resume-pages.js";
 
 describe("interrupted runs", () => {
-  let directory: { path: string; remove: () => Promise<void> };
-  let simulator: SimulatorHandle;
-  let connection: string[];
-
-  beforeAll(async () => {
-    directory = await temporaryDirectory();
-    simulator = await startSimulator({ data: "demo", latency: "seed", timeScale: 0.02 });
-    connection = connectionTo(simulator.url);
-  });
-
-  afterAll(async () => {
-    await simulator.close();
-    await directory.remove();
-  });
+  const fixture = demoFixture({ latency: "seed", timeScale: 0.02 });
 
   /** `price-pages create FILE --json`, with a SIGINT once `count` records are settled. */
   async function createStoppedAfter(file: string, text: string, count: number) {
-    await writeFile(join(directory.path, file), text);
-    const child = spawnCli(["price-pages", "create", file, "--json", ...connection], {
-      cwd: directory.path,
+    await writeFile(join(fixture.directory, file), text);
+    const child = spawnCli(["price-pages", "create", file, "--json", ...fixture.connection], {
+      cwd: fixture.directory,
     });
     const outcome = collect(child);
     await afterSettled(child, count);
@@ -44,10 +24,10 @@ describe("interrupted runs", () => {
   }
 
   it("resume after a SIGKILL finishes the run with every page exactly once", async () => {
-    await writeFile(join(directory.path, "killed.csv"), pagesFor(10070, "Granite killed"));
+    await writeFile(join(fixture.directory, "killed.csv"), pagesFor(10070, "Granite killed"));
     const child = spawnCli(
-      ["price-pages", "create", "killed.csv", "--books", "RETAIL", "--json", ...connection],
-      { cwd: directory.path },
+      ["price-pages", "create", "killed.csv", "--books", "RETAIL", "--json", ...fixture.connection],
+      { cwd: fixture.directory },
     );
     const outcome = collect(child);
     await afterSettled(child, 6);
@@ -55,10 +35,10 @@ describe("interrupted runs", () => {
     expect((await outcome).signal).toBe("SIGKILL");
 
     // The journal still has it running; no process holds it, so it is shown as it is.
-    const runs = await runChild(["runs", "--json"], { cwd: directory.path });
+    const runs = await runChild(["runs", "--json"], { cwd: fixture.directory });
     const run = ndjson(runs.stdout)[0] as { id: string; state: string };
     expect(run.state).toBe("interrupted");
-    const listed = await runChild(["runs"], { cwd: directory.path });
+    const listed = await runChild(["runs"], { cwd: fixture.directory });
     expect(listed.stdout).toMatch(new RegExp(`^${run.id}\\s+create\\s+interrupted\\s`, "m"));
     // What is left counts the links still to record: one per page, made or not.
     const listedRun = ndjson(runs.stdout)[0] as {
@@ -66,14 +46,14 @@ describe("interrupted runs", () => {
       linksToCome: number;
     };
     expect(listedRun.linksToCome).toBe(30);
-    const shown = await runChild(["runs", "show", run.id], { cwd: directory.path });
+    const shown = await runChild(["runs", "show", run.id], { cwd: fixture.directory });
     expect(shown.stdout).toContain("and 30 links to add once their pages exist");
     // RUN KIND STATE CREATED (a date and a time) SUCCEEDED SKIPPED FAILED LEFT SERVER
     const left = listed.stdout.split("\n")[1]?.trim().split(/\s+/)[8];
     expect(Number(left)).toBe(listedRun.counts.unsettled + 30);
 
     const resumed = await runChild(["resume", "--password", "api_password", "--json"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(resumed.stderr).toBe("");
     expect(resumed.exitCode).toBe(0);
@@ -83,29 +63,29 @@ describe("interrupted runs", () => {
       failed: 0,
     });
 
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Granite killed"));
     const descriptions = pages.map((page) => String(page.description));
     expect(new Set(descriptions).size).toBe(descriptions.length);
     expect(descriptions).toHaveLength(30);
     const uids = new Set(pages.map((page) => page.price_page_uid));
-    const links = simulator
+    const links = fixture.simulator
       .rows("price_book_x_page")
       .filter((link) => uids.has(link.price_page_uid));
     expect(links).toHaveLength(30);
-    const after = await runChild(["runs", "--json"], { cwd: directory.path });
+    const after = await runChild(["runs", "--json"], { cwd: fixture.directory });
     expect(ndjson(after.stdout)[0]).toMatchObject({ state: "completed", linksToCome: 0 });
   });
 
   it("resume after a SIGKILL in the middle of an expire batch settles its saves from the server", async () => {
-    const uids = simulator
+    const uids = fixture.simulator
       .rows("price_page")
       .filter((row) => row.supplier_id === 10200 && row.row_status_flag === 704)
       .map((row) => Number(row.price_page_uid));
     expect(uids).toHaveLength(28);
     await writeFile(
-      join(directory.path, "expire-killed.csv"),
+      join(fixture.directory, "expire-killed.csv"),
       ["price_page_uid", ...uids].join("\r\n") + "\r\n",
     );
     const child = spawnCli(
@@ -116,9 +96,9 @@ describe("interrupted runs", () => {
         "--expire-date",
         "2031-03-31",
         "--json",
-        ...connection,
+        ...fixture.connection,
       ],
-      { cwd: directory.path },
+      { cwd: fixture.directory },
     );
     const outcome = collect(child);
     // Killed while its first batch waits for its read-back: saves made, none settled.
@@ -133,7 +113,7 @@ describe("interrupted runs", () => {
     expect((await outcome).stdout).not.toContain('"type":"record-settled"');
 
     const resumed = await runChild(["resume", "--password", "api_password", "--json"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(resumed.exitCode).toBe(0);
     const events = ndjson(resumed.stdout) as { type: string; inFlight?: number }[];
@@ -142,7 +122,7 @@ describe("interrupted runs", () => {
     expect(events.find((event) => event.type === "phase-started")?.inFlight).toBeGreaterThanOrEqual(
       5,
     );
-    const expired = simulator
+    const expired = fixture.simulator
       .rows("price_page")
       .filter((row) => uids.includes(Number(row.price_page_uid)));
     expect(expired.map((row) => String(row.expiration_date).slice(0, 10))).toEqual(
@@ -158,12 +138,12 @@ describe("interrupted runs", () => {
     );
     expect(stopped.exitCode).toBe(130);
     const { runId } = ndjson(stopped.stdout).at(-1) as { runId: string };
-    const runDirectory = join(directory.path, "p21kit-runs", runId);
+    const runDirectory = join(fixture.directory, "p21kit-runs", runId);
     const results = join(runDirectory, "results.csv");
     const summaryFile = join(runDirectory, "summary.json");
     const earlier = [await readFile(results, "utf8"), await readFile(summaryFile, "utf8")] as const;
     const finished = await runChild(["resume", runId, "--password", "api_password"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(finished.exitCode).toBe(0);
     // What a process killed between recording its run as completed and writing the files of
@@ -172,7 +152,7 @@ describe("interrupted runs", () => {
     await writeFile(summaryFile, earlier[1]);
 
     // No password: the files come from the journal, the server is not asked.
-    const resumed = await runChild(["resume", runId, "--json"], { cwd: directory.path });
+    const resumed = await runChild(["resume", runId, "--json"], { cwd: fixture.directory });
     expect(resumed.stderr).toBe("");
     expect(resumed.exitCode).toBe(0);
     expect(ndjson(resumed.stdout).at(-1)).toMatchObject({
@@ -192,7 +172,7 @@ describe("interrupted runs", () => {
     });
 
     // Whole files: nothing left to resume.
-    const again = await runChild(["resume", runId], { cwd: directory.path });
+    const again = await runChild(["resume", runId], { cwd: fixture.directory });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain(`run ${runId} is finished (completed): nothing to resume`);
   });
@@ -206,7 +186,7 @@ describe("interrupted runs", () => {
 
     // Its failures (if any) wait for its resume: a retry beside it is refused.
     const retry = await runChild(["retry-failed", summary.runId, "--password", "api_password"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(retry.exitCode).toBe(2);
     expect(retry.stderr).toContain(`run ${summary.runId} is unfinished (interrupted)`);
@@ -214,15 +194,15 @@ describe("interrupted runs", () => {
 
     // The file edited since: resume says so, and carries on with the records it read.
     const edited = pagesFor(10080, "Harbor stopped").replaceAll(",0.6\r\n", ",0.7\r\n");
-    await writeFile(join(directory.path, "stopped.csv"), edited);
+    await writeFile(join(fixture.directory, "stopped.csv"), edited);
     const resumed = await runChild(["resume", summary.runId, "--password", "api_password"], {
-      cwd: directory.path,
+      cwd: fixture.directory,
     });
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stderr).toContain(
       "notice  stopped.csv has changed since the run started: resume carries on with its records",
     );
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Harbor stopped"));
     expect(pages).toHaveLength(30);
@@ -234,19 +214,19 @@ describe("interrupted runs", () => {
     expect(stopped.exitCode).toBe(130);
     const first = ndjson(stopped.stdout).at(-1) as { runId: string };
 
-    const again = await runChild(["price-pages", "create", "twice.csv", ...connection], {
-      cwd: directory.path,
+    const again = await runChild(["price-pages", "create", "twice.csv", ...fixture.connection], {
+      cwd: fixture.directory,
     });
     expect(again.exitCode).toBe(0);
 
     const resumed = await runChild(
       ["resume", first.runId, "--password", "api_password", "--json"],
-      { cwd: directory.path },
+      { cwd: fixture.directory },
     );
     expect(resumed.exitCode).toBe(0);
     const summary = ndjson(resumed.stdout).at(-1) as { created: number; skipped: number };
     expect(summary.created + summary.skipped).toBe(30);
-    const pages = simulator
+    const pages = fixture.simulator
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Twice "));
     expect(pages).toHaveLength(30);
@@ -254,7 +234,7 @@ describe("interrupted runs", () => {
   });
 
   it("a server gone mid-run: exit 3, result files, a hint that names the journal; resume finishes", async () => {
-    const statePath = join(directory.path, "gone-state.json");
+    const statePath = join(fixture.directory, "gone-state.json");
     const gone = await startSimulator({
       data: "demo",
       latency: "seed",
@@ -262,7 +242,7 @@ describe("interrupted runs", () => {
       statePath,
     });
     const port = Number(new URL(gone.url).port);
-    await writeFile(join(directory.path, "gone.csv"), pagesFor(10090, "Gone"));
+    await writeFile(join(fixture.directory, "gone.csv"), pagesFor(10090, "Gone"));
     const child = spawnCli(
       [
         "price-pages",
@@ -273,7 +253,7 @@ describe("interrupted runs", () => {
         "--json",
         ...connectionTo(gone.url),
       ],
-      { cwd: directory.path },
+      { cwd: fixture.directory },
     );
     const outcome = collect(child);
     await afterSettled(child, 4);
@@ -285,7 +265,7 @@ describe("interrupted runs", () => {
     expect(runId).toBeDefined();
     expect(stopped.stderr).toContain("Check --base-url and that the server is reachable");
     const summary = JSON.parse(
-      await readFile(join(directory.path, "p21kit-runs", String(runId), "summary.json"), "utf8"),
+      await readFile(join(fixture.directory, "p21kit-runs", String(runId), "summary.json"), "utf8"),
     ) as { interrupted: boolean; created: number; exitCode: number };
     expect(summary.interrupted).toBe(true);
     // summary.json tells the exit code the process ended with, not that of a Ctrl-C.
@@ -296,7 +276,7 @@ describe("interrupted runs", () => {
     try {
       const resumed = await runChild(
         ["resume", String(runId), "--journal", "gone.db", "--password", "api_password"],
-        { cwd: directory.path },
+        { cwd: fixture.directory },
       );
       expect(resumed.exitCode).toBe(0);
       const pages = back
