@@ -4,6 +4,7 @@
 // of the job on the server done once in the journal.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { PhaseSummary } from "../src/batch/index.js";
 import { Journal } from "../src/journal/index.js";
 import type { ItemRecord } from "../src/journal/index.js";
 import { parseCsv } from "../test/cli/parse-csv.js";
@@ -25,14 +26,10 @@ interface ListedRun {
   state: string;
   counts: { total: number; succeeded: number; failed: number; skipped: number; unsettled: number };
   linksToCome: number;
-  phases?: {
-    phase: string;
-    total: number;
-    succeeded: number;
-    failed: number;
-    skipped: number;
-    unsettled: number;
-  }[];
+  phases?: Pick<
+    PhaseSummary,
+    "phase" | "total" | "succeeded" | "failed" | "skipped" | "unsettled"
+  >[];
   failed?: unknown[];
 }
 
