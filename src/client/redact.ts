@@ -15,20 +15,31 @@ const shortEscapes: Readonly<Record<string, string>> = {
   "\t": "\\t",
 };
 
+/** `é` as `\u00e9` (or `\u00E9`). */
+function unicodeEscape(character: string, upper: boolean): string {
+  const hex = character.charCodeAt(0).toString(16).padStart(4, "0");
+  return `\\u${upper ? hex.toUpperCase() : hex}`;
+}
+
 function unicodeEscaped(secret: string, upper: boolean, short: boolean): string {
   return secret.replace(escapedByDotNet, (character) => {
     const shortForm = short ? shortEscapes[character] : undefined;
-    if (shortForm !== undefined) return shortForm;
-
-    const hex = character.charCodeAt(0).toString(16).padStart(4, "0");
-    return `\\u${upper ? hex.toUpperCase() : hex}`;
+    return shortForm ?? unicodeEscape(character, upper);
   });
+}
+
+/** JSON's own escapes (`\"`, `\\`, `\n`), with `\uXXXX` for every non-ASCII character. */
+function nonAsciiEscaped(secret: string, upper: boolean): string {
+  return JSON.stringify(secret)
+    .slice(1, -1)
+    .replace(/[\u0080-\uffff]/g, (character) => unicodeEscape(character, upper));
 }
 
 /**
  * The forms a secret can take in text: as given, inside a JSON string (escaped the way
- * `JSON.stringify` does, or with `\uXXXX` for quotes, HTML characters and non-ASCII, as a .NET
- * server writes it: System.Text.Json keeps `\\` and `\n` for a backslash and a new line) and
+ * `JSON.stringify` does; with `\uXXXX` for quotes, HTML characters and non-ASCII, as a .NET
+ * server writes it: System.Text.Json keeps `\\` and `\n` for a backslash and a new line; or
+ * with `\uXXXX` for non-ASCII alone beside `\"`, as Newtonsoft's EscapeNonAscii does) and
  * percent-encoded in a URL. @internal
  */
 export function secretForms(secret: string): string[] {
@@ -36,6 +47,8 @@ export function secretForms(secret: string): string[] {
     ...new Set([
       secret,
       JSON.stringify(secret).slice(1, -1),
+      nonAsciiEscaped(secret, false),
+      nonAsciiEscaped(secret, true),
       unicodeEscaped(secret, true, true),
       unicodeEscaped(secret, false, true),
       unicodeEscaped(secret, true, false),

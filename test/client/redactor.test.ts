@@ -72,4 +72,23 @@ describe("Redactor", () => {
       expect(redacted).not.toMatch(/back|slash/);
     }
   });
+
+  it("redacts a secret as Newtonsoft's EscapeNonAscii writes it: \\\" beside \\uXXXX", () => {
+    const secret = 'qu"oté\\😀';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const output = new CliOutput(bufferedIo().io);
+    output.addSecret(secret);
+    const echoes = [
+      String.raw`{"Message":"bad password qu\"ot\u00e9\\\ud83d\ude00"}`,
+      String.raw`{"Message":"bad password qu\"ot\u00E9\\\uD83D\uDE00"}`,
+    ];
+
+    for (const echo of echoes) {
+      for (const redacted of [redactor.redact(echo), output.redact(echo)]) {
+        expect(redacted).toMatch(/\[REDACTED\]|\[redacted\]/);
+        expect(redacted).not.toMatch(/qu|ot/);
+      }
+    }
+  });
 });
