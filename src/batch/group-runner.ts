@@ -95,8 +95,9 @@ function halves(itemIds: readonly number[]): number[][] {
  * splits. A group of 25 links is about 55 requests, a link alone about 7; at one fault in 25
  * requests (the fault soak's default) a group's attempt fails nine times in ten. When the halves
  * inherited the attempts spent, a sixth to a ninth of the links failed in the soak's first run,
- * against under 1 % of the pages; with free splits, as few links fail as pages. With no retries
- * at all (`retries: 0`) nothing is sent again.
+ * against under 1 % of the pages; with free splits, as few links fail as pages. So also with no
+ * retries at all (`retries: 0`): a group's failed attempt is no item's own, and is split down to
+ * single items, each tried once alone; an item that then fails alone is not sent again.
  */
 export async function runGroup<Input, Output>(
   scope: BatchScope<Input, Output>,
@@ -196,13 +197,14 @@ export async function runGroup<Input, Output>(
         if (itemIds.length === 0) return outcome;
       }
 
-      // A failed attempt of a group that will be split is free, as were those it was split from;
-      // with retries allowed at all, a split always goes ahead.
+      // A failed attempt of a group that will be split is free, as were those it was split from:
+      // it counts 0 against the budget, so a split goes ahead even with no retries allowed.
       const splitting = itemIds.length > 1;
-      const freeAttempts = Math.min(sessionLosses, extraSessionRetries) + splits;
+      const freeAttempts =
+        Math.min(sessionLosses, extraSessionRetries) + splits + (splitting ? 1 : 0);
       const decision = decideRetry({
         reading,
-        attempt: Math.max(1, attempt - freeAttempts - (splitting ? 1 : 0)),
+        attempt: Math.max(0, attempt - freeAttempts),
         retries: runtime.options.retries,
         reconciledAbsent,
         retryable: reading.code !== "P21_OPERATION_FAILED",

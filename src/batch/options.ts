@@ -16,7 +16,8 @@ export interface EngineOptions {
   batchSize?: number;
   /**
    * Extra attempts of a record after transient failures. An item of a group spends them only on
-   * attempts made alone: the failed attempts of the groups it is split from are free. @default 2
+   * attempts made alone: the failed attempts of the groups it is split from are free, also with
+   * `retries: 0`. Attempts lost with the session are free too, up to three. @default 2
    */
   retries?: number;
   /** Capped exponential backoff with full jitter. @default { baseMs: 250, maxMs: 5_000 } */

@@ -52,7 +52,10 @@ export type RetryDecision =
 /** What a retry decision depends on; nothing else. */
 export interface RetryDecisionInput {
   reading: Pick<FailureReading, "retry" | "fresh">;
-  /** The attempt that just failed, 1-based. */
+  /**
+   * The attempt that just failed, counted against the budget: 1 for a record's first attempt,
+   * 0 for one that spends none of it (a lost session's, a split group's).
+   */
   attempt: number;
   /** Extra attempts allowed after the first. */
   retries: number;

@@ -205,7 +205,7 @@ describe("group operations", () => {
     expect(links.get(uids[1]!)).toBe(1);
   });
 
-  it("sends nothing again with no retries allowed, split or not", async () => {
+  it("with no retries allowed, splits a group struck by one passing fault and links every page", async () => {
     harness = await startHarness();
     const { uids, runId } = dealerLinkRun(harness, 4);
     harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
@@ -216,12 +216,60 @@ describe("group operations", () => {
       testLinkOperation,
     );
 
-    expect(summary).toMatchObject({ succeeded: 0, failed: 4, retries: 0 });
+    // The group's attempt was no link's own: its halves are each tried once, a save each.
+    expect(summary).toMatchObject({ succeeded: 4, failed: 0, retries: 1 });
     const items = harness.journal.items(runId, { phase: linkPhase });
-    expect(items.every((item) => item.attempts === 1)).toBe(true);
-    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/tab"]).toBe(1);
+    expect(items.map((item) => item.attempts)).toEqual([2, 2, 2, 2]);
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
     const links = dealerLinks(harness);
-    for (const uid of uids) expect(links.get(uid)).toBeUndefined();
+    for (const uid of uids) expect(links.get(uid)).toBe(1);
+  });
+
+  it("with no retries allowed, does not send again a link that failed alone", async () => {
+    harness = await startHarness();
+    const { uids, runId } = dealerLinkRun(harness, 2);
+    // The pair's attempt (free: it is split), then the first link's own attempt.
+    harness.simulator.injectFault({
+      kind: "reset",
+      route: "PUT /api/ui/interactive/v2/tab",
+      count: 2,
+    });
+
+    const summary = await engineFor(harness, { retries: 0 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
+
+    expect(summary).toMatchObject({ succeeded: 1, failed: 1 });
+    const items = harness.journal.items(runId, { phase: linkPhase });
+    expect(items.map((item) => [item.state, item.attempts])).toEqual([
+      ["failed", 2],
+      ["succeeded", 2],
+    ]);
+    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/tab"]).toBe(3);
+    const links = dealerLinks(harness);
+    expect(links.get(uids[0]!)).toBeUndefined();
+    expect(links.get(uids[1]!)).toBe(1);
+  });
+
+  it("with no retries allowed, tries a link again on a fresh session after its session expired", async () => {
+    harness = await startHarness();
+    const { uids, runId } = dealerLinkRun(harness, 1);
+    harness.simulator.injectFault({
+      kind: "expire-session",
+      route: "PUT /api/ui/interactive/v2/tab",
+    });
+
+    const summary = await engineFor(harness, { retries: 0 }).runPhase(
+      runId,
+      linkPhase,
+      testLinkOperation,
+    );
+
+    // As for a page: a lost session is the session's failure, not the link's.
+    expect(summary).toMatchObject({ succeeded: 1, failed: 0, retries: 1, sessionsOpened: 2 });
+    expect(dealerLinks(harness).get(uids[0]!)).toBe(1);
   });
 
   it("gives every part of a split group back to pending when one part finds no session", async () => {
