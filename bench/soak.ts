@@ -91,6 +91,9 @@ async function soak(options: SoakArguments): Promise<string[]> {
     data: "demo",
     faults: options.faults,
     faultSeed: options.seed,
+    // The commands' clients wait 60 s for an answer; a stall (`--faults stall=…`) is dropped
+    // after a second instead, so that a few of them do not hold a command past its timeout.
+    stallMs: 1_000,
     // A killed command leaves its sessions open, holding an instance each until the server
     // reaps them (300 s idle): without room for them every resume would wait that long.
     poolSize: options.pool ?? 5 + options.sessions * options.kills,

@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   tokenPolicy: "independent" | "latest-only";
   faults: FaultRates | string;
   faultSeed: number;
+  stallMs: number | undefined;
   data: "empty" | "demo";
   statePath: string | undefined;
   users: SimulatorUser[];
@@ -48,6 +49,7 @@ const KNOWN_KEYS = [
   "tokenPolicy",
   "faults",
   "faultSeed",
+  "stallMs",
   "data",
   "statePath",
   "users",
@@ -211,6 +213,10 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       Number.isInteger,
       "a whole number",
     ),
+    stallMs:
+      options.stallMs === undefined
+        ? undefined
+        : number("stallMs", options.stallMs, 0, (value) => value > 0, "a number > 0"),
     data,
     statePath: options.statePath,
     users: options.users === undefined ? [{ ...DEFAULT_USER }] : checkUsers(options.users),

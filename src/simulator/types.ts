@@ -101,6 +101,13 @@ export interface SimulatorOptions {
   faults?: FaultRates | string;
   /** Seed of the fault generator. @default a random seed */
   faultSeed?: number;
+  /**
+   * How long a `stall` holds its request before dropping the connection, as a server or proxy
+   * that gives up would. Unset, it holds until the client gives up or the simulator closes,
+   * which for a client on the recommended 60 s timeouts is a minute per stall: runs of the
+   * command line under stalls (the soak) set a short hold instead. @default undefined
+   */
+  stallMs?: number;
   /** @default "empty" */
   data?: "empty" | "demo";
   /** Loaded at start when present, saved on close and every few seconds when changed. */

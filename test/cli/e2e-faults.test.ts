@@ -16,12 +16,14 @@ describe("a replace under random server faults (child processes against the simu
 
   beforeAll(async () => {
     directory = await temporaryDirectory();
-    // One request in about sixteen fails: a 500, a reset (half of them after a write was
-    // applied) or a corrupted window.
+    // One request in about fourteen fails: a 500, a reset or a stall (half of them after a
+    // write was applied) or a corrupted window. A stall is held 200 ms and then dropped: the
+    // command's client waits the recommended 60 s before it gives up on its own.
     simulator = await startSimulator({
       data: "demo",
-      faults: "http500=0.03,reset=0.02,corrupt=0.015",
+      faults: "http500=0.03,reset=0.02,stall=0.01,corrupt=0.015",
       faultSeed: 20261203,
+      stallMs: 200,
     });
   });
 
@@ -69,6 +71,7 @@ describe("a replace under random server faults (child processes against the simu
     expect(
       Object.values(simulator.stats().faultsInjected).reduce((a, b) => a + b, 0),
     ).toBeGreaterThan(20);
+    expect(simulator.stats().faultsInjected.stall ?? 0).toBeGreaterThan(2);
     const problems = replaceProblems(
       { pricePages: simulator.rows("price_page"), bookLinks: simulator.rows("price_book_x_page") },
       input.expectation,

@@ -256,6 +256,25 @@ describe("faults on a running simulator", () => {
     expect(simulator.stats().sessionsOpen).toBe(0);
   });
 
+  it("with stallMs, drops a stalled save's connection after the hold, the save applied", async () => {
+    simulator = await startSimulator({ data: "demo", stallMs: 100 });
+    const token = await openSession(simulator);
+    const windowId = await openWindow(simulator, token, "SalesPricePage");
+    await keyNewPage(simulator, token, windowId, "10010", "FASTN");
+    simulator.injectFault({ kind: "stall", route: SAVE, phase: "after" });
+    const before = simulator.rows("price_page").length;
+
+    // Dropped while the simulator is still up: the client sees a reset, not its own timeout.
+    await expect(save(simulator, token, windowId)).rejects.toThrow();
+    expect(simulator.rows("price_page")).toHaveLength(before + 1);
+    expect(simulator.stats().faultsInjected).toEqual({ stall: 1 });
+
+    const sessions = await send(`${simulator.uiServerUrl}/api/ui/interactive/sessions`, "GET", {
+      token,
+    });
+    expect(sessions.status).toBe(200);
+  });
+
   it("releases stalled requests when the simulator closes", async () => {
     simulator = await startSimulator();
     const token = await openSession(simulator);

@@ -34,6 +34,7 @@ describe("simulator options", () => {
       tokenLifetimeSeconds: 86_400,
       tokenPolicy: "independent",
       faults: "",
+      stallMs: undefined,
       data: "empty",
       statePath: undefined,
       users: [DEFAULT_USER],
@@ -65,6 +66,7 @@ describe("simulator options", () => {
       [{ sessionTimeoutSeconds: 0 }, "sessionTimeoutSeconds must be a number > 0, got 0"],
       [{ tokenLifetimeSeconds: "60" }, 'tokenLifetimeSeconds must be a number > 0, got "60"'],
       [{ faultSeed: 0.5 }, "faultSeed must be a whole number, got 0.5"],
+      [{ stallMs: 0 }, "stallMs must be a number > 0, got 0"],
       [{ profile: "2024.1" }, 'profile must be one of 26.1.5950, 26.1.5910, 25.2, got "2024.1"'],
       [
         { tokenPolicy: "newest" },

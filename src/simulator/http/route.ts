@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenRecord } from "../auth/tokens.js";
 import { bearerTokenOf } from "../auth/tokens.js";
@@ -164,13 +165,24 @@ function strikeConnection(
       return true;
     case "stall":
       reply.hijack();
-      runtime.stalledSockets.add(socket);
-      socket.once("close", () => runtime.stalledSockets.delete(socket));
+      holdStalled(runtime, socket);
       runtime.events.emit("request", { method, route: key, status: 0 });
       return true;
     default:
       return false;
   }
+}
+
+/** Holds a stalled request's connection: until it closes, or for `stallMs` and then drops it. */
+function holdStalled(runtime: Runtime, socket: Socket): void {
+  runtime.stalledSockets.add(socket);
+  const { stallMs } = runtime.options;
+  const timer =
+    stallMs === undefined ? undefined : setTimeout(() => socket.destroy(), stallMs).unref();
+  socket.once("close", () => {
+    clearTimeout(timer);
+    runtime.stalledSockets.delete(socket);
+  });
 }
 
 /** Ends the caller's session early, or invalidates its token (its session is orphaned). */
