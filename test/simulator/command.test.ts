@@ -77,6 +77,7 @@ describe("p21kit simulator command", () => {
     [["--faults", "boom=1"], "unknown fault"],
     [["--latency", "missing.json"], "does not exist"],
     [["--users", "missing.json"], "does not exist"],
+    [["--stall-ms", "0"], "expected a number of milliseconds > 0"],
   ])("refuses %j with a usage error", async (args, message) => {
     const run = runCommand(["--port", "0", ...args]);
     run.listening.catch(() => undefined);
@@ -114,6 +115,32 @@ describe("p21kit simulator command", () => {
     } finally {
       first.child.kill("SIGINT");
       await first.exited;
+    }
+  });
+
+  it("drops a stalled request's connection after --stall-ms instead of holding it", async () => {
+    const run = runCommand(["--port", "0", "--faults", "stall=1", "--stall-ms", "100"]);
+    const url = /listening on (\S+)/.exec(await run.listening)?.[1] ?? "";
+    try {
+      // Held until the client gave up, the request would end on this 20 s abort instead.
+      const answer = fetch(`${url}/uiserver0/api/ui/interactive/sessions`, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(20_000),
+      });
+      const failure = (await answer.then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as Error & { cause?: { code?: string } };
+      expect(failure).toBeInstanceOf(TypeError);
+      expect(failure.cause?.code).toBe("UND_ERR_SOCKET");
+      const stats = (await (await fetch(`${url}/__simulator/stats`)).json()) as {
+        faultsInjected: Record<string, number>;
+      };
+      expect(stats.faultsInjected.stall).toBe(1);
+      expect(run.output().stderr).toContain("faults stall=1 (stalls dropped after 100 ms)");
+    } finally {
+      run.child.kill("SIGINT");
+      await run.exited;
     }
   });
 

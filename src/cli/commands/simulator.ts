@@ -26,6 +26,7 @@ interface SimulatorFlags {
   tokenPolicy: "independent" | "latest-only";
   faults?: string;
   faultSeed?: number;
+  stallMs?: number;
   data: "empty" | "demo";
   state?: string;
   users?: string;
@@ -162,6 +163,7 @@ export async function simulatorOptionsOf(
   if (flags.tokenLifetime !== undefined) options.tokenLifetimeSeconds = flags.tokenLifetime;
   if (flags.faults !== undefined) options.faults = flags.faults;
   if (flags.faultSeed !== undefined) options.faultSeed = flags.faultSeed;
+  if (flags.stallMs !== undefined) options.stallMs = flags.stallMs;
   if (flags.state !== undefined)
     options.statePath = await writableStatePath(resolve(cwd, flags.state));
   return options;
@@ -191,7 +193,8 @@ function startupSummary(flags: SimulatorFlags, simulator: SimulatorHandle): stri
       : `data from ${flags.state} (${pages} price pages)`;
   const latency =
     flags.latency === "none" ? "no latency" : `latency ${flags.latency} × ${flags.timeScale}`;
-  const faults = flags.faults === undefined ? "no faults" : `faults ${flags.faults}`;
+  const stalls = flags.stallMs === undefined ? "" : ` (stalls dropped after ${flags.stallMs} ms)`;
+  const faults = flags.faults === undefined ? "no faults" : `faults ${flags.faults}${stalls}`;
 
   return `UI server ${simulator.uiServerUrl}; ${data}; profile ${flags.profile}; ${latency}; ${faults}`;
 }
@@ -276,6 +279,11 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
       "--fault-seed <n>",
       "seed for repeatable faults",
       numberFlag("a whole number", Number.isInteger),
+    )
+    .option(
+      "--stall-ms <ms>",
+      "drop a stalled request's connection after this long (default: hold until the client gives up)",
+      numberFlag("a number of milliseconds > 0", (value) => value > 0),
     )
     .option(
       "--data <set>",

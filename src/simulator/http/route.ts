@@ -52,13 +52,13 @@ export function authenticate(runtime: Runtime, request: FastifyRequest): TokenRe
   return token;
 }
 
+/** What a `refuse` fault answers: a rule of the server no client can know of beforehand. */
+const REFUSED_BY_RULE = "Refused by a business rule of the server (a simulated refuse fault).";
+
 /**
  * Registers a route behind the simulator's common steps: faults (before or after the work),
  * authentication, the build's `Accept` rules, and serialisation of the answer.
  */
-/** What a `refuse` fault answers: a rule of the server no client can know of beforehand. */
-const REFUSED_BY_RULE = "Refused by a business rule of the server (a simulated refuse fault).";
-
 export function addRoute(
   app: FastifyInstance,
   runtime: Runtime,
