@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { TokenStore } from "./auth/tokens.js";
 import { demoContents } from "./data/demo-data.js";
+import { TABLE_NAMES } from "./data/schema.js";
 import { loadStateFile, saveStateFile } from "./data/state-file.js";
 import { emptyContents, SimulatorStore } from "./data/store.js";
 import { SimulatorError } from "./errors.js";
@@ -90,11 +91,7 @@ class RunningSimulator implements SimulatorHandle {
   }
 
   rows(table: TableName): Record<string, unknown>[] {
-    if (
-      !["price_page", "price_book", "price_book_x_page", "supplier", "product_group"].includes(
-        table,
-      )
-    ) {
+    if (!TABLE_NAMES.includes(table)) {
       throw new SimulatorError("P21_SIMULATOR_OPTIONS", `unknown table "${String(table)}"`);
     }
 

@@ -126,7 +126,12 @@ export interface SimulatorOptions {
 }
 
 export type TableName =
-  "price_page" | "price_book" | "price_book_x_page" | "supplier" | "product_group";
+  | "price_page"
+  | "price_book"
+  | "price_book_x_page"
+  | "supplier"
+  | "product_group"
+  | "discount_group";
 
 export interface CommitInfo {
   table: string;

@@ -37,6 +37,22 @@ describe("demo data", () => {
     ).toEqual([]);
   });
 
+  it("holds discount groups of no company, every one a page names and 3 more no page uses", () => {
+    const contents = demoContents();
+    const held = contents.tables.discount_group.map((row) => row.discount_group_id);
+    const named = contents.tables.price_page
+      .map((page) => page.discount_group_id)
+      .filter((id) => id !== null);
+
+    expect(held).toEqual(DEMO.discountGroupIds);
+    expect(held).toHaveLength(3);
+    expect(named.filter((id) => !held.includes(id))).toEqual([]);
+    for (const row of contents.tables.discount_group) {
+      expect(row).not.toHaveProperty("company_id");
+      expect(String(row.discount_group_id).length).toBeLessThanOrEqual(8);
+    }
+  });
+
   it("keeps DEMO in step with the tables", () => {
     const contents = demoContents();
     expect(contents.tables.supplier.map((row) => row.supplier_id)).toEqual(DEMO.supplierIds);

@@ -66,6 +66,27 @@ describe("SalesPricePage rules", () => {
     );
   });
 
+  it("refuses a discount group the store does not have, of any company, as P21 refuses a value", () => {
+    for (const pageType of ["Supplier / Discount Group", "Discount Group"]) {
+      const window = new PricePageWindow(harness().context);
+      window.change([item("form", "price_page_type_cd", pageType)]);
+      window.change([item("form", "company_id", "ACME")]);
+
+      expect(window.change([item("form", "discount_group_id", "NODG")])).toMatchObject({
+        Status: 2,
+        Messages: [{ Text: "Invalid discount_group_id value: NODG", Type: 2 }],
+      });
+      expect(window.dataElements()[0]?.Data[0]?.[4]).toBe("");
+      expect(window.change([item("form", "discount_group_id", "stock")]).Status).toBe(1);
+    }
+
+    // An empty store (`--data empty`) has no discount groups to check against.
+    const empty = new PricePageWindow(harness({ demo: false }).context);
+    empty.change([item("form", "price_page_type_cd", "Supplier / Discount Group")]);
+    empty.change([item("form", "company_id", "ACME")]);
+    expect(empty.change([item("form", "discount_group_id", "ANY")]).Status).toBe(1);
+  });
+
   it("disables the fields a page type does not use", () => {
     const { context } = harness();
     const window = new PricePageWindow(context);

@@ -56,6 +56,25 @@ describe("state file", () => {
     expect(saved.tables.price_book).toHaveLength(3);
   });
 
+  it("reads a file saved before the discount_group table as one without discount groups", async () => {
+    const statePath = join(directory, "before.json");
+    const demo = await startSimulator({ data: "demo", statePath });
+    await demo.close();
+    const saved = JSON.parse(await readFile(statePath, "utf8")) as {
+      tables: Record<string, unknown>;
+    };
+    delete saved.tables.discount_group;
+    await writeFile(statePath, JSON.stringify(saved));
+
+    const simulator = await startSimulator({ statePath });
+    try {
+      expect(simulator.rows("discount_group")).toEqual([]);
+      expect(simulator.rows("price_page")).toHaveLength(720);
+    } finally {
+      await simulator.close();
+    }
+  });
+
   it("refuses a file that is not a simulator state", async () => {
     const statePath = join(directory, "other.json");
     await writeFile(statePath, JSON.stringify({ hello: "world" }));

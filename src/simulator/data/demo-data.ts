@@ -63,6 +63,16 @@ const PRODUCT_GROUPS: [string, string][] = [
 /** A group of company ACME with no price page at all: a page for it overlaps nothing. */
 const FREE_PRODUCT_GROUP: [string, string] = ["PLUMB", "Plumbing"];
 
+/**
+ * Discount groups, of every company as in P21. No demo page has one: a "Supplier / Discount
+ * Group" page for any of them overlaps nothing.
+ */
+const DISCOUNT_GROUPS: [string, string][] = [
+  ["STOCK", "Stocked items"],
+  ["NONSTOCK", "Non-stock items"],
+  ["CLEARNC", "Clearance"],
+];
+
 const BOOKS: [string, string][] = [
   ["RETAIL", "Retail price book"],
   ["DEALER", "Dealer price book"],
@@ -80,6 +90,8 @@ export const DEMO: {
   supplierIds: number[];
   /** The groups that have pages: one active page for each of them and each supplier. */
   productGroupIds: string[];
+  /** Discount groups with no price page. */
+  discountGroupIds: string[];
   bookIds: string[];
   /**
    * A supplier and product group with no price page: a new page for them raises no overlap
@@ -90,6 +102,7 @@ export const DEMO: {
   companyId: COMPANY_ID,
   supplierIds: SUPPLIER_NAMES.map((_, index) => 10_010 + index * 10),
   productGroupIds: PRODUCT_GROUPS.map(([id]) => id),
+  discountGroupIds: DISCOUNT_GROUPS.map(([id]) => id),
   bookIds: BOOKS.map(([id]) => id),
   example: { supplierId: 10_010, productGroupId: FREE_PRODUCT_GROUP[0] },
 };
@@ -98,8 +111,8 @@ export const DEMO: {
  * The demo data set, built deterministically: 25 suppliers, 28 product groups of company
  * ACME, one active page (704) per supplier/group pair (700), 20 older expired pages (705),
  * and 3 price books: RETAIL links every active page, DEALER the pages of every other
- * supplier, CONTRACT the pages of the first five suppliers. A 29th product group, PLUMB, has
- * no page at all.
+ * supplier, CONTRACT the pages of the first five suppliers. A 29th product group, PLUMB, and
+ * the 3 discount groups have no page at all.
  */
 export function demoContents(): StoreContents {
   const supplier: Row[] = SUPPLIER_NAMES.map((name, index) => ({
@@ -112,6 +125,12 @@ export function demoContents(): StoreContents {
     company_id: COMPANY_ID,
     product_group_id: id,
     product_group_desc: description,
+    delete_flag: "N",
+    date_created: CREATED,
+  }));
+  const discountGroup: Row[] = DISCOUNT_GROUPS.map(([id, description]) => ({
+    discount_group_id: id,
+    discount_group_description: description,
     delete_flag: "N",
     date_created: CREATED,
   }));
@@ -190,6 +209,7 @@ export function demoContents(): StoreContents {
       price_book_x_page: links,
       supplier,
       product_group: productGroup,
+      discount_group: discountGroup,
     },
   };
 }

@@ -12,6 +12,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   "price_book_x_page",
   "supplier",
   "product_group",
+  "discount_group",
 ];
 
 function numbered(prefix: string, count: number, type: ColumnType): [string, ColumnType][] {
@@ -75,6 +76,15 @@ export const TABLE_SCHEMAS: Record<TableName, ReadonlyMap<string, ColumnType>> =
     ["company_id", "string"],
     ["product_group_id", "string"],
     ["product_group_desc", "string"],
+    ["delete_flag", "string"],
+    ["date_created", "date"],
+  ]),
+  // P21 keys discount groups by id alone, for every company: its own views join
+  // `discount_group` on `discount_group_id` only, where they join `product_group` on the
+  // company too.
+  discount_group: new Map<string, ColumnType>([
+    ["discount_group_id", "string"],
+    ["discount_group_description", "string"],
     ["delete_flag", "string"],
     ["date_created", "date"],
   ]),

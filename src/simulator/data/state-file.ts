@@ -6,6 +6,8 @@ import type { StoreContents } from "./store.js";
 
 const FORMAT = "p21kit-simulator-state";
 const VERSION = 1;
+/** Tables added after version 1: a file saved before them holds none, read as empty. */
+const LATER_TABLES: ReadonlySet<TableName> = new Set(["discount_group"]);
 
 interface StateFile extends StoreContents {
   format: typeof FORMAT;
@@ -73,7 +75,7 @@ function checkState(parsed: unknown, path: string): StoreContents {
 
   const checked = {} as Record<TableName, Row[]>;
   for (const name of TABLE_NAMES) {
-    const rows = tables[name];
+    const rows = tables[name] ?? (LATER_TABLES.has(name) ? [] : undefined);
     if (!Array.isArray(rows) || !rows.every((row) => typeof row === "object" && row !== null)) {
       throw fail(`has no valid "${name}" table`);
     }

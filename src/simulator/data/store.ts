@@ -19,8 +19,9 @@ export interface StoreContents {
 export const FIRST_PRICE_PAGE_UID = 100_001;
 
 /**
- * The simulator's tables, in memory. Lookups (company, supplier, product group) are checked
- * against a table only when that table holds rows, so that `--data empty` accepts any value.
+ * The simulator's tables, in memory. Lookups (company, supplier, product group, discount group)
+ * are checked against a table only when that table holds rows, so that `--data empty` accepts
+ * any value.
  */
 export class SimulatorStore {
   readonly companies: Set<string>;
@@ -41,6 +42,8 @@ export class SimulatorStore {
   private readonly linkKeysByPage = new Map<number, Set<string>>();
   private readonly suppliers = new Map<number, Row>();
   private readonly productGroups = new Map<string, Row>();
+  /** By upper-cased id: a discount group is every company's. */
+  private readonly discountGroups = new Map<string, Row>();
   private changed = false;
   private readonly clock: () => Date;
 
@@ -64,6 +67,10 @@ export class SimulatorStore {
       this.productGroups.set(groupKey(String(row.company_id), String(row.product_group_id)), {
         ...row,
       });
+    }
+
+    for (const row of contents.tables.discount_group) {
+      this.discountGroups.set(String(row.discount_group_id).toUpperCase(), { ...row });
     }
   }
 
@@ -89,6 +96,8 @@ export class SimulatorStore {
         return this.suppliers.values();
       case "product_group":
         return this.productGroups.values();
+      case "discount_group":
+        return this.discountGroups.values();
     }
   }
 
@@ -117,6 +126,7 @@ export class SimulatorStore {
         price_book_x_page: this.rowsCopy("price_book_x_page"),
         supplier: this.rowsCopy("supplier"),
         product_group: this.rowsCopy("product_group"),
+        discount_group: this.rowsCopy("discount_group"),
       },
     };
   }
@@ -133,6 +143,10 @@ export class SimulatorStore {
     return (
       this.productGroups.size === 0 || this.productGroups.has(groupKey(companyId, productGroupId))
     );
+  }
+
+  discountGroupExists(discountGroupId: string): boolean {
+    return this.discountGroups.size === 0 || this.discountGroups.has(discountGroupId.toUpperCase());
   }
 
   pricePage(uid: number): Row | undefined {
@@ -340,6 +354,7 @@ export function emptyContents(): StoreContents {
       price_book_x_page: [],
       supplier: [],
       product_group: [],
+      discount_group: [],
     },
   };
 }

@@ -1,4 +1,4 @@
-import { TABLE_SCHEMAS, type CellValue, type Row } from "../data/schema.js";
+import { TABLE_SCHEMAS, type Row } from "../data/schema.js";
 import { refuse } from "../http/answer.js";
 import type { Datawindow, TabPage } from "./datawindow.js";
 import { messageBox, notepadDialog, raiseDialog, YES_NO } from "./dialogs.js";
@@ -12,6 +12,7 @@ import {
   TIER_FIELD,
   type FormFieldName,
 } from "./price-page-fields.js";
+import { formValueRefusal } from "./price-page-values.js";
 import { event, failure, success, type ResultEnvelope, type ResultEvent } from "./result.js";
 import {
   InteractiveWindow,
@@ -198,7 +199,7 @@ export class PricePageWindow extends InteractiveWindow {
     const parsed = this.parse(field, item);
     if (!parsed.ok) return { kind: "rejected", message: parsed.message };
 
-    const refusal = this.checkFormValue(name, parsed.value);
+    const refusal = formValueRefusal(this.context.store, record, name, parsed.value);
     if (refusal !== undefined) return { kind: "rejected", message: refusal };
 
     record[name] = parsed.value;
@@ -207,37 +208,6 @@ export class PricePageWindow extends InteractiveWindow {
     }
 
     return { kind: "applied" };
-  }
-
-  private checkFormValue(name: FormFieldName, value: CellValue): string | undefined {
-    const store = this.context.store;
-    const record = this.formRecord;
-    if (value === null) return undefined;
-
-    switch (name) {
-      case "price_page_type_cd":
-        return PAGE_TYPE_FIELDS.has(value as number)
-          ? undefined
-          : `Price page type ${String(value)} needs fields the simulator does not model.`;
-      case "company_id":
-        return store.companyExists(String(value))
-          ? undefined
-          : `Invalid company_id value: ${String(value)}`;
-      case "product_group_id":
-        return store.productGroupExists(String(record.company_id ?? ""), String(value))
-          ? undefined
-          : `Invalid product_group_id value: ${String(value)}`;
-      case "supplier_id":
-        return store.supplierExists(value as number)
-          ? undefined
-          : `Invalid supplier_id value: ${String(value)}`;
-      case "effective_date":
-        return datesInOrder(value, record.expiration_date ?? null);
-      case "expiration_date":
-        return datesInOrder(record.effective_date ?? null, value);
-      default:
-        return undefined;
-    }
   }
 
   private setDetailField(
@@ -412,9 +382,4 @@ export class PricePageWindow extends InteractiveWindow {
     if (toolName.toLowerCase() !== "quick.notes") return undefined;
     return raiseDialog(this, notepadDialog());
   }
-}
-
-function datesInOrder(effective: CellValue, expiration: CellValue): string | undefined {
-  if (typeof effective !== "string" || typeof expiration !== "string") return undefined;
-  return expiration < effective ? "Expiration Date cannot be before Effective Date." : undefined;
 }
