@@ -1,17 +1,19 @@
 // The OData lookups of the price-page workflows: how a row is read whatever types the server
 // gives its columns, and how uids are asked about in slices (against the simulator over HTTP).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { P21Client, P21HttpError } from "../../src/client/index.js";
+import { P21Client } from "../../src/client/index.js";
 import {
   activePagesLike,
   existingPriceBooks,
-  existingProductGroups,
-  existingSuppliers,
-  productGroupKey,
   linkedPagesAmong,
   pagesByUid,
   serverPage,
 } from "../../src/pricing/operations/lookups.js";
+import {
+  existingProductGroups,
+  existingSuppliers,
+  productGroupKey,
+} from "../../src/pricing/operations/references.js";
 import { DEMO, startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 
 const ODATA = "GET /odataservice/odata/table/:name";
@@ -140,50 +142,5 @@ describe("lookups against the simulator", () => {
     // Suppliers and groups: a query each, then one row of the table (something was missing:
     // is the table empty?); books: one query.
     expect(simulator.stats().requests[ODATA]).toBe(5);
-  });
-});
-
-describe("existence lookups on a server that cannot tell", () => {
-  it("answers undefined for an empty table (the empty simulator checks nothing against it)", async () => {
-    const simulator = await startSimulator({ data: "empty" });
-    const client = new P21Client({
-      baseUrl: simulator.url,
-      username: "api_user",
-      password: "api_password",
-    });
-    try {
-      expect(await existingSuppliers(client, [10_010])).toBeUndefined();
-      expect(
-        await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "ABRAS" }]),
-      ).toBeUndefined();
-    } finally {
-      await client.close();
-      await simulator.close();
-    }
-  });
-});
-
-describe("existence lookups on a table the user may not read", () => {
-  // A pure unit test: a client whose OData answers every query with the refusal.
-  function refusingClient(status: number): P21Client {
-    const refuse = () =>
-      Promise.reject(new P21HttpError(`OData refused with HTTP ${status}`, { status }));
-    return { odata: { queryAll: refuse, query: refuse } } as unknown as P21Client;
-  }
-
-  it.each([403, 404])(
-    "answers undefined on HTTP %i, so that the plan skips that check",
-    async (status) => {
-      expect(await existingSuppliers(refusingClient(status), [10_010])).toBeUndefined();
-      expect(
-        await existingProductGroups(refusingClient(status), [
-          { companyId: "ACME", productGroupId: "ABRAS" },
-        ]),
-      ).toBeUndefined();
-    },
-  );
-
-  it("lets any other failure through: a 500 is not a table the user may not read", async () => {
-    await expect(existingSuppliers(refusingClient(500), [10_010])).rejects.toThrow("HTTP 500");
   });
 });

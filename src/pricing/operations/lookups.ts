@@ -1,5 +1,5 @@
-import { and, eq, or, P21HttpError } from "../../client/index.js";
-import type { ODataFilter, P21Client, Row } from "../../client/index.js";
+import { and, eq, or } from "../../client/index.js";
+import type { P21Client, Row } from "../../client/index.js";
 
 /** `row_status_flag` of an active record. */
 export const ACTIVE = 704;
@@ -38,7 +38,7 @@ function day(value: unknown): string | undefined {
   return typeof value === "string" && value.length >= 10 ? value.slice(0, 10) : undefined;
 }
 
-function wholeNumber(value: unknown): number | undefined {
+export function wholeNumber(value: unknown): number | undefined {
   const number = typeof value === "string" ? Number(value) : value;
   return typeof number === "number" && Number.isInteger(number) ? number : undefined;
 }
@@ -108,7 +108,7 @@ export async function activePagesLike(
 }
 
 /** Uids asked about in one OData query (an `or` of them): keeps the URL short. */
-const UIDS_PER_QUERY = 40;
+export const UIDS_PER_QUERY = 40;
 
 /** The distinct `uids` in slices of {@link UIDS_PER_QUERY}. */
 function uidChunks(uids: readonly number[]): number[][] {
@@ -221,112 +221,4 @@ export async function existingPriceBooks(
   }
 
   return existing;
-}
-
-/** A refusal of a table: 403 or 404, the user may not read it or the server does not serve it. */
-function tableRefused(error: unknown): boolean {
-  return error instanceof P21HttpError && (error.status === 403 || error.status === 404);
-}
-
-/**
- * The keys of the rows of `table` matching `filters`, asked 40 filters at a time; undefined when
- * the server cannot tell: the table is refused (403, 404) or, when some keys were not found,
- * holds no row at all (a server that checks nothing against it, as the empty simulator).
- */
-async function existingKeys<K>(
-  client: P21Client,
-  table: string,
-  filters: readonly ODataFilter[],
-  keyOf: (row: Row) => K | undefined,
-  signal: AbortSignal | undefined,
-): Promise<Set<K> | undefined> {
-  const found = new Set<K>();
-  const call = signal === undefined ? {} : { signal };
-  try {
-    for (let start = 0; start < filters.length; start += UIDS_PER_QUERY) {
-      const chunk = filters.slice(start, start + UIDS_PER_QUERY);
-      for (const row of await client.odata.queryAll(table, { filter: or(...chunk), ...call })) {
-        const key = keyOf(row);
-        if (key !== undefined) found.add(key);
-      }
-    }
-    if (found.size < filters.length) {
-      const anyRow = await client.odata.query(table, { top: 1, ...call });
-      if (anyRow.length === 0) return undefined;
-    }
-  } catch (error) {
-    if (tableRefused(error)) return undefined;
-    throw error;
-  }
-
-  return found;
-}
-
-/** Which of `supplierIds` the `supplier` table holds; undefined when it cannot tell. */
-export function existingSuppliers(
-  client: P21Client,
-  supplierIds: readonly number[],
-  signal?: AbortSignal,
-): Promise<Set<number> | undefined> {
-  const unique = [...new Set(supplierIds)];
-
-  return existingKeys(
-    client,
-    "supplier",
-    unique.map((supplierId) => eq("supplier_id", supplierId)),
-    (row) => wholeNumber(row.supplier_id),
-    signal,
-  );
-}
-
-/** Which of `companyIds` the `company` table holds, upper-cased; undefined when it cannot tell. */
-export function existingCompanies(
-  client: P21Client,
-  companyIds: readonly string[],
-  signal?: AbortSignal,
-): Promise<Set<string> | undefined> {
-  const unique = [...new Set(companyIds.map((companyId) => companyId.toUpperCase()))];
-
-  return existingKeys(
-    client,
-    "company",
-    unique.map((companyId) => eq("company_id", companyId)),
-    (row) => (typeof row.company_id === "string" ? row.company_id.toUpperCase() : undefined),
-    signal,
-  );
-}
-
-/** `ACME|ABRAS`: a product group is a company's. */
-export function productGroupKey(companyId: string, productGroupId: string): string {
-  return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
-}
-
-/**
- * Which of `groups` the `product_group` table holds, as {@link productGroupKey}s; undefined
- * when it cannot tell.
- */
-export function existingProductGroups(
-  client: P21Client,
-  groups: readonly { companyId: string; productGroupId: string }[],
-  signal?: AbortSignal,
-): Promise<Set<string> | undefined> {
-  const unique = new Map<string, { companyId: string; productGroupId: string }>();
-  for (const group of groups) {
-    const key = productGroupKey(group.companyId, group.productGroupId);
-    if (!unique.has(key)) unique.set(key, group);
-  }
-  const filters = [...unique.values()].map((group) =>
-    and(eq("company_id", group.companyId), eq("product_group_id", group.productGroupId)),
-  );
-
-  return existingKeys(
-    client,
-    "product_group",
-    filters,
-    (row) =>
-      typeof row.company_id === "string" && typeof row.product_group_id === "string"
-        ? productGroupKey(row.company_id, row.product_group_id)
-        : undefined,
-    signal,
-  );
 }

@@ -1,14 +1,16 @@
 import type { P21Client } from "../../client/index.js";
 import {
   activePagesOfSupplier,
-  existingCompanies,
   existingPriceBooks,
-  existingProductGroups,
-  existingSuppliers,
   linkedPagesOfBook,
   pagesByUid,
 } from "../operations/lookups.js";
 import type { ServerPage } from "../operations/lookups.js";
+import {
+  existingCompanies,
+  existingProductGroups,
+  existingSuppliers,
+} from "../operations/references.js";
 
 /**
  * OData lookups of suppliers in flight at once while planning: one at a time, 25 suppliers cost

@@ -1,0 +1,155 @@
+import { AccessDeniedError, and, eq, or, P21Error } from "../../client/index.js";
+import type { ODataFilter, P21Client, Row } from "../../client/index.js";
+import { UIDS_PER_QUERY, wholeNumber } from "./lookups.js";
+
+// Whether the companies, suppliers and groups a file names exist, asked before anything is
+// sent; each answer undefined where the server cannot tell, and that check is skipped.
+
+function upperText(value: unknown): string | undefined {
+  return typeof value === "string" ? value.toUpperCase() : undefined;
+}
+
+/**
+ * A refusal of a table: the user or the consumer key's `/odata:` allow-list may not read it
+ * (an `AccessDeniedError`, 401 or 403), or the server does not serve it (404, with or without
+ * an error envelope).
+ */
+function tableRefused(error: unknown): error is P21Error {
+  return (
+    error instanceof AccessDeniedError ||
+    (error instanceof P21Error && (error.status === 403 || error.status === 404))
+  );
+}
+
+/** What {@link existingKeys} asks of one table. */
+interface KeyLookup<K> {
+  readonly table: string;
+  /** What the table holds, as the warning names it when the table cannot tell: "suppliers". */
+  readonly holds: string;
+  readonly filters: readonly ODataFilter[];
+  readonly keyOf: (row: Row) => K | undefined;
+}
+
+/**
+ * The keys of the rows of `lookup.table` matching its filters, asked 40 filters at a time;
+ * undefined, with a warning on the client's logger, when the server cannot tell: the table is
+ * refused ({@link tableRefused}) or, when some keys were not found, holds no row at all (a
+ * server that checks nothing against it, as the empty simulator). The plan then skips that
+ * check rather than fail the run.
+ */
+async function existingKeys<K>(
+  client: P21Client,
+  lookup: KeyLookup<K>,
+  signal: AbortSignal | undefined,
+): Promise<Set<K> | undefined> {
+  const { table, holds, filters, keyOf } = lookup;
+  const found = new Set<K>();
+  const call = signal === undefined ? {} : { signal };
+  const notChecked = `${holds} are not checked before anything is sent`;
+  try {
+    for (let start = 0; start < filters.length; start += UIDS_PER_QUERY) {
+      const chunk = filters.slice(start, start + UIDS_PER_QUERY);
+      for (const row of await client.odata.queryAll(table, { filter: or(...chunk), ...call })) {
+        const key = keyOf(row);
+        if (key !== undefined) found.add(key);
+      }
+    }
+
+    if (found.size < filters.length) {
+      const anyRow = await client.odata.query(table, { top: 1, ...call });
+      if (anyRow.length === 0) {
+        client.logger.warn({ table }, `OData table ${table} holds no rows: ${notChecked}`);
+        return undefined;
+      }
+    }
+  } catch (error) {
+    if (!tableRefused(error)) throw error;
+
+    const refusal = error.status === undefined ? error.code : `HTTP ${error.status}`;
+    client.logger.warn(
+      { table, status: error.status, code: error.code },
+      `OData table ${table} cannot be read (${refusal}): ${notChecked}`,
+    );
+    return undefined;
+  }
+
+  return found;
+}
+
+/** Which of `supplierIds` the `supplier` table holds; undefined when it cannot tell. */
+export function existingSuppliers(
+  client: P21Client,
+  supplierIds: readonly number[],
+  signal?: AbortSignal,
+): Promise<Set<number> | undefined> {
+  const unique = [...new Set(supplierIds)];
+
+  return existingKeys(
+    client,
+    {
+      table: "supplier",
+      holds: "suppliers",
+      filters: unique.map((supplierId) => eq("supplier_id", supplierId)),
+      keyOf: (row) => wholeNumber(row.supplier_id),
+    },
+    signal,
+  );
+}
+
+/** Which of `companyIds` the `company` table holds, upper-cased; undefined when it cannot tell. */
+export function existingCompanies(
+  client: P21Client,
+  companyIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  const unique = [...new Set(companyIds.map((companyId) => companyId.toUpperCase()))];
+
+  return existingKeys(
+    client,
+    {
+      table: "company",
+      holds: "companies",
+      filters: unique.map((companyId) => eq("company_id", companyId)),
+      keyOf: (row) => upperText(row.company_id),
+    },
+    signal,
+  );
+}
+
+/** `ACME|ABRAS`: a product group is a company's. */
+export function productGroupKey(companyId: string, productGroupId: string): string {
+  return `${companyId.toUpperCase()}|${productGroupId.toUpperCase()}`;
+}
+
+/**
+ * Which of `groups` the `product_group` table holds, as {@link productGroupKey}s; undefined
+ * when it cannot tell.
+ */
+export function existingProductGroups(
+  client: P21Client,
+  groups: readonly { companyId: string; productGroupId: string }[],
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  const unique = new Map<string, { companyId: string; productGroupId: string }>();
+  for (const group of groups) {
+    const key = productGroupKey(group.companyId, group.productGroupId);
+    if (!unique.has(key)) unique.set(key, group);
+  }
+  const filters = [...unique.values()].map((group) =>
+    and(eq("company_id", group.companyId), eq("product_group_id", group.productGroupId)),
+  );
+
+  return existingKeys(
+    client,
+    {
+      table: "product_group",
+      holds: "product groups",
+      filters,
+      keyOf: (row) =>
+        typeof row.company_id === "string" && typeof row.product_group_id === "string"
+          ? productGroupKey(row.company_id, row.product_group_id)
+          : undefined,
+    },
+    signal,
+  );
+}
