@@ -10,6 +10,7 @@ import {
   serverPage,
 } from "../../src/pricing/operations/lookups.js";
 import {
+  existingDiscountGroups,
   existingProductGroups,
   existingSuppliers,
   productGroupKey,
@@ -127,7 +128,7 @@ describe("lookups against the simulator", () => {
     expect(none).toEqual([]);
   });
 
-  it("tells which suppliers, product groups and books exist, each table 40 keys a query", async () => {
+  it("tells which suppliers, product and discount groups and books exist, each table 40 keys a query", async () => {
     simulator.resetStats();
     const suppliers = await existingSuppliers(client, [10_010, 99_999, 10_010, 10_250]);
     expect(suppliers).toEqual(new Set([10_010, 10_250]));
@@ -137,10 +138,12 @@ describe("lookups against the simulator", () => {
       { companyId: "OTHER", productGroupId: "ABRAS" },
     ]);
     expect(groups).toEqual(new Set([productGroupKey("ACME", "ABRAS")]));
+    const discountGroups = await existingDiscountGroups(client, ["stock", "NODG", "CLEARNC"]);
+    expect(discountGroups).toEqual(new Set(["STOCK", "CLEARNC"]));
     const books = await existingPriceBooks(client, ["retail", "NOPE", "DEALER"]);
     expect(books).toEqual(new Set(["RETAIL", "DEALER"]));
-    // Suppliers and groups: a query each, then one row of the table (something was missing:
-    // is the table empty?); books: one query.
-    expect(simulator.stats().requests[ODATA]).toBe(5);
+    // Suppliers and both groups: a query each, then one row of the table (something was
+    // missing: is the table empty?); books: one query.
+    expect(simulator.stats().requests[ODATA]).toBe(7);
   });
 });

@@ -10,6 +10,7 @@ import {
 import type { Logger } from "../../src/client/index.js";
 import {
   existingCompanies,
+  existingDiscountGroups,
   existingProductGroups,
   existingSuppliers,
 } from "../../src/pricing/operations/references.js";
@@ -47,6 +48,7 @@ describe("existence lookups on a server that cannot tell", () => {
       expect(
         await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "ABRAS" }]),
       ).toBeUndefined();
+      expect(await existingDiscountGroups(client, ["STOCK"])).toBeUndefined();
     } finally {
       await client.close();
       await simulator.close();
@@ -55,6 +57,7 @@ describe("existence lookups on a server that cannot tell", () => {
     expect(warnings).toEqual([
       "OData table supplier holds no rows: suppliers are not checked before anything is sent",
       "OData table product_group holds no rows: product groups are not checked before anything is sent",
+      "OData table discount_group holds no rows: discount groups are not checked before anything is sent",
     ]);
   });
 
@@ -87,6 +90,7 @@ describe("existence lookups on a server that cannot tell", () => {
       expect(
         await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "NOGRP" }]),
       ).toBeUndefined();
+      expect(await existingDiscountGroups(client, ["NODG"])).toBeUndefined();
     } finally {
       await client.close();
       await simulator.close();
@@ -95,6 +99,7 @@ describe("existence lookups on a server that cannot tell", () => {
     expect(warnings).toEqual([
       "OData table company cannot be read (HTTP 401): companies are not checked before anything is sent",
       "OData table product_group cannot be read (HTTP 401): product groups are not checked before anything is sent",
+      "OData table discount_group cannot be read (HTTP 401): discount groups are not checked before anything is sent",
     ]);
   });
 
@@ -123,7 +128,7 @@ describe("existence lookups on a table refused", () => {
     } as unknown as P21Client;
   }
 
-  const path = "/odataservice/odata/table/supplier";
+  const path = "/odataservice/odata/table/discount_group";
   it.each([
     ["an AccessDeniedError (403)", new AccessDeniedError("denied", { status: 403, path }), 403],
     ["a ServerRefusedError (404)", new ServerRefusedError("no table", { status: 404, path }), 404],
@@ -135,12 +140,10 @@ describe("existence lookups on a table refused", () => {
       const client = refusingClient(refusal, warnings);
 
       expect(await existingSuppliers(client, [10_010])).toBeUndefined();
-      expect(
-        await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "ABRAS" }]),
-      ).toBeUndefined();
+      expect(await existingDiscountGroups(client, ["STOCK"])).toBeUndefined();
       expect(warnings).toEqual([
         `OData table supplier cannot be read (HTTP ${status}): suppliers are not checked before anything is sent`,
-        `OData table product_group cannot be read (HTTP ${status}): product groups are not checked before anything is sent`,
+        `OData table discount_group cannot be read (HTTP ${status}): discount groups are not checked before anything is sent`,
       ]);
     },
   );

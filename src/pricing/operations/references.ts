@@ -153,3 +153,28 @@ export function existingProductGroups(
     signal,
   );
 }
+
+/**
+ * Which of `discountGroupIds` the `discount_group` table holds, upper-cased; undefined when it
+ * cannot tell. A discount group is keyed by its id alone, for every company: P21's own views
+ * join `discount_group` on `discount_group_id` only, where they join `product_group` on the
+ * company too (the P21 documents name neither table's key).
+ */
+export function existingDiscountGroups(
+  client: P21Client,
+  discountGroupIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  const unique = [...new Set(discountGroupIds.map((groupId) => groupId.toUpperCase()))];
+
+  return existingKeys(
+    client,
+    {
+      table: "discount_group",
+      holds: "discount groups",
+      filters: unique.map((groupId) => eq("discount_group_id", groupId)),
+      keyOf: (row) => upperText(row.discount_group_id),
+    },
+    signal,
+  );
+}

@@ -90,12 +90,14 @@ export interface ExistingReferences {
   readonly companies: ReadonlySet<string> | undefined;
   readonly suppliers: ReadonlySet<number> | undefined;
   readonly productGroups: ReadonlySet<string> | undefined;
+  readonly discountGroups: ReadonlySet<string> | undefined;
 }
 
 /**
- * A problem for each page whose company, supplier or product group the server does not have
- * (each table checked only when the server can tell; see `existingSuppliers`). A page of a
- * company the server does not have gets no problem for its product group as well.
+ * A problem for each page whose company, supplier, product group or discount group the server
+ * does not have (each table checked only when the server can tell; see `existingKeys`). A page
+ * of a company the server does not have gets no problem for its product group as well; a
+ * discount group is every company's, so it is checked whatever the company.
  */
 export function missingReferenceProblems(
   spec: WorkflowSpec,
@@ -103,7 +105,7 @@ export function missingReferenceProblems(
   rowOf: (index: number) => number | undefined,
   problems: PlanProblemList,
 ): void {
-  const { companies, suppliers, productGroups } = existing;
+  const { companies, suppliers, productGroups, discountGroups } = existing;
   // A company `--company` names (the pages without one of their own) is its problem, said once.
   const settingCompany = spec.company?.toUpperCase();
   if (settingCompany !== undefined && companies !== undefined && !companies.has(settingCompany)) {
@@ -147,6 +149,20 @@ export function missingReferenceProblems(
         row: rowOf(index),
         column: "product_group_id",
         message: `there is no product group ${JSON.stringify(group)} of company ${page.companyId} on the server`,
+      });
+    }
+
+    const discountGroup = page.discountGroupId;
+    if (
+      discountGroups !== undefined &&
+      discountGroup !== undefined &&
+      !discountGroups.has(discountGroup.toUpperCase())
+    ) {
+      problems.add({
+        source: "input",
+        row: rowOf(index),
+        column: "discount_group_id",
+        message: `there is no discount group ${JSON.stringify(discountGroup)} on the server`,
       });
     }
   });
@@ -305,8 +321,8 @@ export interface PlannedSoFar {
 
 /**
  * Adds the problems a plan finds against the server beyond its expirations': new pages that
- * overlap active ones (unless the spec allows them); companies, suppliers, product groups,
- * books and linked pages that do not exist. One OData query per 40 of each.
+ * overlap active ones (unless the spec allows them); companies, suppliers, product and
+ * discount groups, books and linked pages that do not exist. One OData query per 40 of each.
  */
 export async function serverProblems(
   spec: WorkflowSpec,
@@ -325,21 +341,29 @@ export async function serverProblems(
     );
     const supplierIds = new Set<number>();
     const groups = new Map<string, { companyId: string; productGroupId: string }>();
-    pages.forEach(({ supplierId, companyId, productGroupId }) => {
+    const discountGroupIds = new Set<string>();
+    pages.forEach(({ supplierId, companyId, productGroupId, discountGroupId }) => {
       companyIds.add(companyId.toUpperCase());
       supplierIds.add(supplierId);
+      if (discountGroupId !== undefined) discountGroupIds.add(discountGroupId.toUpperCase());
       if (productGroupId === undefined) return;
 
       const key = productGroupKey(companyId, productGroupId);
       if (!groups.has(key)) groups.set(key, { companyId, productGroupId });
     });
-    // The three tables at once: each is a query or two, and none depends on another.
-    const [companies, suppliers, productGroups] = await Promise.all([
+    // The four tables at once: each is a query or two, and none depends on another.
+    const [companies, suppliers, productGroups, discountGroups] = await Promise.all([
       view.existingCompanies([...companyIds]),
       view.existingSuppliers([...supplierIds]),
       groups.size === 0 ? undefined : view.existingProductGroups([...groups.values()]),
+      discountGroupIds.size === 0 ? undefined : view.existingDiscountGroups([...discountGroupIds]),
     ]);
-    missingReferenceProblems(spec, { companies, suppliers, productGroups }, rowOf, problems);
+    missingReferenceProblems(
+      spec,
+      { companies, suppliers, productGroups, discountGroups },
+      rowOf,
+      problems,
+    );
   }
 
   const books = booksNamed(spec);

@@ -8,6 +8,7 @@ import {
 import type { ServerPage } from "../operations/lookups.js";
 import {
   existingCompanies,
+  existingDiscountGroups,
   existingProductGroups,
   existingSuppliers,
 } from "../operations/references.js";
@@ -68,5 +69,9 @@ export class ServerView {
     groups: readonly { companyId: string; productGroupId: string }[],
   ): Promise<Set<string> | undefined> {
     return existingProductGroups(this.client, groups, this.signal);
+  }
+
+  existingDiscountGroups(discountGroupIds: readonly string[]): Promise<Set<string> | undefined> {
+    return existingDiscountGroups(this.client, discountGroupIds, this.signal);
   }
 }
