@@ -1,6 +1,7 @@
 // "Supplier / Discount Group" pages through the real CLI: a discount group the server does
 // not have is an input problem found by the plan, in a run as in a dry run; a server whose
-// discount_group table the key may not read is not checked there, and the CLI says so.
+// discount_group table the key may not read is not checked there, and the CLI (and doctor)
+// says so.
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,5 +92,45 @@ describe("discount groups through the real CLI", () => {
       "warn OData table discount_group cannot be read (HTTP 401): discount groups are not checked before anything is sent",
     );
     expect(interactiveRoutes()).toEqual([]);
+  });
+
+  it("doctor: ok on the tables the plan reads, a warning for the one the key may not", async () => {
+    const doctor = (connection: string[]) =>
+      runInProcess(["doctor", ...connection, "--json"], { cwd: directory.path });
+    const lookups = (stdout: string) =>
+      stdout
+        .split("\n")
+        .filter((line) => line.includes('"check":"lookups"'))
+        .map((line) => JSON.parse(line) as { verdict: string; detail: string; action?: string });
+
+    const byPassword = await doctor(connectionTo(simulator.url));
+    expect(byPassword.exitCode).toBe(0);
+    expect(lookups(byPassword.stdout)).toEqual([
+      expect.objectContaining({
+        verdict: "ok",
+        detail: "read company, supplier, product_group, discount_group",
+      }),
+    ]);
+
+    const byKey = await doctor([
+      "--base-url",
+      simulator.url,
+      "--username",
+      "api_user",
+      "--consumer-key",
+      consumerKey,
+    ]);
+    expect(byKey.exitCode).toBe(0);
+    expect(lookups(byKey.stdout)).toEqual([
+      {
+        type: "check",
+        check: "lookups",
+        verdict: "warn",
+        detail:
+          "cannot read discount_group (HTTP 401): what a file names there is not checked before anything is sent",
+        action: expect.stringContaining("/odata: scope") as unknown,
+        durationMs: expect.any(Number) as unknown,
+      },
+    ]);
   });
 });

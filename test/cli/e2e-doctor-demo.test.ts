@@ -36,6 +36,7 @@ describe("doctor", () => {
           "SalesPricePage",
           "SalesPriceBook",
           "odata",
+          "lookups",
           "quirks",
         ]);
         expect(checks.every((check) => check.verdict === "ok" || check.verdict === "warn")).toBe(
@@ -85,7 +86,7 @@ describe("doctor", () => {
         action: expect.stringContaining("check the user and password") as unknown,
       });
       expect(checks.slice(1).map((check) => [check.verdict, check.detail])).toEqual(
-        Array.from({ length: 7 }, () => ["skip", "needs a token"]),
+        Array.from({ length: 8 }, () => ["skip", "needs a token"]),
       );
       expect(outcome.stdout).not.toContain("wrong");
     } finally {

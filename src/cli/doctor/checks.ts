@@ -1,5 +1,6 @@
 import { P21Error } from "../../client/errors.js";
 import type { P21Client, Session } from "../../client/index.js";
+import { REFERENCE_TABLES, tableRefused } from "../../pricing/operations/references.js";
 import { quirksForBuild, type BuildQuirk } from "./quirks.js";
 
 export type Verdict = "ok" | "warn" | "fail" | "skip";
@@ -107,6 +108,33 @@ async function openAndClose(session: Session, service: string, signal: AbortSign
 }
 
 /**
+ * Whether the tables the plan checks a file against can be read: one it cannot is a warning,
+ * not a failure (the run goes on without that check, and the server refuses a value missing
+ * there at its record).
+ */
+async function readReferenceTables(client: P21Client, signal: AbortSignal) {
+  const refused: string[] = [];
+  for (const table of REFERENCE_TABLES) {
+    try {
+      await client.odata.query(table, { top: 1, signal });
+    } catch (error) {
+      if (!tableRefused(error)) throw error;
+      refused.push(
+        `${table} (${error.status === undefined ? error.code : `HTTP ${error.status}`})`,
+      );
+    }
+  }
+
+  if (refused.length === 0) return { detail: `read ${REFERENCE_TABLES.join(", ")}` };
+  return {
+    verdict: "warn" as const,
+    detail: `cannot read ${refused.join(", ")}: what a file names there is not checked before anything is sent`,
+    action:
+      "give the user (or the consumer key's /odata: scope) read access to those tables, so that a run refuses a missing value before it starts",
+  };
+}
+
+/**
  * Runs the read-only checks of a server, in order, and yields each result as it is known.
  * Nothing is written: windows are opened and closed without a change, OData is only read.
  */
@@ -126,6 +154,7 @@ export async function* runDoctorChecks(
     "SalesPricePage",
     "SalesPriceBook",
     "odata",
+    "lookups",
     "quirks",
   ];
   if (token.verdict === "fail") {
@@ -194,6 +223,8 @@ export async function* runDoctorChecks(
     for (const table of tables) await client.odata.query(table, { top: 1, signal });
     return { detail: `read ${tables.join(", ")}` };
   });
+
+  yield await timed("lookups", () => readReferenceTables(client, signal));
 
   const { known, quirks } = quirksForBuild(version);
   const warnings = quirks.filter((quirk) => quirk.verdict === "warn");

@@ -12,14 +12,17 @@ function upperText(value: unknown): string | undefined {
 /**
  * A refusal of a table: the user or the consumer key's `/odata:` allow-list may not read it
  * (an `AccessDeniedError`, 401 or 403), or the server does not serve it (404, with or without
- * an error envelope).
+ * an error envelope). @internal
  */
-function tableRefused(error: unknown): error is P21Error {
+export function tableRefused(error: unknown): error is P21Error {
   return (
     error instanceof AccessDeniedError ||
     (error instanceof P21Error && (error.status === 403 || error.status === 404))
   );
 }
+
+/** The tables the plan checks a file's references against, each only when it can read it. */
+export const REFERENCE_TABLES = ["company", "supplier", "product_group", "discount_group"] as const;
 
 /** What {@link existingKeys} asks of one table. */
 interface KeyLookup<K> {
