@@ -1,5 +1,3 @@
-import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { BatchEngine } from "../batch/index.js";
 import type { ProgressEvent } from "../batch/index.js";
 import type { Journal, RunRecord } from "../journal/index.js";
@@ -7,15 +5,15 @@ import { runWorkflow } from "../pricing/index.js";
 import type { WorkflowSummary } from "../pricing/index.js";
 import { createClient } from "./client-factory.js";
 import type { ConnectionSettings } from "./config/connection.js";
-import { defaultOutRoot } from "./config/options.js";
 import type { CommandContext } from "./context.js";
 import { ExitCode } from "./io.js";
 import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { exitCodeFor } from "./report-error.js";
-import { writeResultFiles, type ResultFiles } from "./results/result-files.js";
-import { CliError, UsageError } from "./errors.js";
+import { recordRunStarted, summaryFromJournal } from "./results/journal-summary.js";
+import type { ResultFiles } from "./results/result-files.js";
+import { resultDirectory, writeRunFiles } from "./results/run-files.js";
 import { runCommandLine } from "./run-hints.js";
 import { RunLock } from "./run-lock.js";
 import { StopOnSignals } from "./signals.js";
@@ -44,6 +42,9 @@ export interface ExecutionSettings {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
+export { ensureResultDirectory, resultDirectory } from "./results/run-files.js";
+export { rewriteFinishedRunFiles } from "./results/finished-run.js";
+
 /** What a finished (or stopped) run leaves behind. */
 export interface ExecutionOutcome {
   readonly summary: WorkflowSummary;
@@ -52,106 +53,6 @@ export interface ExecutionOutcome {
   readonly wallMs: number;
   /** `--journal` as given, for the hints that name the run. */
   readonly journal: string | undefined;
-}
-
-/** A run's counts straight from the journal, for a run that ended without its own summary. */
-function summaryFromJournal(journal: Journal, runId: string): WorkflowSummary {
-  const succeeded = (phase: string) => journal.counts(runId, phase).succeeded;
-  const all = journal.counts(runId);
-  const state = journal.getRun(runId)?.state;
-  if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
-  return {
-    runId,
-    expired: succeeded("expire"),
-    created: succeeded("create"),
-    linked: succeeded("link"),
-    skipped: all.skipped,
-    failed: all.failed,
-    interrupted: true,
-    phases: [],
-  };
-}
-
-/**
- * Whether the result files of a finished run were all written: summary.json, written last,
- * parses and gives the run's state. A process killed after its run was recorded as finished
- * and before its files were whole leaves them missing, cut short, or those of an earlier stop.
- */
-function resultFilesWritten(directory: string, run: RunRecord): boolean {
-  try {
-    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as unknown;
-    return (summary as { state?: unknown } | null)?.state === run.state;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * For a finished run whose process was killed before its result files were written: writes
- * them from the journal (no server is asked) and returns the outcome to print. Undefined when
- * the files are whole: there is nothing to do.
- */
-export async function rewriteFinishedRunFiles(
-  context: CommandContext,
-  journal: Journal,
-  run: RunRecord,
-  settings: Pick<ExecutionSettings, "out" | "journal" | "sessions" | "batchSize">,
-): Promise<ExecutionOutcome | undefined> {
-  const directory = resultDirectory(context, run.id, settings.out);
-  if (resultFilesWritten(directory, run)) return undefined;
-
-  const counts = summaryFromJournal(journal, run.id);
-  const summary: WorkflowSummary = { ...counts, interrupted: false };
-  const exitCode = summary.failed > 0 ? ExitCode.failedRecords : ExitCode.success;
-  const files = await writeFilesOf(journal, run, directory, settings, {
-    runId: run.id,
-    kind: run.kind,
-    state: run.state,
-    baseUrl: run.baseUrl,
-    username: run.username,
-    parentRunId: run.parentRunId,
-    expired: summary.expired,
-    created: summary.created,
-    linked: summary.linked,
-    skipped: summary.skipped,
-    failed: summary.failed,
-    interrupted: false,
-    // Known limit: the phases' retries and the wall time of the killed process are not in the
-    // journal; the files say none.
-    phases: [],
-    wallMs: 0,
-    sessions: settings.sessions,
-    batchSize: settings.batchSize,
-    exitCode,
-  });
-
-  return { summary, files, exitCode, wallMs: 0, journal: settings.journal };
-}
-
-/** The directory of a run's result files: `--out`, or `./p21kit-runs/RUN/`. */
-export function resultDirectory(context: CommandContext, runId: string, out: string | undefined) {
-  return resolve(context.io.cwd, out ?? `${defaultOutRoot}/${runId}`);
-}
-
-/**
- * Makes the directory the result files will go in (`--out`, or `./p21kit-runs/`) and checks
- * that it may be written, so that one that cannot be stops the command before anything is
- * sent, not after the run is done.
- */
-export function ensureResultDirectory(context: CommandContext, out: string | undefined): void {
-  const directory = resolve(context.io.cwd, out ?? defaultOutRoot);
-  try {
-    mkdirSync(directory, { recursive: true });
-    accessSync(directory, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== "string") throw error;
-
-    throw new UsageError(
-      `the result files cannot be written to ${directory} (${code})`,
-      "Give --out a directory you may write; nothing was sent to the server.",
-    );
-  }
 }
 
 /**
@@ -199,6 +100,7 @@ async function executeLocked(
   // nothing more, where without them it would end the process before the files were whole.
   try {
     const startedAt = performance.now();
+    recordRunStarted(journal, run.id);
     let summary: WorkflowSummary;
     // What ended the run early without a signal (the server gone, a journal failure): the
     // result files and the resume hint still come, then it is reported.
@@ -261,7 +163,7 @@ async function executeLocked(
 
     const finishedRun = journal.getRun(run.id) ?? run;
     const directory = resultDirectory(context, run.id, settings.out);
-    const files = await writeFilesOf(journal, finishedRun, directory, settings, {
+    const files = await writeRunFiles(journal, finishedRun, directory, settings.journal, {
       runId: run.id,
       kind: finishedRun.kind,
       state: finishedRun.state,
@@ -298,46 +200,26 @@ async function executeLocked(
   }
 }
 
-/**
- * The run's result files; a directory that cannot be written is an error that says where the
- * run can still be read (the journal), not a stack trace.
- */
-async function writeFilesOf(
-  journal: Journal,
-  run: RunRecord,
-  directory: string,
-  settings: Pick<ExecutionSettings, "journal">,
-  summary: Record<string, unknown>,
-): Promise<ResultFiles> {
-  try {
-    return await writeResultFiles(journal, run, directory, summary);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== "string") throw error;
-
-    throw new CliError(`the result files could not be written to ${directory} (${code})`, {
-      code: "P21_RESULT_FILES",
-      exitCode: ExitCode.failedRecords,
-      hint: `The run is in the journal: ${runCommandLine("runs show", run.id, settings.journal)} describes it; --out DIR writes the files elsewhere.`,
-      cause: error,
-    });
-  }
-}
-
 /** The last line a run command prints with `--json`: what it did and where the files are. */
 export interface RunSummaryLine extends Omit<WorkflowSummary, "phases"> {
   type: "summary";
-  wallMs: number;
+  /** Null when the journal of a killed process cannot tell it. */
+  wallMs: number | null;
   results: string;
   errors: string;
   summary: string;
   exitCode: number;
 }
 
+/** A run's outcome to print; the wall time is undefined when a killed process's journal cannot tell it. */
+export type PrintedOutcome = Omit<ExecutionOutcome, "wallMs"> & {
+  readonly wallMs: number | undefined;
+};
+
 /** Prints a run's summary on stdout: a few lines for a person, one object with `--json`. */
 export function printRunSummary(
   context: CommandContext,
-  outcome: ExecutionOutcome,
+  outcome: PrintedOutcome,
   settings: { json: boolean; quiet: boolean },
 ): void {
   const { output } = context;
@@ -352,7 +234,7 @@ export function printRunSummary(
       skipped: summary.skipped,
       failed: summary.failed,
       interrupted: summary.interrupted || exitCode === ExitCode.interrupted,
-      wallMs: Math.round(wallMs),
+      wallMs: wallMs === undefined ? null : Math.round(wallMs),
       results: files.results,
       errors: files.errors,
       summary: files.summary,
@@ -373,8 +255,8 @@ export function printRunSummary(
   output.line(
     `${styles.bold(`Run ${summary.runId}`)}: ${summary.expired} expired, ${summary.created} created, ` +
       `${summary.linked} linked, ${summary.skipped} skipped, ` +
-      `${summary.failed > 0 ? styles.red(`${summary.failed} failed`) : "0 failed"} ` +
-      `in ${formatDuration(wallMs)}`,
+      `${summary.failed > 0 ? styles.red(`${summary.failed} failed`) : "0 failed"}` +
+      (wallMs === undefined ? "" : ` in ${formatDuration(wallMs)}`),
   );
   output.line(`Results: ${files.results}`);
   if (summary.failed > 0) {
