@@ -60,3 +60,20 @@ export class InputInvalidError extends CliError {
     this.lines = lines;
   }
 }
+
+/**
+ * A command's error and a failure that came after it, as the command ended (the result files
+ * that could not be written once the run had failed): the error stays the command's, with its
+ * exit code; the later failure is told after it, and with `--json` beside it.
+ */
+export class WithLaterFailure extends Error {
+  override readonly name: string = "WithLaterFailure";
+  readonly error: unknown;
+  readonly later: unknown;
+
+  constructor(error: unknown, later: unknown) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+    this.error = error;
+    this.later = later;
+  }
+}

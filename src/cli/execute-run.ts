@@ -6,6 +6,7 @@ import type { WorkflowSummary } from "../pricing/index.js";
 import { createClient } from "./client-factory.js";
 import type { ConnectionSettings } from "./config/connection.js";
 import type { CommandContext } from "./context.js";
+import { WithLaterFailure } from "./errors.js";
 import { ExitCode } from "./io.js";
 import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
@@ -135,11 +136,12 @@ async function executeLocked(
       }
     } catch (error) {
       // A hard abort may end the workflow with an abort error: the journal still says where
-      // every record stands, and the run stays resumable.
-      if (stop.receivedSignal === undefined) {
-        failure = error instanceof Error ? error : new Error(String(error));
-      } else {
+      // every record stands, and the run stays resumable. Any other error after a stop (the
+      // journal's disk full) is a failure like one without it, and worse than the stop.
+      if (stop.endedBy(error)) {
         settings.logger.debug({ error }, "the run ended by an abort");
+      } else {
+        failure = error instanceof Error ? error : new Error(String(error));
       }
       summary = summaryFromJournal(journal, run.id);
     } finally {
@@ -163,25 +165,32 @@ async function executeLocked(
 
     const finishedRun = journal.getRun(run.id) ?? run;
     const directory = resultDirectory(context, run.id, settings.out);
-    const files = await writeRunFiles(journal, finishedRun, directory, settings.journal, {
-      runId: run.id,
-      kind: finishedRun.kind,
-      state: finishedRun.state,
-      baseUrl: finishedRun.baseUrl,
-      username: finishedRun.username,
-      parentRunId: finishedRun.parentRunId,
-      expired: summary.expired,
-      created: summary.created,
-      linked: summary.linked,
-      skipped: summary.skipped,
-      failed: summary.failed,
-      interrupted,
-      phases: summary.phases,
-      wallMs: Math.round(wallMs),
-      sessions: settings.sessions,
-      batchSize: settings.batchSize,
-      exitCode,
-    });
+    let files: ResultFiles | undefined;
+    // Files that cannot be written do not hide what ended the run: that stays the error.
+    let filesFailure: unknown;
+    try {
+      files = await writeRunFiles(journal, finishedRun, directory, settings.journal, {
+        runId: run.id,
+        kind: finishedRun.kind,
+        state: finishedRun.state,
+        baseUrl: finishedRun.baseUrl,
+        username: finishedRun.username,
+        parentRunId: finishedRun.parentRunId,
+        expired: summary.expired,
+        created: summary.created,
+        linked: summary.linked,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        interrupted,
+        phases: summary.phases,
+        wallMs: Math.round(wallMs),
+        sessions: settings.sessions,
+        batchSize: settings.batchSize,
+        exitCode,
+      });
+    } catch (error) {
+      filesFailure = error;
+    }
 
     if (interrupted && !settings.quiet && settings.resumable !== false) {
       output.errorLine(
@@ -189,10 +198,13 @@ async function executeLocked(
       );
     }
     // The summary that names the result files is not printed after an error: name them here.
-    if (failure !== undefined && !settings.quiet && !settings.json) {
+    if (failure !== undefined && files !== undefined && !settings.quiet && !settings.json) {
       output.errorLine(`Results so far: ${files.results}`);
     }
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) {
+      throw filesFailure === undefined ? failure : new WithLaterFailure(failure, filesFailure);
+    }
+    if (files === undefined) throw filesFailure;
 
     return { summary, files, exitCode, wallMs, journal: settings.journal };
   } finally {

@@ -2,7 +2,7 @@ import { CommanderError } from "commander";
 import { P21Error } from "../client/errors.js";
 import { JournalError } from "../journal/index.js";
 import { formatProblem } from "../pricing/problems.js";
-import { CliError, InputInvalidError } from "./errors.js";
+import { CliError, InputInvalidError, WithLaterFailure } from "./errors.js";
 import { ExitCode } from "./io.js";
 import type { CliOutput } from "./output/cli-output.js";
 
@@ -140,6 +140,7 @@ export function withoutOptionValues(text: string): string {
 
 /** The exit code a thrown error ends the command with. */
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof WithLaterFailure) return exitCodeFor(error.error);
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
   }
@@ -154,6 +155,45 @@ export function exitCodeFor(error: unknown): number {
   }
 
   return ExitCode.failedRecords;
+}
+
+/** Prints a failure for a person on stderr; returns what a program is told of it. */
+function printFailure(error: unknown, output: CliOutput): { code: string; message: string } {
+  const { styles } = output;
+  if (error instanceof InputInvalidError) {
+    for (const line of error.lines) output.errorLine(line);
+    for (const problem of error.problems) output.errorLine(formatProblem(problem));
+    if (error.omitted > 0) output.errorLine(`… and ${error.omitted} more problems`);
+  }
+
+  const message = error instanceof Error ? error.message : String(error);
+  const label =
+    error instanceof P21Error || error instanceof CliError ? "error" : "unexpected error";
+  output.errorLine(`${styles.red(`${label}:`)} ${message}`);
+
+  const hint =
+    error instanceof CliError ? error.hint : error instanceof P21Error ? hintFor(error) : undefined;
+  if (hint !== undefined) output.errorLine(styles.dim(hint));
+  if (!(error instanceof P21Error) && error instanceof Error && error.stack !== undefined) {
+    output.errorLine(styles.dim(error.stack));
+  }
+
+  return { code: error instanceof P21Error ? error.code : "P21_UNEXPECTED", message };
+}
+
+/** The `--json` error object of a failure {@link printFailure} printed. */
+function errorObject(error: unknown, printed: { code: string; message: string }, exitCode: number) {
+  return {
+    type: "error",
+    ...printed,
+    exitCode,
+    ...(error instanceof InputInvalidError
+      ? {
+          problems: error.problems.map((problem) => ({ ...problem })),
+          ...(error.lines.length > 0 ? { otherProblems: error.lines } : {}),
+        }
+      : {}),
+  };
 }
 
 /**
@@ -174,39 +214,16 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
     return exitCode;
   }
 
-  const { styles } = output;
-  if (error instanceof InputInvalidError) {
-    for (const line of error.lines) output.errorLine(line);
-    for (const problem of error.problems) output.errorLine(formatProblem(problem));
-    if (error.omitted > 0) output.errorLine(`… and ${error.omitted} more problems`);
+  if (error instanceof WithLaterFailure) {
+    const first = printFailure(error.error, output);
+    const later = printFailure(error.later, output);
+    if (json) output.json({ ...errorObject(error.error, first, exitCode), later: [later] });
+
+    return exitCode;
   }
 
-  const message = error instanceof Error ? error.message : String(error);
-  const label =
-    error instanceof P21Error || error instanceof CliError ? "error" : "unexpected error";
-  output.errorLine(`${styles.red(`${label}:`)} ${message}`);
-
-  const hint =
-    error instanceof CliError ? error.hint : error instanceof P21Error ? hintFor(error) : undefined;
-  if (hint !== undefined) output.errorLine(styles.dim(hint));
-  if (!(error instanceof P21Error) && error instanceof Error && error.stack !== undefined) {
-    output.errorLine(styles.dim(error.stack));
-  }
-
-  if (json) {
-    output.json({
-      type: "error",
-      code: error instanceof P21Error ? error.code : "P21_UNEXPECTED",
-      message,
-      exitCode,
-      ...(error instanceof InputInvalidError
-        ? {
-            problems: error.problems.map((problem) => ({ ...problem })),
-            ...(error.lines.length > 0 ? { otherProblems: error.lines } : {}),
-          }
-        : {}),
-    });
-  }
+  const printed = printFailure(error, output);
+  if (json) output.json(errorObject(error, printed, exitCode));
 
   return exitCode;
 }

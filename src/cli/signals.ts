@@ -60,6 +60,25 @@ export class StopOnSignals implements Disposable {
     return this.received;
   }
 
+  /**
+   * Whether `error` is the stop's own doing: an abort, after a signal. Any other error, after
+   * a signal or not, is a failure of its own.
+   */
+  endedBy(error: unknown): boolean {
+    if (this.received === undefined) return false;
+
+    const reasons = [this.gracefulController.signal.reason, this.hardController.signal.reason];
+    let current: unknown = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+      if (reasons.includes(current)) return true;
+      if ((current as { code?: unknown }).code === "P21_ABORTED") return true;
+      if (current.name === "AbortError") return true;
+      current = current.cause;
+    }
+
+    return false;
+  }
+
   private readonly onInterrupt = (): void => this.handle("SIGINT");
   private readonly onTerminate = (): void => this.handle("SIGTERM");
 

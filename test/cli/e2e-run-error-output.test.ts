@@ -1,6 +1,8 @@
-import { access } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { demoFixture } from "./demo-fixture.js";
+import { ndjson } from "./helpers.js";
 import { writePagesCsv } from "./pages-csv.js";
 
 describe("a run ended by an error, as a person reads it (child processes)", () => {
@@ -33,5 +35,39 @@ describe("a run ended by an error, as a person reads it (child processes)", () =
     await access(String(results));
     expect(outcome.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+$/m);
     expect(outcome.stderr).toMatch(/^error: /m);
+  });
+
+  it("result files that cannot be written do not hide the run's own error: both are told", async () => {
+    await writePagesCsv(fixture.directory, "no-files.csv", [
+      "10060,ADHES,ACME,No files ADHES,2050-01-01,2050-12-31,0.7",
+    ]);
+    fixture.simulator.injectFault({
+      kind: "http500",
+      route: "POST /api/ui/interactive/sessions",
+      count: 1_000,
+    });
+    // A directory where results.csv goes: the --out directory may be written, that file not.
+    await mkdir(join(fixture.directory, "out-no-files", "results.csv"), { recursive: true });
+    const args = ["price-pages", "create", "no-files.csv", "--retries", "0"];
+    const outcome = await cli([...args, "--out", "out-no-files"]);
+
+    // The server's error is the command's error and exit code; the files' failure follows.
+    expect(outcome.exitCode, outcome.stderr).toBe(3);
+    const errors = outcome.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).not.toContain("result files");
+    expect(errors[1]).toMatch(/^error: the result files could not be written to .+ \(EISDIR\)$/);
+    expect(outcome.stderr).toContain("The server's API pool is busy");
+    expect(outcome.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+$/m);
+    expect(outcome.stderr).not.toContain("Results so far");
+
+    const json = await cli([...args, "--out", "out-no-files", "--json"]);
+    expect(json.exitCode).toBe(3);
+    expect(ndjson(json.stdout).at(-1)).toMatchObject({
+      type: "error",
+      code: "P21_SESSIONS_UNAVAILABLE",
+      exitCode: 3,
+      later: [{ code: "P21_RESULT_FILES", message: expect.stringContaining("EISDIR") as unknown }],
+    });
   });
 });
