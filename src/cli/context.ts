@@ -9,6 +9,8 @@ export interface CommandContext {
   exitCode: number;
   /** Set as soon as a command knows it runs with `--json`, so errors are printed as JSON too. */
   json: boolean;
+  /** The signal handlers a run leaves when it is over, for the command's last steps. */
+  signalsAfterRun?: Disposable | undefined;
 }
 
 /** Wraps an action so that its returned exit code lands in the context. */

@@ -17,7 +17,7 @@ import type { ResultFiles } from "./results/result-files.js";
 import { resultDirectory, writeRunFiles } from "./results/run-files.js";
 import { runCommandLine } from "./run-hints.js";
 import { RunLock } from "./run-lock.js";
-import { StopOnSignals } from "./signals.js";
+import { SignalsAfterRun, StopOnSignals } from "./signals.js";
 
 /** How a run is carried out: the engine's knobs and where its files go. */
 export interface ExecutionSettings {
@@ -83,7 +83,8 @@ async function executeLocked(
 ): Promise<ExecutionOutcome> {
   const { output } = context;
   const reporter = createProgressReporter(output, { json: settings.json, quiet: settings.quiet });
-  const stop = new StopOnSignals(context.io.signals ?? process, {
+  const signals = context.io.signals ?? process;
+  const stop = new StopOnSignals(signals, {
     // Through the reporter: on a terminal its next redraw would wipe a line printed under it.
     onFirstSignal: (signal) => {
       if (!settings.quiet) {
@@ -97,8 +98,13 @@ async function executeLocked(
     },
   });
 
+  // A run before this one in the same command (the demo's) left its own: these take over.
+  context.signalsAfterRun?.[Symbol.dispose]();
+  context.signalsAfterRun = undefined;
+
   // The signal handlers stay until the result files are written: a signal meanwhile stops
   // nothing more, where without them it would end the process before the files were whole.
+  // Then others take over, without a gap, until the command ends (see runCli).
   try {
     const startedAt = performance.now();
     recordRunStarted(journal, run.id);
@@ -208,6 +214,9 @@ async function executeLocked(
 
     return { summary, files, exitCode, wallMs, journal: settings.journal };
   } finally {
+    context.signalsAfterRun = new SignalsAfterRun(signals, (signal) => {
+      if (!settings.quiet) output.errorLine(`${signal}: the run is over; nothing to stop`);
+    });
     stop[Symbol.dispose]();
   }
 }

@@ -18,6 +18,13 @@ export interface CliIo {
   readonly columns?: () => number | undefined;
   /** Where SIGINT and SIGTERM come from. @default process */
   readonly signals?: SignalSource;
+  /**
+   * Whether the process exits once `runCli` resolves (`main.ts`): the signal handlers a run
+   * leaves for the command's last steps are then kept until the exit, not removed, so that no
+   * signal meets Node's default action, which would end the process before its exit code.
+   * @default false
+   */
+  readonly exitsAfterCommand?: boolean;
 }
 
 /** The part of `process` that delivers termination signals. */

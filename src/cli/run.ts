@@ -23,5 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return context.exitCode;
   } catch (error) {
     return reportError(error, output, context.json);
+  } finally {
+    // Removed, a run's last handlers would leave the process to Node's default action between
+    // here and its exit: a process that exits next keeps them to the end.
+    if (io.exitsAfterCommand !== true) context.signalsAfterRun?.[Symbol.dispose]();
   }
 }

@@ -99,3 +99,29 @@ export class StopOnSignals implements Disposable {
     this.source.off("SIGTERM", this.onTerminate);
   }
 }
+
+/**
+ * Keeps SIGINT and SIGTERM handled once a run is over (its result files written) until the
+ * command ends: with no listener, Node's default action would end the process by the signal
+ * before its summary was printed and it exited with the run's code. A signal then stops
+ * nothing; `onSignal` tells it.
+ */
+export class SignalsAfterRun implements Disposable {
+  private readonly source: SignalSource;
+  private readonly onSignal: (signal: string) => void;
+
+  constructor(source: SignalSource, onSignal: (signal: string) => void) {
+    this.source = source;
+    this.onSignal = onSignal;
+    source.on("SIGINT", this.onInterrupt);
+    source.on("SIGTERM", this.onTerminate);
+  }
+
+  private readonly onInterrupt = (): void => this.onSignal("SIGINT");
+  private readonly onTerminate = (): void => this.onSignal("SIGTERM");
+
+  [Symbol.dispose](): void {
+    this.source.off("SIGINT", this.onInterrupt);
+    this.source.off("SIGTERM", this.onTerminate);
+  }
+}
