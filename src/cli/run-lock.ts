@@ -3,46 +3,25 @@ import {
   accessSync,
   constants,
   mkdirSync,
-  readFileSync,
+  readdirSync,
   realpathSync,
   renameSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { hostname } from "node:os";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { CliError, UsageError } from "./errors.js";
 import { ExitCode } from "./io.js";
-
-/** Who holds a run: written beside its lock, for the message a second process gets. */
-interface LockHolder {
-  readonly pid: number;
-  readonly host: string;
-  readonly since: string;
-}
-
-function readHolder(path: string): LockHolder | undefined {
-  try {
-    const holder = JSON.parse(readFileSync(path, "utf8")) as Partial<LockHolder>;
-    if (typeof holder.pid !== "number" || typeof holder.host !== "string") return undefined;
-    return { pid: holder.pid, host: holder.host, since: String(holder.since) };
-  } catch {
-    return undefined;
-  }
-}
-
-function sqliteCode(error: unknown): string | undefined {
-  return (error as { code?: unknown }).code as string | undefined;
-}
-
-function unlinkIfThere(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-}
+import {
+  isLockedNow,
+  lockExclusively,
+  readHolder,
+  sqliteCode,
+  unlinkIfThere,
+  type LockHolder,
+} from "./lock-file.js";
 
 /**
  * The directory of a journal's run locks: `JOURNAL.locks`, beside the journal's real file, so
@@ -80,8 +59,100 @@ function makeLocksDirectory(directory: string): void {
   }
 }
 
+/**
+ * Throws a usage error when the file at `path` is there and may not be written: SQLite opens
+ * such a file read-only, and a read-only connection's BEGIN EXCLUSIVE locks nothing, so two
+ * processes would each believe they hold it.
+ */
+function refuseUnwritable(path: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw unwritableLocks(path, code ?? "not writable");
+  }
+}
+
 /** How long a take waits for a lock that is held before it is refused, in milliseconds. */
 const takeWaitMs = 100;
+
+/** How long a take or a release waits for the guard of the directory, in milliseconds. */
+const guardWaitMs = 2_000;
+
+/** The most stale lock files one take removes: a directory of many is cleared over several. */
+const staleRemovedPerTake = 100;
+
+/**
+ * Runs `work` holding the guard of the locks directory: the one lock file that is never
+ * removed. Every lock file is opened and locked by a taker, and removed, only under it.
+ */
+function holdingGuard<T>(directory: string, work: () => T): T {
+  const path = join(directory, "guard");
+  refuseUnwritable(path);
+  let guard: Database.Database;
+  try {
+    guard = lockExclusively(path, { waitMs: guardWaitMs, mustExist: false });
+  } catch (error) {
+    if (sqliteCode(error) === "SQLITE_CANTOPEN") throw unwritableLocks(path, "SQLITE_CANTOPEN");
+    if (sqliteCode(error) !== "SQLITE_BUSY") throw error;
+
+    throw new CliError(`the run locks in ${directory} are busy`, {
+      code: "P21_RUN_LOCKED",
+      exitCode: ExitCode.usage,
+      hint: "Run the command again: a process stopped while it held them holds them until it goes on or ends.",
+      cause: error,
+    });
+  }
+
+  try {
+    return work();
+  } finally {
+    guard.close();
+  }
+}
+
+/**
+ * Under the guard: removes the lock file of `runId` (and its holder's name) if no process holds
+ * it, found by locking it; answers whether it did. A file that cannot be judged (gone, not a
+ * lock, not writable by this user) is left as it is.
+ */
+function removeIfUnheld(directory: string, runId: string): boolean {
+  const path = join(directory, `${runId}.lock`);
+  let locked: Database.Database;
+  try {
+    refuseUnwritable(path);
+    locked = lockExclusively(path, { waitMs: 0, mustExist: true });
+  } catch {
+    return false;
+  }
+
+  try {
+    unlinkIfThere(join(directory, `${runId}.holder`));
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    locked.close();
+  }
+}
+
+/** Under the guard: removes the lock files of other runs that no process holds (killed ones). */
+function removeStale(directory: string, ownRunId: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+
+  let removed = 0;
+  for (const name of names) {
+    if (removed >= staleRemovedPerTake) return;
+    if (!name.endsWith(".lock") || name === `${ownRunId}.lock`) continue;
+    if (removeIfUnheld(directory, name.slice(0, -".lock".length))) removed += 1;
+  }
+}
 
 /**
  * The lock of one run of a journal: one process works a run at a time. Two at once (two
@@ -90,57 +161,51 @@ const takeWaitMs = 100;
  *
  * The lock is a lock of the operating system on `JOURNAL.locks/RUN.lock`, taken through SQLite
  * (an exclusive transaction held open on that file as an empty database): the system drops it
- * when the process ends, however it ends, so a killed holder leaves nothing to judge stale and
+ * when the process ends, however it ends, so a killed holder leaves nothing that decides and
  * two processes can never both take it. The holder's process id is written beside it
  * (`RUN.holder`) only to name it to a second process.
  *
- * The lock files stay after their run (empty, one per run that was worked). Removing one would
- * let a process that had opened it just before lock a file no longer in place while another
- * locked the new one; a check that the path still names the file locked cannot tell them apart
- * once the system has handed the removed file's inode number to a new one.
+ * A lock file is removed when its run releases it, and a take removes those of killed
+ * processes. Removing a file is safe only if no process may be about to lock it: one that had
+ * opened it just before would lock a file no longer in place while another locked a new one of
+ * the same name (and a check of the file's inode afterwards cannot tell them apart once the
+ * system hands the number on). So a lock file is opened and locked by a taker, and removed,
+ * only while holding the directory's guard (`JOURNAL.locks/guard`, held for those moments,
+ * never removed), and removed only by a process that has just locked it itself: a holder's
+ * file is therefore always the one in place. A release that cannot have the guard in time
+ * leaves its file, for a later take to remove.
  *
  * Known limit: a journal on a network share relies on that share's locks, which SQLite itself
  * calls unreliable on some; the journal is meant for one machine.
  */
 export class RunLock implements Disposable {
+  readonly #directory: string;
+  readonly #runId: string;
   readonly #path: string;
   readonly #holderPath: string;
   #locked: Database.Database | undefined;
 
   private constructor(journalPath: string, runId: string) {
-    const directory = locksDirectory(journalPath);
-    this.#path = join(directory, `${runId}.lock`);
-    this.#holderPath = join(directory, `${runId}.holder`);
+    this.#directory = locksDirectory(journalPath);
+    this.#runId = runId;
+    this.#path = join(this.#directory, `${runId}.lock`);
+    this.#holderPath = join(this.#directory, `${runId}.holder`);
   }
 
   /** Takes the lock of `runId`, or throws (exit 2) naming the process that holds it. */
   static take(journalPath: string, runId: string): RunLock {
     const lock = new RunLock(journalPath, runId);
-    lock.#take(runId);
+    lock.#take();
     return lock;
   }
 
   /**
-   * Whether a process holds the lock of `runId` now, found without taking it: a read of the
-   * lock file, which the holder's lock refuses. Opens nothing for writing and creates nothing,
-   * so a journal that may only be read can be asked too. A taker meanwhile waits out the read.
+   * Whether a process holds the lock of `runId` now, found without taking it. Opens nothing for
+   * writing and creates nothing, so a journal that may only be read can be asked too. A taker
+   * meanwhile waits out the read.
    */
   static isHeld(journalPath: string, runId: string): boolean {
-    let probe: Database.Database | undefined;
-    try {
-      probe = new Database(new RunLock(journalPath, runId).#path, {
-        readonly: true,
-        fileMustExist: true,
-        timeout: 0,
-      });
-      probe.prepare("SELECT count(*) FROM sqlite_master").get();
-      return false;
-    } catch (error) {
-      // No file: no run of it was ever worked here, so no holder.
-      return sqliteCode(error) === "SQLITE_BUSY";
-    } finally {
-      probe?.close();
-    }
+    return isLockedNow(new RunLock(journalPath, runId).#path);
   }
 
   /**
@@ -154,14 +219,17 @@ export class RunLock implements Disposable {
 
   /** Throws (exit 2) as {@link take} does when a process holds the lock of `runId`. */
   static refuseIfHeld(journalPath: string, runId: string): void {
-    if (RunLock.isHeld(journalPath, runId)) {
-      throw new RunLock(journalPath, runId).#lockedError(runId);
-    }
+    const lock = new RunLock(journalPath, runId);
+    if (isLockedNow(lock.#path)) throw lock.#lockedError();
   }
 
-  #take(runId: string): void {
-    makeLocksDirectory(dirname(this.#path));
-    this.#locked = this.#lockFile(runId);
+  #take(): void {
+    makeLocksDirectory(this.#directory);
+    this.#locked = holdingGuard(this.#directory, () => {
+      const locked = this.#lockFile();
+      removeStale(this.#directory, this.#runId);
+      return locked;
+    });
     try {
       this.#writeHolder();
     } catch (error) {
@@ -170,35 +238,21 @@ export class RunLock implements Disposable {
     }
   }
 
-  /** Opens the lock file (made if missing) and locks it, or throws when another holds it. */
-  #lockFile(runId: string): Database.Database {
-    // SQLite opens a file it may not write read-only, and a read-only connection's BEGIN
-    // EXCLUSIVE locks nothing: two processes would each believe they hold the run.
-    try {
-      accessSync(this.#path, constants.W_OK);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") throw unwritableLocks(this.#path, code ?? "not writable");
-    }
-
-    let database: Database.Database | undefined;
+  /** Under the guard: opens the lock file (made if missing) and locks it, or throws. */
+  #lockFile(): Database.Database {
+    refuseUnwritable(this.#path);
     try {
       // A short wait: long enough for another process's isHeld() read, far shorter than a run.
-      database = new Database(this.#path, { timeout: takeWaitMs });
-      // Its rollback journal in memory: nothing is written, and no -journal file is left.
-      database.pragma("journal_mode = MEMORY");
-      database.exec("BEGIN EXCLUSIVE");
-      return database;
+      return lockExclusively(this.#path, { waitMs: takeWaitMs, mustExist: false });
     } catch (error) {
-      database?.close();
-      if (sqliteCode(error) === "SQLITE_BUSY") throw this.#lockedError(runId);
+      if (sqliteCode(error) === "SQLITE_BUSY") throw this.#lockedError();
       if (sqliteCode(error) === "SQLITE_CANTOPEN")
         throw unwritableLocks(this.#path, "SQLITE_CANTOPEN");
       if (sqliteCode(error) === "SQLITE_NOTADB") {
         throw new CliError(`${this.#path} is not a run lock: SQLite cannot open it as one`, {
           code: "P21_RUN_LOCKED",
           exitCode: ExitCode.usage,
-          hint: `If no p21kit is working run ${runId}, delete that file.`,
+          hint: `If no p21kit is working run ${this.#runId}, delete that file.`,
         });
       }
 
@@ -206,13 +260,13 @@ export class RunLock implements Disposable {
     }
   }
 
-  #lockedError(runId: string): CliError {
+  #lockedError(): CliError {
     const holder = readHolder(this.#holderPath);
     const who =
       holder === undefined
         ? "another process"
         : `process ${holder.pid} on ${holder.host} (since ${holder.since})`;
-    return new CliError(`run ${runId} is being worked by ${who}`, {
+    return new CliError(`run ${this.#runId} is being worked by ${who}`, {
       code: "P21_RUN_LOCKED",
       exitCode: ExitCode.usage,
       hint: "Wait for it to end, or stop it: the lock goes with that process.",
@@ -236,7 +290,7 @@ export class RunLock implements Disposable {
     }
   }
 
-  /** Releases the lock; idempotent. The lock file stays (see the class). */
+  /** Releases the lock, then removes its file unless another process has taken it; idempotent. */
   release(): void {
     const locked = this.#locked;
     if (locked === undefined) return;
@@ -248,6 +302,12 @@ export class RunLock implements Disposable {
       // The name of a holder that is gone misleads no one: the lock decides, not the name.
     } finally {
       locked.close();
+    }
+
+    try {
+      holdingGuard(this.#directory, () => removeIfUnheld(this.#directory, this.#runId));
+    } catch {
+      // The file stays; a later take removes it.
     }
   }
 

@@ -48,9 +48,10 @@ describe("runs being worked", () => {
       .rows("price_page")
       .filter((row) => String(row.description).startsWith("Busy "));
     expect(pages).toHaveLength(90);
-    // The lock is released: its file stays (see RunLock), its holder's name is gone.
+    // The lock is released and its files are gone; the directory's guard stays.
     const lockFiles = await readdir(join(fixture.directory, ".p21kit", "journal.db.locks"));
-    expect(lockFiles).toContain(`${running.id}.lock`);
+    expect(lockFiles).toContain("guard");
+    expect(lockFiles).not.toContain(`${running.id}.lock`);
     expect(lockFiles).not.toContain(`${running.id}.holder`);
   });
 

@@ -1,15 +1,16 @@
 // A process that takes a run lock, for the run lock's tests.
 //   hold JOURNAL RUN: takes the lock, prints "held", and waits to be killed; or prints
 //   "refused CODE" and exits 2.
-//   contend JOURNAL RUN DIRECTORY ROUNDS: tries ROUNDS times; each time it holds the lock it
-//   enters DIRECTORY/inside (made exclusively: a second holder finds it and exits 3), leaves,
+//   contend JOURNAL RUNS DIRECTORY ROUNDS: tries ROUNDS times, each time for one of RUNS (a
+//   comma-separated list) picked at random; each time it holds a run's lock it enters
+//   DIRECTORY/inside-RUN (made exclusively: a second holder finds it and exits 3), leaves,
 //   prints "took", and releases, or one time in twenty kills itself still holding it.
 import { unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunLock } from "../../src/cli/run-lock.js";
 
-const [mode, journal, runId, directory, rounds] = process.argv.slice(2);
-if (journal === undefined || runId === undefined) throw new Error("usage: MODE JOURNAL RUN …");
+const [mode, journal, runIds, directory, rounds] = process.argv.slice(2);
+if (journal === undefined) throw new Error("usage: MODE JOURNAL RUN …");
 
 function spin(ms: number): void {
   const until = performance.now() + ms;
@@ -17,17 +18,20 @@ function spin(ms: number): void {
 }
 
 if (mode === "hold") {
+  let held: unknown;
   try {
-    RunLock.take(journal, runId);
+    held = RunLock.take(journal, String(runIds));
   } catch (error) {
     process.stdout.write(`refused ${String((error as { code?: string }).code)}\n`);
     process.exit(2);
   }
   process.stdout.write("held\n");
-  setInterval(() => undefined, 60_000);
+  // Kept reachable: a connection that is garbage-collected is closed, and its lock with it.
+  setInterval(() => held, 60_000);
 } else {
-  const inside = join(String(directory), "inside");
+  const runs = String(runIds).split(",");
   for (let round = 0; round < Number(rounds); round += 1) {
+    const runId = runs[Math.floor(Math.random() * runs.length)] ?? "";
     let lock: RunLock;
     try {
       lock = RunLock.take(journal, runId);
@@ -36,6 +40,7 @@ if (mode === "hold") {
       continue;
     }
 
+    const inside = join(String(directory), `inside-${runId}`);
     try {
       writeFileSync(inside, String(process.pid), { flag: "wx" });
     } catch {

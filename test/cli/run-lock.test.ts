@@ -67,17 +67,17 @@ describe("the run lock", () => {
 
   afterEach(() => directory.remove());
 
-  it("is a file beside the journal with its holder named beside it until it is released", () => {
+  it("is a file beside the journal with its holder named beside it, both removed on release", () => {
     expect(RunLock.isHeld(journal, "run-1")).toBe(false);
     const lock = RunLock.take(journal, "run-1");
 
     expect(RunLock.isHeld(journal, "run-1")).toBe(true);
     expect(JSON.parse(readFileSync(holderFile(), "utf8"))).toMatchObject({ pid: process.pid });
-    expect(readdirSync(locks()).sort()).toEqual(["run-1.holder", "run-1.lock"]);
+    expect(readdirSync(locks()).sort()).toEqual(["guard", "run-1.holder", "run-1.lock"]);
     lock.release();
     lock.release();
-    // The lock file stays: removing it would let two processes lock two files of one name.
-    expect(readdirSync(locks())).toEqual(["run-1.lock"]);
+    // Only the guard stays, one per journal: a run leaves no file behind.
+    expect(readdirSync(locks())).toEqual(["guard"]);
     expect(RunLock.isHeld(journal, "run-1")).toBe(false);
 
     using again = RunLock.take(journal, "run-1");
@@ -101,6 +101,16 @@ describe("the run lock", () => {
     expect(await other.ended).toMatchObject({ stdout: "", code: 0 });
     using second = RunLock.take(journal, "run-2");
     expect(second).toBeInstanceOf(RunLock);
+    // The take of run-2 looked for stale locks: it tried run-1's, and left it held.
+    const again = startChild(["contend", journal, "run-1", directory.path, "1"]);
+    expect(await again.ended).toMatchObject({ stdout: "", code: 0 });
+    expect(readdirSync(locks()).sort()).toEqual([
+      "guard",
+      "run-1.holder",
+      "run-1.lock",
+      "run-2.holder",
+      "run-2.lock",
+    ]);
   });
 
   it("refuses a run another process holds, and takes it as soon as that process is killed", async () => {
@@ -122,13 +132,55 @@ describe("the run lock", () => {
     holder.child.kill("SIGKILL");
     expect((await holder.ended).signal).toBe("SIGKILL");
     // What the killed process left (its holder's name) decides nothing.
-    expect(readdirSync(locks()).sort()).toEqual(["run-1.holder", "run-1.lock"]);
+    expect(readdirSync(locks()).sort()).toEqual(["guard", "run-1.holder", "run-1.lock"]);
     expect(RunLock.isHeld(journal, "run-1")).toBe(false);
     RunLock.refuseIfHeld(journal, "run-1");
 
-    using lock = RunLock.take(journal, "run-1");
+    const lock = RunLock.take(journal, "run-1");
     expect(JSON.parse(readFileSync(holderFile(), "utf8"))).toMatchObject({ pid: process.pid });
-    expect(lock).toBeInstanceOf(RunLock);
+    lock.release();
+    expect(readdirSync(locks())).toEqual(["guard"]);
+  });
+
+  it("removes, when another run is taken, the locks killed processes left, not those held", async () => {
+    const killed = startChild(["hold", journal, "run-1"]);
+    const living = startChild(["hold", journal, "run-2"]);
+    await Promise.all([killed.printed("held"), living.printed("held")]);
+    killed.child.kill("SIGKILL");
+    await killed.ended;
+
+    const lock = RunLock.take(journal, "run-3");
+    expect(readdirSync(locks()).sort()).toEqual([
+      "guard",
+      "run-2.holder",
+      "run-2.lock",
+      "run-3.holder",
+      "run-3.lock",
+    ]);
+    expect(RunLock.isHeld(journal, "run-2")).toBe(true);
+    expect(() => RunLock.take(journal, "run-2")).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining(`being worked by process ${living.child.pid}`) as string,
+      }),
+    );
+    lock.release();
+
+    living.child.kill("SIGKILL");
+    await living.ended;
+    RunLock.take(journal, "run-4").release();
+    expect(readdirSync(locks())).toEqual(["guard"]);
+  });
+
+  it("removes at most 100 stale locks in one take, and leaves a file that is not a lock", () => {
+    // The empty files a version that kept its lock files left, one per run, none held.
+    mkdirSync(locks());
+    for (let run = 0; run < 150; run += 1) writeFileSync(join(locks(), `old-${run}.lock`), "");
+    writeFileSync(join(locks(), "odd.lock"), "not a lock");
+
+    RunLock.take(journal, "run-1").release();
+    expect(readdirSync(locks())).toHaveLength(1 + 50 + 1);
+    RunLock.take(journal, "run-1").release();
+    expect(readdirSync(locks()).sort()).toEqual(["guard", "odd.lock"]);
   });
 
   it("names no process when the holder's name cannot be read", async () => {
@@ -148,8 +200,9 @@ describe("the run lock", () => {
     let took = 0;
     let killed = 0;
     for (let wave = 0; wave < 4; wave += 1) {
+      // Two runs: each take also removes the other's lock when a killed holder left it.
       const children = Array.from({ length: 4 }, () =>
-        startChild(["contend", journal, "run-1", directory.path, String(rounds)]),
+        startChild(["contend", journal, "run-1,run-2", directory.path, String(rounds)]),
       );
       for (const { ended } of children) {
         const { stdout, code, signal } = await ended;
@@ -163,6 +216,9 @@ describe("the run lock", () => {
     // Holders were killed holding it, and others took it after them.
     expect(killed).toBeGreaterThan(6);
     expect(took).toBeGreaterThan(killed);
+    // What the last killed holders left goes with the next take.
+    RunLock.take(journal, "run-3").release();
+    expect(readdirSync(locks())).toEqual(["guard"]);
   }, 60_000);
 
   it("is one lock for a journal named through a symbolic link", () => {
