@@ -12,6 +12,7 @@ import {
 import { join } from "node:path";
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
+import { earlierLockHeld, type EarlierLock } from "./earlier-run-lock.js";
 import { CliError, UsageError } from "./errors.js";
 import { ExitCode } from "./io.js";
 import {
@@ -195,16 +196,18 @@ export class RunLock implements Disposable {
   /** Takes the lock of `runId`, or throws (exit 2) naming the process that holds it. */
   static take(journalPath: string, runId: string): RunLock {
     const lock = new RunLock(journalPath, runId);
-    lock.#take();
+    lock.#take(journalPath);
     return lock;
   }
 
   /**
-   * Whether a process holds the lock of `runId` now, found without taking it. Opens nothing for
-   * writing and creates nothing, so a journal that may only be read can be asked too. A taker
-   * meanwhile waits out the read.
+   * Whether a process holds the lock of `runId` now (a process of an earlier version too),
+   * found without taking it. Opens nothing for writing and creates nothing, so a journal that
+   * may only be read can be asked too. A taker meanwhile waits out the read.
    */
   static isHeld(journalPath: string, runId: string): boolean {
+    if (earlierLockHeld(journalPath, runId) !== undefined) return true;
+
     return isLockedNow(new RunLock(journalPath, runId).#path);
   }
 
@@ -220,11 +223,16 @@ export class RunLock implements Disposable {
   /** Throws (exit 2) as {@link take} does when a process holds the lock of `runId`. */
   static refuseIfHeld(journalPath: string, runId: string): void {
     const lock = new RunLock(journalPath, runId);
+    const earlier = earlierLockHeld(journalPath, runId);
+    if (earlier !== undefined) throw lock.#lockedError(earlier);
     if (isLockedNow(lock.#path)) throw lock.#lockedError();
   }
 
-  #take(): void {
+  #take(journalPath: string): void {
     makeLocksDirectory(this.#directory);
+    const earlier = earlierLockHeld(journalPath, this.#runId);
+    if (earlier !== undefined) throw this.#lockedError(earlier);
+
     this.#locked = holdingGuard(this.#directory, () => {
       const locked = this.#lockFile();
       removeStale(this.#directory, this.#runId);
@@ -260,8 +268,8 @@ export class RunLock implements Disposable {
     }
   }
 
-  #lockedError(): CliError {
-    const holder = readHolder(this.#holderPath);
+  #lockedError(earlier?: EarlierLock): CliError {
+    const holder = earlier === undefined ? readHolder(this.#holderPath) : earlier.holder;
     const who =
       holder === undefined
         ? "another process"
@@ -269,7 +277,10 @@ export class RunLock implements Disposable {
     return new CliError(`run ${this.#runId} is being worked by ${who}`, {
       code: "P21_RUN_LOCKED",
       exitCode: ExitCode.usage,
-      hint: "Wait for it to end, or stop it: the lock goes with that process.",
+      hint:
+        earlier === undefined
+          ? "Wait for it to end, or stop it: the lock goes with that process."
+          : `Wait for it to end, or stop it. Its lock is an earlier version's: if that process is gone, delete ${earlier.path}.`,
     });
   }
 

@@ -1,12 +1,15 @@
 // A process that takes a run lock, for the run lock's tests.
 //   hold JOURNAL RUN: takes the lock, prints "held", and waits to be killed; or prints
 //   "refused CODE" and exits 2.
+//   hold-earlier FILE: locks FILE as the earlier versions' SQLite run lock did, prints "held",
+//   and waits to be killed.
 //   contend JOURNAL RUNS DIRECTORY ROUNDS: tries ROUNDS times, each time for one of RUNS (a
 //   comma-separated list) picked at random; each time it holds a run's lock it enters
 //   DIRECTORY/inside-RUN (made exclusively: a second holder finds it and exits 3), leaves,
 //   prints "took", and releases, or one time in twenty kills itself still holding it.
 import { unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { lockExclusively } from "../../src/cli/lock-file.js";
 import { RunLock } from "../../src/cli/run-lock.js";
 
 const [mode, journal, runIds, directory, rounds] = process.argv.slice(2);
@@ -17,10 +20,13 @@ function spin(ms: number): void {
   while (performance.now() < until);
 }
 
-if (mode === "hold") {
+if (mode === "hold" || mode === "hold-earlier") {
   let held: unknown;
   try {
-    held = RunLock.take(journal, String(runIds));
+    held =
+      mode === "hold"
+        ? RunLock.take(journal, String(runIds))
+        : lockExclusively(journal, { waitMs: 0, mustExist: false });
   } catch (error) {
     process.stdout.write(`refused ${String((error as { code?: string }).code)}\n`);
     process.exit(2);
