@@ -1,9 +1,10 @@
-import { existsSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { P21Client } from "../../src/client/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
-import { ndjson, runChild, temporaryDirectory } from "./helpers.js";
+import { collect, ndjson, runChild, spawnCli, temporaryDirectory } from "./helpers.js";
+import { afterSettled } from "./resume-pages.js";
 
 describe("doctor", () => {
   let directory: { path: string; remove: () => Promise<void> };
@@ -202,7 +203,59 @@ describe("demo", () => {
       });
       expect(outcome.exitCode).toBe(0);
       expect(outcome.stderr).toBe("");
-      expect(existsSync(join(out, "demo-pages.csv"))).toBe(true);
+      // Asked for, the directory keeps everything: the journal too, its run lock released.
+      expect(readdirSync(out).sort()).toEqual([
+        "demo-pages.csv",
+        "journal.db",
+        "journal.db.locks",
+        "results",
+      ]);
+      expect(readdirSync(join(out, "journal.db.locks"))).toEqual(["guard"]);
+    } finally {
+      await directory.remove();
+    }
+  }, 60_000);
+
+  it("without --out, leaves in its temporary directory the input and the result files it printed, not its journal", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const outcome = await runChild(["demo", "--pages", "5"], {
+        cwd: directory.path,
+        env: { TMPDIR: directory.path },
+      });
+      expect(outcome.exitCode).toBe(0);
+      const made = readdirSync(directory.path);
+      expect(made).toHaveLength(1);
+      const demo = join(directory.path, made[0] ?? "");
+      expect(outcome.stdout).toContain(`input ${join(demo, "demo-pages.csv")}`);
+      expect(outcome.stdout).toContain(`Results: ${join(demo, "results", "results.csv")}`);
+      expect(readdirSync(demo).sort()).toEqual(["demo-pages.csv", "results"]);
+      expect(readdirSync(join(demo, "results")).sort()).toEqual([
+        "errors.csv",
+        "results.csv",
+        "summary.json",
+      ]);
+    } finally {
+      await directory.remove();
+    }
+  }, 60_000);
+
+  it("stopped by a signal, removes its journal as well: the demo cannot be resumed", async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const child = spawnCli(["demo", "--json", "--time-scale", "0.05"], {
+        cwd: directory.path,
+        env: { TMPDIR: directory.path },
+      });
+      const outcome = collect(child);
+      await afterSettled(child, 2);
+      child.kill("SIGINT");
+      expect((await outcome).exitCode).toBe(130);
+
+      const [made = ""] = readdirSync(directory.path);
+      const left = readdirSync(join(directory.path, made));
+      expect(left).toContain("demo-pages.csv");
+      expect(left.filter((name) => name.startsWith("journal.db"))).toEqual([]);
     } finally {
       await directory.remove();
     }

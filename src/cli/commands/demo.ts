@@ -1,12 +1,10 @@
-import { mkdir, mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { DEMO, startSimulator } from "../../simulator/index.js";
 import { SEED_LATENCY } from "../../simulator/latency.js";
 import { addOutputOptions, wholeNumber, type OutputFlags } from "../config/options.js";
 import { action, type CommandContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { demoDirectory, demoJournal, removeDemoJournal } from "../demo/demo-directory.js";
 import { demoDates, writeDemoInput } from "../demo/demo-input.js";
 import { estimateReferencePattern } from "../demo/production-estimate.js";
 import { formatDuration } from "../output/format.js";
@@ -48,7 +46,10 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
     )
     .option("--sessions <n>", "parallel sessions", wholeNumber(1, 5), 5)
     .option("--pages <n>", "pages to replace (at most 700)", wholeNumber(1, 700), 700)
-    .option("--out <dir>", "result files and journal (default: a new temporary directory)");
+    .option(
+      "--out <dir>",
+      "input, result files and journal (default: a new temporary directory, the journal removed at the end)",
+    );
   addOutputOptions(demo);
   demo.addHelpText("after", "\nExample:\n  p21kit demo --pages 100 --time-scale 0.05");
 
@@ -59,10 +60,9 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
       const logger = createCliLogger(output, flags.logLevel);
       // Known limit: the simulator lives in this process, so an interrupted demo cannot be
       // resumed (its journal outlives the server it ran against); run it again instead.
-      const directory =
-        flags.out === undefined
-          ? await mkdtemp(join(tmpdir(), "p21kit-demo-"))
-          : await outDirectory(resolve(context.io.cwd, flags.out));
+      const { path: directory, temporary } = await demoDirectory(
+        flags.out === undefined ? undefined : resolve(context.io.cwd, flags.out),
+      );
       const simulator = await startSimulator({
         data: "demo",
         latency: "seed",
@@ -116,7 +116,7 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
             sessions: flags.sessions,
             batchSize: 25,
             retries: 2,
-            journal: join(directory, "journal.db"),
+            journal: demoJournal(directory),
             out: join(directory, "results"),
             json: flags.json === true,
             quiet: flags.quiet === true,
@@ -189,19 +189,9 @@ export function registerDemoCommand(program: Command, context: CommandContext): 
         return outcome.exitCode;
       } finally {
         await simulator.close();
+        // The input and result files it printed stay; `--out` keeps the journal too.
+        if (temporary) await removeDemoJournal(directory);
       }
     }),
   );
-}
-
-/** `--out DIR`, made with its parents when missing; a directory that cannot be made is exit 2. */
-async function outDirectory(directory: string): Promise<string> {
-  try {
-    await mkdir(directory, { recursive: true });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new UsageError(`--out ${directory}: cannot make the directory (${String(code)})`);
-  }
-
-  return directory;
 }
