@@ -127,14 +127,15 @@ function removeIfUnheld(directory: string, runId: string): boolean {
     return false;
   }
 
+  // Unheld: closed before it is removed (a system may refuse to remove an open file), which is
+  // safe because no taker can lock it while this process holds the guard.
+  locked.close();
   try {
     unlinkIfThere(join(directory, `${runId}.holder`));
     unlinkSync(path);
     return true;
   } catch {
     return false;
-  } finally {
-    locked.close();
   }
 }
 
@@ -169,12 +170,16 @@ function removeStale(directory: string, ownRunId: string): void {
  * A lock file is removed when its run releases it, and a take removes those of killed
  * processes. Removing a file is safe only if no process may be about to lock it: one that had
  * opened it just before would lock a file no longer in place while another locked a new one of
- * the same name (and a check of the file's inode afterwards cannot tell them apart once the
- * system hands the number on). So a lock file is opened and locked by a taker, and removed,
- * only while holding the directory's guard (`JOURNAL.locks/guard`, held for those moments,
- * never removed), and removed only by a process that has just locked it itself: a holder's
- * file is therefore always the one in place. A release that cannot have the guard in time
- * leaves its file, for a later take to remove.
+ * the same name, and SQLite gives no descriptor to check which file was locked. So a lock file
+ * is opened and locked by a taker, and removed, only while holding the directory's guard
+ * (`JOURNAL.locks/guard`, held for those moments, never removed), and removed only once
+ * locking it has shown that no process holds it: a holder's file is always the one in place.
+ * A release that cannot have the guard in time leaves its file, for a later take to remove.
+ *
+ * Known limit: a process of the version before the guard takes a lock file without it, so
+ * while one is waiting for a run's lock, a process of this version may remove that file and
+ * both may end up holding the run; stop such processes before working their journal with this
+ * version.
  *
  * Known limit: a journal on a network share relies on that share's locks, which SQLite itself
  * calls unreliable on some; the journal is meant for one machine.
