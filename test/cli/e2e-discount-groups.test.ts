@@ -54,6 +54,11 @@ describe("discount groups through the real CLI", () => {
     );
   }
 
+  /** The connection flags of the consumer key, whose scope leaves out discount_group. */
+  function keyConnection(): string[] {
+    return ["--base-url", simulator.url, "--username", "api_user", "--consumer-key", consumerKey];
+  }
+
   function interactiveRoutes(): string[] {
     return Object.keys(simulator.stats().requests).filter((route) =>
       route.includes("/interactive/"),
@@ -77,15 +82,7 @@ describe("discount groups through the real CLI", () => {
   );
 
   it("create --dry-run with a key that may not read discount_group: planned, with a warning", async () => {
-    const connection = [
-      "--base-url",
-      simulator.url,
-      "--username",
-      "api_user",
-      "--consumer-key",
-      consumerKey,
-    ];
-    const outcome = await run(["create", "pages.csv", "--dry-run"], connection);
+    const outcome = await run(["create", "pages.csv", "--dry-run"], keyConnection());
 
     expect(outcome.exitCode).toBe(0);
     expect(outcome.stderr).toContain(
@@ -112,14 +109,7 @@ describe("discount groups through the real CLI", () => {
       }),
     ]);
 
-    const byKey = await doctor([
-      "--base-url",
-      simulator.url,
-      "--username",
-      "api_user",
-      "--consumer-key",
-      consumerKey,
-    ]);
+    const byKey = await doctor(keyConnection());
     expect(byKey.exitCode).toBe(0);
     expect(lookups(byKey.stdout)).toEqual([
       {
