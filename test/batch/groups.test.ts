@@ -75,6 +75,28 @@ function engineFor(current: Harness, options: Partial<EngineOptions> = {}) {
   });
 }
 
+/**
+ * Links `count` fresh pages to DEALER on a new harness, the first `resets` tab switches reset
+ * (the group's, then its parts' in order), on an engine with `options`.
+ */
+async function linkThroughTabResets(
+  count: number,
+  resets: number,
+  options: Partial<EngineOptions> = {},
+) {
+  const current = await startHarness();
+  harness = current;
+  const { uids, runId } = dealerLinkRun(current, count);
+  current.simulator.injectFault({
+    kind: "reset",
+    route: "PUT /api/ui/interactive/v2/tab",
+    count: resets,
+  });
+  const summary = await engineFor(current, options).runPhase(runId, linkPhase, testLinkOperation);
+
+  return { current, uids, runId, summary };
+}
+
 describe("group operations", () => {
   it("links a group with one window load and one save per batch", async () => {
     harness = await startHarness();
@@ -134,121 +156,69 @@ describe("group operations", () => {
   });
 
   it("retries a group of one in place, and halves down to single links", async () => {
-    harness = await startHarness();
-    const { uids, runId } = dealerLinkRun(harness, 2);
     // The pair's attempt (free: the pair is split), then the first link's own: it goes again.
-    harness.simulator.injectFault({
-      kind: "reset",
-      route: "PUT /api/ui/interactive/v2/tab",
-      count: 2,
-    });
-
-    const summary = await engineFor(harness).runPhase(runId, linkPhase, testLinkOperation);
+    const { current, uids, runId, summary } = await linkThroughTabResets(2, 2);
 
     expect(summary).toMatchObject({ succeeded: 2, failed: 0, retries: 2 });
-    const items = harness.journal.items(runId, { phase: linkPhase });
+    const items = current.journal.items(runId, { phase: linkPhase });
     expect(items.map((item) => item.attempts)).toEqual([3, 2]);
-    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
-    for (const uid of uids) expect(dealerLinks(harness).get(uid)).toBe(1);
+    expect(current.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
+    for (const uid of uids) expect(dealerLinks(current).get(uid)).toBe(1);
   });
 
   it("splits a group that fails again without spending its items' retries", async () => {
-    harness = await startHarness();
-    const { uids, runId } = dealerLinkRun(harness, 6);
     // The whole group's tab switch, then its first half's: with one retry, each split is free,
     // so the first half is split again rather than failed.
-    harness.simulator.injectFault({
-      kind: "reset",
-      route: "PUT /api/ui/interactive/v2/tab",
-      count: 2,
-    });
-
-    const summary = await engineFor(harness, { retries: 1 }).runPhase(
-      runId,
-      linkPhase,
-      testLinkOperation,
-    );
+    const { current, uids, runId, summary } = await linkThroughTabResets(6, 2, { retries: 1 });
 
     expect(summary).toMatchObject({ succeeded: 6, failed: 0, retries: 2 });
-    const items = harness.journal.items(runId, { phase: linkPhase });
+    const items = current.journal.items(runId, { phase: linkPhase });
     expect(items.map((item) => item.attempts)).toEqual([3, 3, 3, 2, 2, 2]);
     // The second half, then the first half's two parts: a save each.
-    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(3);
-    const links = dealerLinks(harness);
+    expect(current.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(3);
+    const links = dealerLinks(current);
     for (const uid of uids) expect(links.get(uid)).toBe(1);
   });
 
   it("fails an item that spent its own retries alone, after the free splits", async () => {
-    harness = await startHarness();
-    const { uids, runId } = dealerLinkRun(harness, 2);
     // The pair's attempt (free: it is split), then the first link's two attempts alone.
-    harness.simulator.injectFault({
-      kind: "reset",
-      route: "PUT /api/ui/interactive/v2/tab",
-      count: 3,
-    });
-
-    const summary = await engineFor(harness, { retries: 1 }).runPhase(
-      runId,
-      linkPhase,
-      testLinkOperation,
-    );
+    const { current, uids, runId, summary } = await linkThroughTabResets(2, 3, { retries: 1 });
 
     expect(summary).toMatchObject({ succeeded: 1, failed: 1 });
-    const items = harness.journal.items(runId, { phase: linkPhase });
+    const items = current.journal.items(runId, { phase: linkPhase });
     expect(items.map((item) => [item.state, item.attempts])).toEqual([
       ["failed", 3],
       ["succeeded", 2],
     ]);
-    const links = dealerLinks(harness);
+    const links = dealerLinks(current);
     expect(links.get(uids[0]!)).toBeUndefined();
     expect(links.get(uids[1]!)).toBe(1);
   });
 
   it("with no retries allowed, splits a group struck by one passing fault and links every page", async () => {
-    harness = await startHarness();
-    const { uids, runId } = dealerLinkRun(harness, 4);
-    harness.simulator.injectFault({ kind: "reset", route: "PUT /api/ui/interactive/v2/tab" });
-
-    const summary = await engineFor(harness, { retries: 0 }).runPhase(
-      runId,
-      linkPhase,
-      testLinkOperation,
-    );
+    const { current, uids, runId, summary } = await linkThroughTabResets(4, 1, { retries: 0 });
 
     // The group's attempt was no link's own: its halves are each tried once, a save each.
     expect(summary).toMatchObject({ succeeded: 4, failed: 0, retries: 1 });
-    const items = harness.journal.items(runId, { phase: linkPhase });
+    const items = current.journal.items(runId, { phase: linkPhase });
     expect(items.map((item) => item.attempts)).toEqual([2, 2, 2, 2]);
-    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
-    const links = dealerLinks(harness);
+    expect(current.simulator.stats().requests["PUT /api/ui/interactive/v2/data"]).toBe(2);
+    const links = dealerLinks(current);
     for (const uid of uids) expect(links.get(uid)).toBe(1);
   });
 
   it("with no retries allowed, does not send again a link that failed alone", async () => {
-    harness = await startHarness();
-    const { uids, runId } = dealerLinkRun(harness, 2);
     // The pair's attempt (free: it is split), then the first link's own attempt.
-    harness.simulator.injectFault({
-      kind: "reset",
-      route: "PUT /api/ui/interactive/v2/tab",
-      count: 2,
-    });
-
-    const summary = await engineFor(harness, { retries: 0 }).runPhase(
-      runId,
-      linkPhase,
-      testLinkOperation,
-    );
+    const { current, uids, runId, summary } = await linkThroughTabResets(2, 2, { retries: 0 });
 
     expect(summary).toMatchObject({ succeeded: 1, failed: 1 });
-    const items = harness.journal.items(runId, { phase: linkPhase });
+    const items = current.journal.items(runId, { phase: linkPhase });
     expect(items.map((item) => [item.state, item.attempts])).toEqual([
       ["failed", 2],
       ["succeeded", 2],
     ]);
-    expect(harness.simulator.stats().requests["PUT /api/ui/interactive/v2/tab"]).toBe(3);
-    const links = dealerLinks(harness);
+    expect(current.simulator.stats().requests["PUT /api/ui/interactive/v2/tab"]).toBe(3);
+    const links = dealerLinks(current);
     expect(links.get(uids[0]!)).toBeUndefined();
     expect(links.get(uids[1]!)).toBe(1);
   });
