@@ -9,8 +9,13 @@ export interface CommandContext {
   exitCode: number;
   /** Set as soon as a command knows it runs with `--json`, so errors are printed as JSON too. */
   json: boolean;
-  /** The signal handlers a run leaves when it is over, for the command's last steps. */
-  signalsAfterRun?: Disposable | undefined;
+  /**
+   * Signal handlers a step leaves in place for the next one: the next removes them once its own
+   * are installed (or the command's end does), so that no signal meets Node's default action,
+   * which would end the process, in between. The sign-in's for the run; the run's, once it is
+   * over, for the command's last steps.
+   */
+  signalsInPlace?: Disposable | undefined;
 }
 
 /** Wraps an action so that its returned exit code lands in the context. */

@@ -98,9 +98,10 @@ async function executeLocked(
     },
   });
 
-  // A run before this one in the same command (the demo's) left its own: these take over.
-  context.signalsAfterRun?.[Symbol.dispose]();
-  context.signalsAfterRun = undefined;
+  // The sign-in's handlers, or those a run before this one in the same command left: these
+  // take over.
+  context.signalsInPlace?.[Symbol.dispose]();
+  context.signalsInPlace = undefined;
 
   // The signal handlers stay until the result files are written: a signal meanwhile stops
   // nothing more, where without them it would end the process before the files were whole.
@@ -214,7 +215,7 @@ async function executeLocked(
 
     return { summary, files, exitCode, wallMs, journal: settings.journal };
   } finally {
-    context.signalsAfterRun = new SignalsAfterRun(signals, (signal) => {
+    context.signalsInPlace = new SignalsAfterRun(signals, (signal) => {
       if (!settings.quiet) output.errorLine(`${signal}: the run is over; nothing to stop`);
     });
     stop[Symbol.dispose]();

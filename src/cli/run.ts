@@ -26,6 +26,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     // Removed, a run's last handlers would leave the process to Node's default action between
     // here and its exit: a process that exits next keeps them to the end.
-    if (io.exitsAfterCommand !== true) context.signalsAfterRun?.[Symbol.dispose]();
+    if (io.exitsAfterCommand !== true) context.signalsInPlace?.[Symbol.dispose]();
   }
 }

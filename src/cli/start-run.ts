@@ -86,7 +86,10 @@ export async function createAndExecute(
   const { spec } = input;
   // Until the run is handed to executeRun, which has handlers of its own: a signal during the
   // sign-in or the plan stops their requests, and the command ends with 130 like any stop.
+  // Left in place for executeRun's to take over: removed before, a signal while it takes the
+  // run's lock (synchronous, up to seconds when it waits) would end the process outright.
   const early = new StopOnSignals(context.io.signals ?? process);
+  let handedOver = false;
   const lookupClient = createClient(connection, { logger, signal: early.signal });
   let journal: Journal | undefined;
   try {
@@ -127,7 +130,6 @@ export async function createAndExecute(
       );
     } finally {
       await lookupClient.close();
-      early[Symbol.dispose]();
     }
 
     // Recorded, and stopped before it started: it can be resumed.
@@ -143,6 +145,8 @@ export async function createAndExecute(
       context.output.errorLine(`Run ${run.id} (${spec.kind}) against ${connection.baseUrl}`);
     }
 
+    context.signalsInPlace = early;
+    handedOver = true;
     return await executeRun(context, journal, run, {
       connection,
       sessions: flags.sessions,
@@ -157,6 +161,7 @@ export async function createAndExecute(
       ...(extra.resumable === undefined ? {} : { resumable: extra.resumable }),
     });
   } finally {
+    if (!handedOver) early[Symbol.dispose]();
     journal?.close();
   }
 }

@@ -129,7 +129,8 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           username: run.username,
         });
         const logger = createCliLogger(context.output, flags.logLevel);
-        // Until executeRun installs its own: a signal during the sign-in ends the command.
+        // Until executeRun installs its own (it takes these over: see start-run.ts): a signal
+        // during the sign-in ends the command.
         const early = new StopOnSignals(context.io.signals ?? process);
         const check = createClient(connection, { logger, signal: early.signal });
         const settings = runSettings(command, flags, run);
@@ -152,7 +153,8 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           throw early.receivedSignal === undefined ? error : stopped(early.receivedSignal, error);
         } finally {
           await check.close();
-          early[Symbol.dispose]();
+          if (early.receivedSignal === undefined) context.signalsInPlace = early;
+          else early[Symbol.dispose]();
         }
 
         if (early.receivedSignal !== undefined) throw stopped(early.receivedSignal);
