@@ -99,24 +99,39 @@ export function existingSuppliers(
   );
 }
 
+/**
+ * Which of `ids` the table keyed by the text column `column` holds, upper-cased (P21 compares
+ * them without case); undefined when it cannot tell.
+ */
+function existingTextIds(
+  client: P21Client,
+  lookup: { table: string; holds: string; column: string },
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<Set<string> | undefined> {
+  const unique = [...new Set(ids.map((id) => id.toUpperCase()))];
+
+  return existingKeys(
+    client,
+    {
+      table: lookup.table,
+      holds: lookup.holds,
+      filters: unique.map((id) => eq(lookup.column, id)),
+      keyOf: (row) => upperText(row[lookup.column]),
+    },
+    signal,
+  );
+}
+
 /** Which of `companyIds` the `company` table holds, upper-cased; undefined when it cannot tell. */
 export function existingCompanies(
   client: P21Client,
   companyIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<Set<string> | undefined> {
-  const unique = [...new Set(companyIds.map((companyId) => companyId.toUpperCase()))];
+  const lookup = { table: "company", holds: "companies", column: "company_id" };
 
-  return existingKeys(
-    client,
-    {
-      table: "company",
-      holds: "companies",
-      filters: unique.map((companyId) => eq("company_id", companyId)),
-      keyOf: (row) => upperText(row.company_id),
-    },
-    signal,
-  );
+  return existingTextIds(client, lookup, companyIds, signal);
 }
 
 /** `ACME|ABRAS`: a product group is a company's. */
@@ -168,16 +183,7 @@ export function existingDiscountGroups(
   discountGroupIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<Set<string> | undefined> {
-  const unique = [...new Set(discountGroupIds.map((groupId) => groupId.toUpperCase()))];
+  const lookup = { table: "discount_group", holds: "discount groups", column: "discount_group_id" };
 
-  return existingKeys(
-    client,
-    {
-      table: "discount_group",
-      holds: "discount groups",
-      filters: unique.map((groupId) => eq("discount_group_id", groupId)),
-      keyOf: (row) => upperText(row.discount_group_id),
-    },
-    signal,
-  );
+  return existingTextIds(client, lookup, discountGroupIds, signal);
 }
