@@ -1,4 +1,5 @@
 import { P21Error } from "../client/errors.js";
+import { JournalError } from "../journal/errors.js";
 import type { InputProblem } from "../pricing/problems.js";
 import { ExitCode } from "./io.js";
 
@@ -62,18 +63,49 @@ export class InputInvalidError extends CliError {
 }
 
 /**
- * A command's error and a failure that came after it, as the command ended (the result files
- * that could not be written once the run had failed): the error stays the command's, with its
- * exit code; the later failure is told after it, and with `--json` beside it.
+ * A command's error and the failures that came after it, as the command ended (the result files
+ * that could not be written once the run had failed, a journal that could not be closed): the
+ * error stays the command's, with its exit code; the later failures are told after it, and with
+ * `--json` beside it. Made by {@link withLaterFailures}.
  */
 export class WithLaterFailure extends Error {
   override readonly name: string = "WithLaterFailure";
   readonly error: unknown;
-  readonly later: unknown;
+  readonly later: readonly unknown[];
 
-  constructor(error: unknown, later: unknown) {
+  constructor(error: unknown, later: readonly unknown[]) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
     this.error = error;
     this.later = later;
   }
+}
+
+/** The journal failures among `errors` (or their causes), by code. */
+function journalCodes(errors: readonly unknown[]): Set<string> {
+  const codes = new Set<string>();
+  for (const error of errors) {
+    for (let cause = error; cause instanceof Error; cause = cause.cause) {
+      if (cause instanceof JournalError) codes.add(cause.code);
+    }
+  }
+
+  return codes;
+}
+
+/**
+ * `error` with `later` told after it (and after those it already carries). A later journal
+ * failure of a code already told is left out: a journal another process keeps locked fails the
+ * run, its summary and its close alike, and one "the journal is locked" says it.
+ */
+export function withLaterFailures(error: unknown, later: readonly unknown[]): unknown {
+  const first = error instanceof WithLaterFailure ? error.error : error;
+  const told = error instanceof WithLaterFailure ? [...error.later] : [];
+  for (const failure of later) {
+    const codes = journalCodes([failure]);
+    const repeated =
+      codes.size > 0 && [...codes].every((code) => journalCodes([first, ...told]).has(code));
+    if (!repeated) told.push(failure);
+  }
+
+  return told.length === 0 ? first : new WithLaterFailure(first, told);
 }

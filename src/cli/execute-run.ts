@@ -6,13 +6,13 @@ import type { WorkflowSummary } from "../pricing/index.js";
 import { createClient } from "./client-factory.js";
 import type { ConnectionSettings } from "./config/connection.js";
 import type { CommandContext } from "./context.js";
-import { WithLaterFailure } from "./errors.js";
+import { withLaterFailures } from "./errors.js";
 import { ExitCode } from "./io.js";
 import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
 import { createProgressReporter } from "./output/progress-reporter.js";
 import { exitCodeFor } from "./report-error.js";
-import { recordRunStarted, summaryFromJournal } from "./results/journal-summary.js";
+import { recordRunStarted, summaryAfterEarlyEnd } from "./results/journal-summary.js";
 import type { ResultFiles } from "./results/result-files.js";
 import { resultDirectory, writeRunFiles } from "./results/run-files.js";
 import { runCommandLine } from "./run-hints.js";
@@ -109,10 +109,12 @@ async function executeLocked(
   try {
     const startedAt = performance.now();
     recordRunStarted(journal, run.id);
-    let summary: WorkflowSummary;
+    let summary: WorkflowSummary | undefined;
     // What ended the run early without a signal (the server gone, a journal failure): the
     // result files and the resume hint still come, then it is reported.
-    let failure: Error | undefined;
+    let failure: unknown;
+    // Failures after it, told after it: the journal's as the run's end is recorded, the files'.
+    const later: unknown[] = [];
     try {
       const engine = new BatchEngine({
         journal,
@@ -148,11 +150,33 @@ async function executeLocked(
       if (stop.endedBy(error)) {
         settings.logger.debug({ error }, "the run ended by an abort");
       } else {
-        failure = error instanceof Error ? error : new Error(String(error));
+        failure = error;
       }
-      summary = summaryFromJournal(journal, run.id);
+      const ended = summaryAfterEarlyEnd(journal, run.id);
+      summary = ended.summary;
+      // A stopped run whose journal then fails has failed: that beats the stop's 130.
+      const journalFailures = [...ended.failures];
+      failure ??= journalFailures.shift();
+      later.push(...journalFailures);
     } finally {
       reporter.close();
+    }
+
+    const resumeHint = () => {
+      if (settings.quiet || settings.resumable === false) return;
+
+      output.errorLine(
+        `Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`,
+      );
+    };
+    if (summary === undefined) {
+      // The journal failed the run and cannot be read now: there is nothing to write the result
+      // files from. What it holds is consistent, and a resume writes them.
+      resumeHint();
+      if (!settings.quiet && !settings.json) {
+        output.errorLine("No result files: the journal cannot be read now; a resume writes them.");
+      }
+      throw withLaterFailures(failure, later);
     }
 
     const wallMs = performance.now() - startedAt;
@@ -199,17 +223,13 @@ async function executeLocked(
       filesFailure = error;
     }
 
-    if (interrupted && !settings.quiet && settings.resumable !== false) {
-      output.errorLine(
-        `Stopped. Resume with: ${runCommandLine("resume", run.id, settings.journal)}`,
-      );
-    }
+    if (interrupted) resumeHint();
     // The summary that names the result files is not printed after an error: name them here.
     if (failure !== undefined && files !== undefined && !settings.quiet && !settings.json) {
       output.errorLine(`Results so far: ${files.results}`);
     }
     if (failure !== undefined) {
-      throw filesFailure === undefined ? failure : new WithLaterFailure(failure, filesFailure);
+      throw withLaterFailures(failure, files === undefined ? [...later, filesFailure] : later);
     }
     if (files === undefined) throw filesFailure;
 

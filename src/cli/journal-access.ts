@@ -2,12 +2,27 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Journal, JournalError } from "../journal/index.js";
 import type { RunRecord } from "../journal/index.js";
-import { UsageError } from "./errors.js";
+import { UsageError, withLaterFailures } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 /** The journal file a `--journal` value names, relative to the working directory. */
 export function journalPath(io: CliIo, flag: string): string {
   return resolve(io.cwd, flag);
+}
+
+/**
+ * Closes `journal` (if one was opened) as a command ends with `failure`, and answers the error to
+ * throw: `failure`, with the close's own failure told after it rather than instead of it (the
+ * deferred writes a close makes can fail as the run's last write did).
+ */
+export function closedAfterFailure(journal: Journal | undefined, failure: unknown): unknown {
+  try {
+    journal?.close();
+  } catch (closeFailure) {
+    return withLaterFailures(failure, [closeFailure]);
+  }
+
+  return failure;
 }
 
 /**

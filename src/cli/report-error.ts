@@ -216,8 +216,8 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
 
   if (error instanceof WithLaterFailure) {
     const first = printFailure(error.error, output);
-    const later = printFailure(error.later, output);
-    if (json) output.json({ ...errorObject(error.error, first, exitCode), later: [later] });
+    const later = error.later.map((failure) => printFailure(failure, output));
+    if (json) output.json({ ...errorObject(error.error, first, exitCode), later });
 
     return exitCode;
   }

@@ -10,7 +10,7 @@ import {
   printRunSummary,
   type ExecutionOutcome,
 } from "./execute-run.js";
-import { openJournalForWriting } from "./journal-access.js";
+import { closedAfterFailure, openJournalForWriting } from "./journal-access.js";
 import { RunLock } from "./run-lock.js";
 import { runCommandLine } from "./run-hints.js";
 import { StopOnSignals, stoppedBeforeStart } from "./signals.js";
@@ -160,6 +160,8 @@ export async function createAndExecute(
       ...(extra.onProgress === undefined ? {} : { onProgress: extra.onProgress }),
       ...(extra.resumable === undefined ? {} : { resumable: extra.resumable }),
     });
+  } catch (error) {
+    throw closedAfterFailure(journal, error);
   } finally {
     if (!handedOver) early[Symbol.dispose]();
     journal?.close();

@@ -2,7 +2,12 @@ import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../../src/batch/index.js";
 import { AccessDeniedError, AuthenticationError, P21NetworkError } from "../../src/client/index.js";
-import { InputInvalidError, UsageError } from "../../src/cli/errors.js";
+import {
+  InputInvalidError,
+  UsageError,
+  WithLaterFailure,
+  withLaterFailures,
+} from "../../src/cli/errors.js";
 import { CliOutput } from "../../src/cli/output/cli-output.js";
 import { exitCodeFor, reportError } from "../../src/cli/report-error.js";
 import { JournalError } from "../../src/journal/index.js";
@@ -70,5 +75,48 @@ describe("error reports", () => {
     expect(exitCode).toBe(3);
     expect(text.stderr).toContain("ask the P21 administrator");
     expect(text.stderr).not.toContain("pool is busy");
+  });
+});
+
+describe("failures after the command's error", () => {
+  const busy = (operation: string) =>
+    new JournalError("P21_JOURNAL_BUSY", `${operation} failed: the journal is locked`, {
+      journalPath: "/runs/journal.db",
+    });
+  const report = (error: unknown) => {
+    const { io, text } = bufferedIo();
+    const exitCode = reportError(error, new CliOutput(io), true);
+    const json = JSON.parse(text.stdout.trim()) as { message: string; later?: unknown[] };
+    return { exitCode, stderr: text.stderr, json };
+  };
+
+  it("are told after it, in order, each once, with the command's own exit code", () => {
+    const server = new P21NetworkError("the server did not answer");
+    const files = new Error("EISDIR: results.csv");
+    const error = withLaterFailures(withLaterFailures(server, [busy("close")]), [files]);
+
+    const { exitCode, stderr, json } = report(error);
+    expect(exitCode).toBe(3);
+    const errors = stderr.split("\n").filter((line) => /^(unexpected )?error: /.test(line));
+    expect(errors).toEqual([
+      "error: the server did not answer",
+      "error: close failed: the journal is locked",
+      "unexpected error: EISDIR: results.csv",
+    ]);
+    expect(json.message).toBe("the server did not answer");
+    expect(json.later).toHaveLength(2);
+  });
+
+  it("leave out a journal failure of a code already told, also when it came wrapped", () => {
+    const wrapped = new EngineError("P21_SESSIONS_UNAVAILABLE", "could not open a session", {
+      cause: busy("flush"),
+    });
+
+    expect(withLaterFailures(busy("setRunState"), [busy("close")])).toBeInstanceOf(JournalError);
+    expect(withLaterFailures(wrapped, [busy("close"), busy("flush")])).toBe(wrapped);
+    const other = new JournalError("P21_JOURNAL_STORAGE", "close failed: disk I/O error");
+    const kept = withLaterFailures(wrapped, [busy("close"), other]);
+    expect(kept).toBeInstanceOf(WithLaterFailure);
+    expect((kept as WithLaterFailure).later).toEqual([other]);
   });
 });

@@ -20,7 +20,7 @@ import {
   printRunSummary,
   rewriteFinishedRunFiles,
 } from "../execute-run.js";
-import { findRun, openExistingJournal } from "../journal-access.js";
+import { closedAfterFailure, findRun, openExistingJournal } from "../journal-access.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
 import { RunLock } from "../run-lock.js";
@@ -173,6 +173,8 @@ export function registerResumeCommand(program: Command, context: CommandContext)
           quiet: flags.quiet === true,
         });
         return outcome.exitCode;
+      } catch (error) {
+        throw closedAfterFailure(journal, error);
       } finally {
         journal.close();
       }

@@ -18,8 +18,6 @@ export function recordRunStarted(journal: Journal, runId: string): void {
 export function summaryFromJournal(journal: Journal, runId: string): WorkflowSummary {
   const succeeded = (phase: string) => journal.counts(runId, phase).succeeded;
   const all = journal.counts(runId);
-  const state = journal.getRun(runId)?.state;
-  if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
   return {
     runId,
     expired: succeeded("expire"),
@@ -30,6 +28,36 @@ export function summaryFromJournal(journal: Journal, runId: string): WorkflowSum
     interrupted: true,
     phases: [],
   };
+}
+
+/** What {@link summaryAfterEarlyEnd} found. */
+export interface EarlyEnd {
+  /** Undefined when the journal could not be read. */
+  readonly summary: WorkflowSummary | undefined;
+  /** The journal's failures on the way, in order. */
+  readonly failures: readonly unknown[];
+}
+
+/**
+ * What the journal tells of a run that ended early (a stop, a failure): its counts, the run
+ * marked interrupted if it still says running. The journal that ended the run may fail these
+ * too (another process holds its lock, its disk is full): the failures are answered, not
+ * thrown. A run left `running` is resumed all the same, as a killed process's would be.
+ */
+export function summaryAfterEarlyEnd(journal: Journal, runId: string): EarlyEnd {
+  const failures: unknown[] = [];
+  try {
+    const state = journal.getRun(runId)?.state;
+    if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
+  } catch (error) {
+    failures.push(error);
+  }
+
+  try {
+    return { summary: summaryFromJournal(journal, runId), failures };
+  } catch (error) {
+    return { summary: undefined, failures: [...failures, error] };
+  }
 }
 
 /** A value the journal gives, or why it cannot. */
