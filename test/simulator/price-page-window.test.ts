@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WireError } from "../../src/simulator/http/answer.js";
 import { PricePageWindow } from "../../src/simulator/windows/price-page-window.js";
 import { keyForm } from "./support/price-page-key-form.js";
+import { DELETED, withDeletedRows } from "./support/deleted-rows.js";
 import { eventValue, harness, item } from "./support/window-harness.js";
 
 describe("SalesPricePage rules", () => {
@@ -85,6 +86,38 @@ describe("SalesPricePage rules", () => {
     empty.change([item("form", "price_page_type_cd", "Supplier / Discount Group")]);
     empty.change([item("form", "company_id", "ACME")]);
     expect(empty.change([item("form", "discount_group_id", "ANY")]).Status).toBe(1);
+  });
+
+  it("refuses a company, supplier, product group or discount group marked deleted, as an unknown one", () => {
+    const contents = withDeletedRows();
+    const refusal = (field: string, value: string) => ({
+      Status: 2,
+      Messages: [{ Text: `Invalid ${field} value: ${value}`, Type: 2 }],
+    });
+    const window = new PricePageWindow(harness({ contents }).context);
+    window.change([item("form", "price_page_type_cd", "Supplier / Product Group")]);
+
+    expect(window.change([item("form", "company_id", DELETED.companyId)])).toMatchObject(
+      refusal("company_id", DELETED.companyId),
+    );
+    window.change([item("form", "company_id", "ACME")]);
+    expect(window.change([item("form", "product_group_id", "abras")])).toMatchObject(
+      refusal("product_group_id", "ABRAS"),
+    );
+    window.change([item("form", "product_group_id", "ADHES")]);
+    expect(window.change([item("form", "supplier_id", "10250")])).toMatchObject(
+      refusal("supplier_id", "10250"),
+    );
+    expect(window.dataElements()[0]?.Data[0]?.[5]).toBe("");
+
+    const discount = new PricePageWindow(harness({ contents }).context);
+    discount.change([item("form", "price_page_type_cd", "Supplier / Discount Group")]);
+    discount.change([item("form", "company_id", "ACME")]);
+    expect(discount.change([item("form", "discount_group_id", "clearnc")])).toMatchObject(
+      refusal("discount_group_id", "CLEARNC"),
+    );
+    // A row without `delete_flag` stands.
+    expect(discount.change([item("form", "discount_group_id", "NOFLAG")]).Status).toBe(1);
   });
 
   it("disables the fields a page type does not use", () => {

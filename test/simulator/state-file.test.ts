@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSimulator } from "../../src/simulator/index.js";
+import { saveStateFile } from "../../src/simulator/data/state-file.js";
+import { DEMO, startSimulator } from "../../src/simulator/index.js";
 import { SimulatorError } from "../../src/simulator/errors.js";
+import { DELETED, withDeletedRows } from "./support/deleted-rows.js";
 import { keyNewPage, openSession, openWindow, save } from "./support/wire.js";
 
 describe("state file", () => {
@@ -73,6 +75,25 @@ describe("state file", () => {
     } finally {
       await simulator.close();
     }
+  });
+
+  it("keeps the companies marked deleted across a restart; a file saved before them has none", async () => {
+    const statePath = join(directory, "deleted.json");
+    const first = await startSimulator({ statePath });
+    await first.close();
+    const saved = JSON.parse(await readFile(statePath, "utf8")) as Record<string, unknown>;
+    expect(saved.deletedCompanies).toEqual([]);
+    delete saved.deletedCompanies;
+    await writeFile(statePath, JSON.stringify(saved));
+    // A file saved before deleted companies were kept still loads.
+    await (await startSimulator({ statePath })).close();
+
+    await saveStateFile(statePath, withDeletedRows());
+    await (await startSimulator({ statePath })).close();
+
+    const kept = JSON.parse(await readFile(statePath, "utf8")) as Record<string, unknown>;
+    expect(kept.companies).toEqual([DEMO.companyId]);
+    expect(kept.deletedCompanies).toEqual([DELETED.companyId]);
   });
 
   it("refuses a file that is not a simulator state", async () => {

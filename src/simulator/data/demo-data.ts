@@ -202,6 +202,7 @@ export function demoContents(): StoreContents {
 
   return {
     companies: [COMPANY_ID],
+    deletedCompanies: [],
     counters: { nextPricePageUid: uid, nextPriceBookXPageUid: links.length + 1 },
     tables: {
       price_page: pricePages,

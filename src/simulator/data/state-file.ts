@@ -66,9 +66,11 @@ function checkState(parsed: unknown, path: string): StoreContents {
     throw fail("has no valid counters");
   }
 
-  if (!Array.isArray(state.companies) || !state.companies.every((id) => typeof id === "string")) {
-    throw fail("has no valid companies list");
-  }
+  if (!isTextList(state.companies)) throw fail("has no valid companies list");
+
+  // A file saved before deleted companies were kept holds none.
+  const deletedCompanies = state.deletedCompanies ?? [];
+  if (!isTextList(deletedCompanies)) throw fail("has no valid deletedCompanies list");
 
   const tables = state.tables as Record<string, unknown> | undefined;
   if (typeof tables !== "object" || tables === null) throw fail("has no tables");
@@ -83,5 +85,9 @@ function checkState(parsed: unknown, path: string): StoreContents {
     checked[name] = rows as Row[];
   }
 
-  return { companies: state.companies, counters, tables: checked };
+  return { companies: state.companies, deletedCompanies, counters, tables: checked };
+}
+
+function isTextList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
 }

@@ -11,6 +11,11 @@ export interface StoreCounters {
 /** Everything the simulator persists. */
 export interface StoreContents {
   companies: string[];
+  /**
+   * Companies P21 marks deleted (`delete_flag` Y): `company` serves them, the window refuses
+   * them. A company listed here and in `companies` is deleted.
+   */
+  deletedCompanies: string[];
   counters: StoreCounters;
   tables: Record<TableName, Row[]>;
 }
@@ -21,10 +26,11 @@ export const FIRST_PRICE_PAGE_UID = 100_001;
 /**
  * The simulator's tables, in memory. Lookups (company, supplier, product group, discount group)
  * are checked against a table only when that table holds rows, so that `--data empty` accepts
- * any value.
+ * any value; a row marked deleted (`delete_flag` Y) is refused as a missing one is.
  */
 export class SimulatorStore {
   readonly companies: Set<string>;
+  private readonly deletedCompanies: Set<string>;
   private readonly counters: StoreCounters;
   private readonly pricePages = new Map<number, Row>();
   /**
@@ -50,6 +56,9 @@ export class SimulatorStore {
   constructor(contents: StoreContents, clock: () => Date = () => new Date()) {
     this.clock = clock;
     this.companies = new Set(contents.companies.map((company) => company.toUpperCase()));
+    this.deletedCompanies = new Set(
+      contents.deletedCompanies.map((company) => company.toUpperCase()),
+    );
     this.counters = { ...contents.counters };
     for (const row of contents.tables.price_page) {
       this.putPricePage(Number(row.price_page_uid), { ...row });
@@ -105,10 +114,10 @@ export class SimulatorStore {
   served(name: ServedTableName): Iterable<Row> {
     if (name !== "company") return this.table(name);
 
-    return Array.from(this.companies, (companyId) => ({
+    return Array.from(new Set([...this.companies, ...this.deletedCompanies]), (companyId) => ({
       company_id: companyId,
       company_name: null,
-      delete_flag: "N",
+      delete_flag: this.deletedCompanies.has(companyId) ? "Y" : "N",
     }));
   }
 
@@ -119,6 +128,7 @@ export class SimulatorStore {
   contents(): StoreContents {
     return {
       companies: [...this.companies],
+      deletedCompanies: [...this.deletedCompanies],
       counters: { ...this.counters },
       tables: {
         price_page: this.rowsCopy("price_page"),
@@ -132,21 +142,22 @@ export class SimulatorStore {
   }
 
   companyExists(companyId: string): boolean {
-    return this.companies.size === 0 || this.companies.has(companyId.toUpperCase());
+    if (this.companies.size === 0 && this.deletedCompanies.size === 0) return true;
+
+    const company = companyId.toUpperCase();
+    return this.companies.has(company) && !this.deletedCompanies.has(company);
   }
 
   supplierExists(supplierId: number): boolean {
-    return this.suppliers.size === 0 || this.suppliers.has(supplierId);
+    return standing(this.suppliers, supplierId);
   }
 
   productGroupExists(companyId: string, productGroupId: string): boolean {
-    return (
-      this.productGroups.size === 0 || this.productGroups.has(groupKey(companyId, productGroupId))
-    );
+    return standing(this.productGroups, groupKey(companyId, productGroupId));
   }
 
   discountGroupExists(discountGroupId: string): boolean {
-    return this.discountGroups.size === 0 || this.discountGroups.has(discountGroupId.toUpperCase());
+    return standing(this.discountGroups, discountGroupId.toUpperCase());
   }
 
   pricePage(uid: number): Row | undefined {
@@ -294,6 +305,20 @@ export class SimulatorStore {
   }
 }
 
+/**
+ * A lookup table checks nothing while it holds no rows; otherwise `key` must have a row not
+ * marked deleted (`delete_flag` Y, in any case).
+ */
+function standing<K>(rows: ReadonlyMap<K, Row>, key: K): boolean {
+  if (rows.size === 0) return true;
+
+  const row = rows.get(key);
+  if (row === undefined) return false;
+
+  const flag = row.delete_flag;
+  return typeof flag !== "string" || flag.trim().toUpperCase() !== "Y";
+}
+
 function addTo<K>(index: Map<K, Set<string>>, at: K, key: string): void {
   const keys = index.get(at);
   if (keys === undefined) index.set(at, new Set([key]));
@@ -347,6 +372,7 @@ function datesOverlap(left: Row, right: Row): boolean {
 export function emptyContents(): StoreContents {
   return {
     companies: [],
+    deletedCompanies: [],
     counters: { nextPricePageUid: FIRST_PRICE_PAGE_UID, nextPriceBookXPageUid: 1 },
     tables: {
       price_page: [],

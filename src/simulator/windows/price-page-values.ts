@@ -5,9 +5,10 @@ import { PAGE_TYPE_FIELDS, type FormFieldName } from "./price-page-fields.js";
 /**
  * Why the server refuses `value` for FORM field `name` of the page `record` holds so far, or
  * undefined: a page type it does not model, a company, supplier, product group (of the page's
- * company) or discount group the store does not have, or dates out of order. The lookup
- * refusals take the Transaction API's "Invalid {field} value: {value}" form; the Interactive
- * API's own text for them is not documented.
+ * company) or discount group the store does not have or has marked deleted, or dates out of
+ * order. The lookup refusals take the Transaction API's "Invalid {field} value: {value}" form;
+ * the Interactive API's own text for them is not documented, and that P21 refuses a deleted
+ * row is inferred (its own lookups leave deleted rows out).
  */
 export function formValueRefusal(
   store: SimulatorStore,

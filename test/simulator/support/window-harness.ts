@@ -1,5 +1,6 @@
 import { demoContents } from "../../../src/simulator/data/demo-data.js";
 import { emptyContents, SimulatorStore } from "../../../src/simulator/data/store.js";
+import type { StoreContents } from "../../../src/simulator/data/store.js";
 import type { BuildProfile, CommitInfo } from "../../../src/simulator/types.js";
 import type { ResultEnvelope } from "../../../src/simulator/windows/result.js";
 import type {
@@ -17,9 +18,16 @@ export interface Harness {
 }
 
 export function harness(
-  options: { demo?: boolean; dialogs?: boolean; profile?: BuildProfile } = {},
+  options: {
+    demo?: boolean;
+    /** The store's data, in place of the demo's (or the empty one's). */
+    contents?: StoreContents;
+    dialogs?: boolean;
+    profile?: BuildProfile;
+  } = {},
 ): Harness {
-  const store = new SimulatorStore(options.demo === false ? emptyContents() : demoContents());
+  const contents = options.contents ?? (options.demo === false ? emptyContents() : demoContents());
+  const store = new SimulatorStore(contents);
   const windows = new Map<string, InteractiveWindow>();
   const commits: CommitInfo[] = [];
   const context: WindowContext = {
