@@ -85,7 +85,10 @@ describe("existence lookups on a server that cannot tell", () => {
       logger: warningLogger(warnings),
     });
     try {
-      expect(await existingSuppliers(client, [10_010, 99_999])).toEqual(new Set([10_010]));
+      expect(await existingSuppliers(client, [10_010, 99_999])).toEqual({
+        existing: new Set([10_010]),
+        deleted: new Set(),
+      });
       expect(await existingCompanies(client, ["NOPE"])).toBeUndefined();
       expect(
         await existingProductGroups(client, [{ companyId: "ACME", productGroupId: "NOGRP" }]),

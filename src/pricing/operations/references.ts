@@ -2,8 +2,9 @@ import { AccessDeniedError, and, eq, or, P21Error } from "../../client/index.js"
 import type { ODataFilter, P21Client, Row } from "../../client/index.js";
 import { UIDS_PER_QUERY, wholeNumber } from "./lookups.js";
 
-// Whether the companies, suppliers and groups a file names exist, asked before anything is
-// sent; each answer undefined where the server cannot tell, and that check is skipped.
+// Whether the companies, suppliers and groups a file names exist, and are not deleted, asked
+// before anything is sent; each answer undefined where the server cannot tell, and that check
+// is skipped.
 
 function upperText(value: unknown): string | undefined {
   return typeof value === "string" ? value.toUpperCase() : undefined;
@@ -33,20 +34,48 @@ interface KeyLookup<K> {
   readonly keyOf: (row: Row) => K | undefined;
 }
 
+/** What a table holds of the keys asked about. */
+export interface KeysOnServer<K> {
+  /** The keys of a row that stands: one not marked deleted, or one without `delete_flag`. */
+  readonly existing: ReadonlySet<K>;
+  /** The keys whose every row is marked deleted (`delete_flag` Y): P21 refuses them. */
+  readonly deleted: ReadonlySet<K>;
+}
+
+/** Where a key stands on the server, by {@link KeysOnServer}. */
+export function standingOf<K>(keys: KeysOnServer<K>, key: K): "exists" | "deleted" | "missing" {
+  if (keys.existing.has(key)) return "exists";
+
+  return keys.deleted.has(key) ? "deleted" : "missing";
+}
+
 /**
- * The keys of the rows of `lookup.table` matching its filters, asked 40 filters at a time;
- * undefined, with a warning on the client's logger, when the server cannot tell: the table is
- * refused ({@link tableRefused}) or, when some keys were not found, holds no row at all (a
- * server that checks nothing against it, as the empty simulator). The plan then skips that
- * check rather than fail the run.
+ * P21 marks a deleted row `delete_flag` Y rather than removing it. A row without the column
+ * (a table of a server that has none) stands, as does one whose flag is anything else.
+ */
+function markedDeleted(row: Row): boolean {
+  const flag = row.delete_flag;
+  return typeof flag === "string" && flag.trim().toUpperCase() === "Y";
+}
+
+/**
+ * The keys of the rows of `lookup.table` matching its filters, asked 40 filters at a time, and
+ * which of them are deleted; undefined, with a warning on the client's logger, when the server
+ * cannot tell: the table is refused ({@link tableRefused}) or, when some keys were not found,
+ * holds no row at all (a server that checks nothing against it, as the empty simulator). The
+ * plan then skips that check rather than fail the run.
+ *
+ * `delete_flag` is read from the rows as they come, never named in the query's `$filter` or
+ * `$select`: a server whose table has no such column would refuse the query.
  */
 async function existingKeys<K>(
   client: P21Client,
   lookup: KeyLookup<K>,
   signal: AbortSignal | undefined,
-): Promise<Set<K> | undefined> {
+): Promise<KeysOnServer<K> | undefined> {
   const { table, holds, filters, keyOf } = lookup;
   const found = new Set<K>();
+  const existing = new Set<K>();
   const call = signal === undefined ? {} : { signal };
   const notChecked = `${holds} are not checked before anything is sent`;
   try {
@@ -54,7 +83,10 @@ async function existingKeys<K>(
       const chunk = filters.slice(start, start + UIDS_PER_QUERY);
       for (const row of await client.odata.queryAll(table, { filter: or(...chunk), ...call })) {
         const key = keyOf(row);
-        if (key !== undefined) found.add(key);
+        if (key === undefined) continue;
+
+        found.add(key);
+        if (!markedDeleted(row)) existing.add(key);
       }
     }
 
@@ -76,15 +108,21 @@ async function existingKeys<K>(
     return undefined;
   }
 
-  return found;
+  // A key with a standing row as well as a deleted one stands.
+  const deleted = new Set([...found].filter((key) => !existing.has(key)));
+
+  return { existing, deleted };
 }
 
-/** Which of `supplierIds` the `supplier` table holds; undefined when it cannot tell. */
+/**
+ * Which of `supplierIds` the `supplier` table holds, standing or deleted; undefined when it
+ * cannot tell.
+ */
 export function existingSuppliers(
   client: P21Client,
   supplierIds: readonly number[],
   signal?: AbortSignal,
-): Promise<Set<number> | undefined> {
+): Promise<KeysOnServer<number> | undefined> {
   const unique = [...new Set(supplierIds)];
 
   return existingKeys(
@@ -100,15 +138,15 @@ export function existingSuppliers(
 }
 
 /**
- * Which of `ids` the table keyed by the text column `column` holds, upper-cased (P21 compares
- * them without case); undefined when it cannot tell.
+ * Which of `ids` the table keyed by the text column `column` holds, standing or deleted,
+ * upper-cased (P21 compares them without case); undefined when it cannot tell.
  */
 function existingTextIds(
   client: P21Client,
   lookup: { table: string; holds: string; column: string },
   ids: readonly string[],
   signal: AbortSignal | undefined,
-): Promise<Set<string> | undefined> {
+): Promise<KeysOnServer<string> | undefined> {
   const unique = [...new Set(ids.map((id) => id.toUpperCase()))];
 
   return existingKeys(
@@ -123,12 +161,15 @@ function existingTextIds(
   );
 }
 
-/** Which of `companyIds` the `company` table holds, upper-cased; undefined when it cannot tell. */
+/**
+ * Which of `companyIds` the `company` table holds, standing or deleted, upper-cased; undefined
+ * when it cannot tell.
+ */
 export function existingCompanies(
   client: P21Client,
   companyIds: readonly string[],
   signal?: AbortSignal,
-): Promise<Set<string> | undefined> {
+): Promise<KeysOnServer<string> | undefined> {
   const lookup = { table: "company", holds: "companies", column: "company_id" };
 
   return existingTextIds(client, lookup, companyIds, signal);
@@ -140,14 +181,14 @@ export function productGroupKey(companyId: string, productGroupId: string): stri
 }
 
 /**
- * Which of `groups` the `product_group` table holds, as {@link productGroupKey}s; undefined
- * when it cannot tell.
+ * Which of `groups` the `product_group` table holds, standing or deleted, as
+ * {@link productGroupKey}s; undefined when it cannot tell.
  */
 export function existingProductGroups(
   client: P21Client,
   groups: readonly { companyId: string; productGroupId: string }[],
   signal?: AbortSignal,
-): Promise<Set<string> | undefined> {
+): Promise<KeysOnServer<string> | undefined> {
   const unique = new Map<string, { companyId: string; productGroupId: string }>();
   for (const group of groups) {
     const key = productGroupKey(group.companyId, group.productGroupId);
@@ -173,16 +214,16 @@ export function existingProductGroups(
 }
 
 /**
- * Which of `discountGroupIds` the `discount_group` table holds, upper-cased; undefined when it
- * cannot tell. A discount group is keyed by its id alone, for every company: P21's own views
- * join `discount_group` on `discount_group_id` only, where they join `product_group` on the
- * company too (the P21 documents name neither table's key).
+ * Which of `discountGroupIds` the `discount_group` table holds, standing or deleted,
+ * upper-cased; undefined when it cannot tell. A discount group is keyed by its id alone, for
+ * every company: P21's own views join `discount_group` on `discount_group_id` only, where they
+ * join `product_group` on the company too (the P21 documents name neither table's key).
  */
 export function existingDiscountGroups(
   client: P21Client,
   discountGroupIds: readonly string[],
   signal?: AbortSignal,
-): Promise<Set<string> | undefined> {
+): Promise<KeysOnServer<string> | undefined> {
   const lookup = { table: "discount_group", holds: "discount groups", column: "discount_group_id" };
 
   return existingTextIds(client, lookup, discountGroupIds, signal);

@@ -3,8 +3,8 @@ import type { PlanProblem } from "../errors.js";
 import type { CreatePageInput } from "../operations/create-page.js";
 import type { ExpirePageInput } from "../operations/expire-page.js";
 import { ACTIVE } from "../operations/lookups.js";
-import { productGroupKey } from "../operations/references.js";
 import type { ServerPage } from "../operations/lookups.js";
+import { referenceProblems } from "./reference-problems.js";
 import type { ServerView } from "./server-view.js";
 import type { PlannedItem, WorkflowSpec } from "./types.js";
 
@@ -82,89 +82,6 @@ export function missingBookProblems(
       column: "price_book_id",
       message: `${noSuchBook(link.bookId)} (link of page ${link.pricePageUid})`,
     });
-  });
-}
-
-/** What the server holds of what the pages refer to; undefined where it cannot tell. */
-export interface ExistingReferences {
-  readonly companies: ReadonlySet<string> | undefined;
-  readonly suppliers: ReadonlySet<number> | undefined;
-  readonly productGroups: ReadonlySet<string> | undefined;
-  readonly discountGroups: ReadonlySet<string> | undefined;
-}
-
-/**
- * A problem for each page whose company, supplier, product group or discount group the server
- * does not have (each table checked only when the server can tell; see `existingKeys`). A page
- * of a company the server does not have gets no problem for its product group as well; a
- * discount group is every company's, so it is checked whatever the company.
- */
-export function missingReferenceProblems(
-  spec: WorkflowSpec,
-  existing: ExistingReferences,
-  rowOf: (index: number) => number | undefined,
-  problems: PlanProblemList,
-): void {
-  const { companies, suppliers, productGroups, discountGroups } = existing;
-  // A company `--company` names (the pages without one of their own) is its problem, said once.
-  const settingCompany = spec.company?.toUpperCase();
-  if (settingCompany !== undefined && companies !== undefined && !companies.has(settingCompany)) {
-    problems.add({
-      source: "setting",
-      setting: "company",
-      message: `there is no company ${JSON.stringify(spec.company)} on the server`,
-    });
-  }
-
-  (spec.pages ?? []).forEach((page, index) => {
-    const company = page.companyId.toUpperCase();
-    const companyMissing = companies !== undefined && !companies.has(company);
-    if (companyMissing && company !== settingCompany) {
-      problems.add({
-        source: "input",
-        row: rowOf(index),
-        column: "company_id",
-        message: `there is no company ${JSON.stringify(page.companyId)} on the server`,
-      });
-    }
-
-    if (suppliers !== undefined && !suppliers.has(page.supplierId)) {
-      problems.add({
-        source: "input",
-        row: rowOf(index),
-        column: "supplier_id",
-        message: `there is no supplier ${page.supplierId} on the server`,
-      });
-    }
-
-    const group = page.productGroupId;
-    if (
-      productGroups !== undefined &&
-      group !== undefined &&
-      !companyMissing &&
-      !productGroups.has(productGroupKey(page.companyId, group))
-    ) {
-      problems.add({
-        source: "input",
-        row: rowOf(index),
-        column: "product_group_id",
-        message: `there is no product group ${JSON.stringify(group)} of company ${page.companyId} on the server`,
-      });
-    }
-
-    const discountGroup = page.discountGroupId;
-    if (
-      discountGroups !== undefined &&
-      discountGroup !== undefined &&
-      !discountGroups.has(discountGroup.toUpperCase())
-    ) {
-      problems.add({
-        source: "input",
-        row: rowOf(index),
-        column: "discount_group_id",
-        message: `there is no discount group ${JSON.stringify(discountGroup)} on the server`,
-      });
-    }
   });
 }
 
@@ -333,38 +250,7 @@ export async function serverProblems(
   const { create, serverPagesOf, expire, rowOf } = planned;
   if (spec.overlaps !== "allow") overlapProblems(create, serverPagesOf, expire, problems);
 
-  const pages = spec.pages ?? [];
-  if (pages.length > 0) {
-    // Each company, supplier and group once: a file of 100,000 pages names a few hundred.
-    const companyIds = new Set<string>(
-      spec.company === undefined ? [] : [spec.company.toUpperCase()],
-    );
-    const supplierIds = new Set<number>();
-    const groups = new Map<string, { companyId: string; productGroupId: string }>();
-    const discountGroupIds = new Set<string>();
-    pages.forEach(({ supplierId, companyId, productGroupId, discountGroupId }) => {
-      companyIds.add(companyId.toUpperCase());
-      supplierIds.add(supplierId);
-      if (discountGroupId !== undefined) discountGroupIds.add(discountGroupId.toUpperCase());
-      if (productGroupId === undefined) return;
-
-      const key = productGroupKey(companyId, productGroupId);
-      if (!groups.has(key)) groups.set(key, { companyId, productGroupId });
-    });
-    // The four tables at once: each is a query or two, and none depends on another.
-    const [companies, suppliers, productGroups, discountGroups] = await Promise.all([
-      view.existingCompanies([...companyIds]),
-      view.existingSuppliers([...supplierIds]),
-      groups.size === 0 ? undefined : view.existingProductGroups([...groups.values()]),
-      discountGroupIds.size === 0 ? undefined : view.existingDiscountGroups([...discountGroupIds]),
-    ]);
-    missingReferenceProblems(
-      spec,
-      { companies, suppliers, productGroups, discountGroups },
-      rowOf,
-      problems,
-    );
-  }
+  await referenceProblems(spec, view, rowOf, problems);
 
   const books = booksNamed(spec);
   if (books.length > 0) {

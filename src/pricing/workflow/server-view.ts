@@ -12,6 +12,7 @@ import {
   existingProductGroups,
   existingSuppliers,
 } from "../operations/references.js";
+import type { KeysOnServer } from "../operations/references.js";
 
 /**
  * OData lookups of suppliers in flight at once while planning: one at a time, 25 suppliers cost
@@ -57,21 +58,23 @@ export class ServerView {
     return existingPriceBooks(this.client, bookIds, this.signal);
   }
 
-  existingCompanies(companyIds: readonly string[]): Promise<Set<string> | undefined> {
+  existingCompanies(companyIds: readonly string[]): Promise<KeysOnServer<string> | undefined> {
     return existingCompanies(this.client, companyIds, this.signal);
   }
 
-  existingSuppliers(supplierIds: readonly number[]): Promise<Set<number> | undefined> {
+  existingSuppliers(supplierIds: readonly number[]): Promise<KeysOnServer<number> | undefined> {
     return existingSuppliers(this.client, supplierIds, this.signal);
   }
 
   existingProductGroups(
     groups: readonly { companyId: string; productGroupId: string }[],
-  ): Promise<Set<string> | undefined> {
+  ): Promise<KeysOnServer<string> | undefined> {
     return existingProductGroups(this.client, groups, this.signal);
   }
 
-  existingDiscountGroups(discountGroupIds: readonly string[]): Promise<Set<string> | undefined> {
+  existingDiscountGroups(
+    discountGroupIds: readonly string[],
+  ): Promise<KeysOnServer<string> | undefined> {
     return existingDiscountGroups(this.client, discountGroupIds, this.signal);
   }
 }
