@@ -39,8 +39,13 @@ describe("a journal locked by another process during a run (child processes)", (
     const holder = new Database(journal);
     holder.exec("BEGIN IMMEDIATE");
     let failed: Awaited<typeof outcome>;
+    let refused: Awaited<typeof outcome>;
+    let createdWhileLocked: number;
     try {
       failed = await outcome;
+      // A resume while the lock is still held cannot open the journal: it says so, sends nothing.
+      refused = await fixture.cli(["resume", "--journal", journal]);
+      createdWhileLocked = fixture.simulator.rows("price_page").length - pagesBefore;
     } finally {
       holder.exec("ROLLBACK");
       holder.close();
@@ -49,12 +54,21 @@ describe("a journal locked by another process during a run (child processes)", (
     // The journal's failure, once: not the close's (or the summary's) instead of it, nor again.
     expect(failed.signal).toBeNull();
     expect(failed.exitCode, failed.stderr).toBe(1);
-    const errors = failed.stderr.split("\n").filter((line) => line.startsWith("error: "));
-    expect(errors, failed.stderr).toEqual([expect.stringMatching(/the journal is locked/)]);
+    const errorLines = (text: string) =>
+      text.split("\n").filter((line) => line.startsWith("error: "));
+    expect(errorLines(failed.stderr), failed.stderr).toEqual([
+      expect.stringMatching(/the journal is locked/),
+    ]);
     expect(failed.stderr).toContain(`The journal ${journal} is locked by another process`);
     expect(failed.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+/m);
     expect(failed.stderr).toContain("No result files: the journal cannot be read now");
     expect(existsSync(join(out, "results.csv"))).toBe(false);
+
+    expect(refused.exitCode, refused.stderr).toBe(1);
+    expect(errorLines(refused.stderr), refused.stderr).toEqual([
+      expect.stringMatching(/the journal is locked/),
+    ]);
+    expect(fixture.simulator.rows("price_page").length - pagesBefore).toBe(createdWhileLocked);
 
     // Resumed once the journal is free: every page on the server once, and the files written.
     const runId = /Resume with: p21kit resume (\S+)/.exec(failed.stderr)?.[1];
