@@ -45,19 +45,23 @@ export interface EarlyEnd {
  * thrown. A run left `running` is resumed all the same, as a killed process's would be.
  */
 export function summaryAfterEarlyEnd(journal: Journal, runId: string): EarlyEnd {
-  const failures: unknown[] = [];
+  let summary: WorkflowSummary;
+  try {
+    // Read first: a read writes what was deferred, and if it cannot, no mark could be written
+    // either (each attempt waits out the busy timeout of a lock another process holds).
+    summary = summaryFromJournal(journal, runId);
+  } catch (error) {
+    return { summary: undefined, failures: [error] };
+  }
+
   try {
     const state = journal.getRun(runId)?.state;
     if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
   } catch (error) {
-    failures.push(error);
+    return { summary, failures: [error] };
   }
 
-  try {
-    return { summary: summaryFromJournal(journal, runId), failures };
-  } catch (error) {
-    return { summary: undefined, failures: [...failures, error] };
-  }
+  return { summary, failures: [] };
 }
 
 /** A value the journal gives, or why it cannot. */
