@@ -10,7 +10,8 @@ import {
   printRunSummary,
   type ExecutionOutcome,
 } from "./execute-run.js";
-import { closedAfterFailure, openJournalForWriting } from "./journal-access.js";
+import { closedAfterFailure, journalPath, openJournalForWriting } from "./journal-access.js";
+import { journalFileSystemWarning } from "./journal-filesystem.js";
 import { RunLock } from "./run-lock.js";
 import { runCommandLine } from "./run-hints.js";
 import { StopOnSignals, stoppedBeforeStart } from "./signals.js";
@@ -65,6 +66,11 @@ export async function startWorkflowRun(
   logger: CliLogger,
   extra: { parentRunId?: string; onProgress?: (event: ProgressEvent) => void } = {},
 ): Promise<number> {
+  // Here, not in createAndExecute: the demo's journal is scratch, and its records go to a server
+  // of its own process, which nothing else can send them to.
+  const warning = journalFileSystemWarning(journalPath(context.io, flags.journal));
+  if (warning !== undefined) logger.warn(warning);
+
   const outcome = await createAndExecute(context, input, connection, flags, logger, extra);
   printRunSummary(context, outcome, { json: flags.json === true, quiet: flags.quiet === true });
   return outcome.exitCode;

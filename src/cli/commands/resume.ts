@@ -21,6 +21,7 @@ import {
   rewriteFinishedRunFiles,
 } from "../execute-run.js";
 import { closedAfterFailure, findRun, openExistingJournal } from "../journal-access.js";
+import { journalFileSystemWarning } from "../journal-filesystem.js";
 import { createCliLogger } from "../output/logger.js";
 import { retrySpec } from "../retry-spec.js";
 import { RunLock } from "../run-lock.js";
@@ -124,11 +125,14 @@ export function registerResumeCommand(program: Command, context: CommandContext)
         // Before the password is asked and anything printed: executeRun takes the lock itself.
         RunLock.refuseIfHeld(journal.path, run.id);
         RunLock.ensureDirectory(journal.path);
+        const logger = createCliLogger(context.output, flags.logLevel);
+        const warning = journalFileSystemWarning(journal.path);
+        if (warning !== undefined) logger.warn(warning);
+
         const connection = await resolveConnection(flags, context.io, context.output, {
           baseUrl: run.baseUrl,
           username: run.username,
         });
-        const logger = createCliLogger(context.output, flags.logLevel);
         // Until executeRun installs its own (it takes these over: see start-run.ts): a signal
         // during the sign-in ends the command.
         const early = new StopOnSignals(context.io.signals ?? process);

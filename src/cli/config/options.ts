@@ -98,6 +98,10 @@ export function addRunOptions(command: Command, options: { ofRun?: boolean } = {
   option("--batch-size <n>", "records per session", wholeNumber(1, 1_000), 25);
   option("--retries <n>", "extra attempts for transient failures", wholeNumber(0, 10), 2);
   return command
-    .option("--journal <file>", "journal of every run (SQLite)", defaultJournalPath)
+    .option(
+      "--journal <file>",
+      "journal of every run (SQLite), on a local disk: on a network share a run warns",
+      defaultJournalPath,
+    )
     .option("--out <dir>", `result files (default: ${defaultOutRoot}/RUN/)`);
 }

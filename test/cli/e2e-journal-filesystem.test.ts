@@ -1,0 +1,210 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
+import {
+  cleanEnv,
+  cliPath,
+  collect,
+  connectionTo,
+  ndjson,
+  runChild,
+  temporaryDirectory,
+  type CliOutcome,
+} from "./helpers.js";
+import { mayCreateFileIn, runCliWithoutOverride } from "./without-write-access.js";
+
+const repository = resolve(import.meta.dirname, "../..");
+
+/**
+ * Runs the built CLI in `cwd` with an empty FUSE file system mounted at `mountPoint`, in a user
+ * namespace of its own (see fuse-child.ts); exit 77 when this machine cannot mount one so.
+ */
+async function runCliOnFuse(mountPoint: string, args: readonly string[], cwd: string) {
+  const fuse = ["--import", "tsx", "test/cli/fuse-child.ts", mountPoint, cwd];
+  const cli = [process.execPath, cliPath, ...args];
+  const child = spawn("unshare", ["-Urm", process.execPath, ...fuse, ...cli], {
+    cwd: repository,
+    env: cleanEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+  // No unshare here: no FUSE file system either.
+  const notRun: CliOutcome = { exitCode: 77, signal: null, stdout: "", stderr: "" };
+  return collect(child).catch(() => notRun);
+}
+
+describe("the journal's disk, in the runs' warnings and in doctor", () => {
+  let directory: { path: string; remove: () => Promise<void> };
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory();
+    simulator = await startSimulator({ data: "demo" });
+    await writeFile(
+      join(directory.path, "links.csv"),
+      "price_book_id,price_page_uid\nDEALER,100049\n",
+    );
+  });
+
+  afterAll(async () => {
+    await simulator.close();
+    await directory.remove();
+  });
+
+  const doctor = (extra: string[], cwd = directory.path) =>
+    runChild(["doctor", ...connectionTo(simulator.url), "--json", ...extra], { cwd });
+
+  /** The journal check of a `doctor --json` outcome. */
+  const journalCheck = (outcome: CliOutcome) => {
+    const checks = ndjson(outcome.stdout).filter((line) => line.type === "check");
+    expect(checks.at(-1)?.check).toBe("journal");
+    return checks.at(-1) as { verdict: string; detail: string; action?: string };
+  };
+
+  it("reports a journal not made yet on a local disk as ok, and makes nothing", async () => {
+    const fresh = join(directory.path, "fresh");
+    mkdirSync(fresh);
+
+    const outcome = await doctor([], fresh);
+
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(journalCheck(outcome)).toMatchObject({
+      verdict: "ok",
+      detail: `${join(fresh, ".p21kit", "journal.db")} on a local disk, not made yet (the first run makes it)`,
+    });
+    expect(existsSync(join(fresh, ".p21kit"))).toBe(false);
+  });
+
+  it("prints no warning about a journal on a local disk, and doctor then finds it there", async () => {
+    const link = ["price-pages", "link", "links.csv", ...connectionTo(simulator.url)];
+    const run = await runChild(link, { cwd: directory.path });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/^warn /m);
+    expect(run.stderr).not.toContain("file system");
+
+    const outcome = await doctor([]);
+    expect(journalCheck(outcome)).toMatchObject({
+      verdict: "ok",
+      detail: `${join(directory.path, ".p21kit", "journal.db")} on a local disk`,
+    });
+  });
+
+  it("warns of a --journal in a directory that may not be written, and still exits 0", async () => {
+    const readOnly = join(directory.path, "read-only");
+    mkdirSync(readOnly, { mode: 0o555 });
+    expect(await mayCreateFileIn(readOnly)).toBe(false);
+
+    const args = ["doctor", ...connectionTo(simulator.url), "--journal", "read-only/j.db"];
+    const outcome = await runCliWithoutOverride([...args, "--json"], directory.path);
+
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(journalCheck(outcome)).toMatchObject({
+      verdict: "warn",
+      detail: `${readOnly} is not a directory this user may write: a run would stop before it sends anything`,
+      action: "give --journal a file in a directory this user may write",
+    });
+
+    const human = await runCliWithoutOverride(args, directory.path);
+    expect(human.stdout).toMatch(/^warn\s+journal\s+.*read-only is not a directory/m);
+    expect(human.stdout).toMatch(/^ready, with \d+ warnings?$/m);
+  });
+
+  it("warns of a journal that is there but may not be written", async () => {
+    const journal = join(directory.path, "read-only.db");
+    await writeFile(journal, "", { mode: 0o444 });
+
+    const outcome = await runCliWithoutOverride(
+      ["doctor", ...connectionTo(simulator.url), "--journal", "read-only.db", "--json"],
+      directory.path,
+    );
+
+    expect(journalCheck(outcome)).toMatchObject({
+      verdict: "warn",
+      detail: `${journal} may not be written: a run would stop before it sends anything`,
+      action: "fix its permissions, or give --journal a file this user may write",
+    });
+  });
+
+  // Known limit: this file system holds no journal, so the warning of `resume` and
+  // `retry-failed` (which open one that is there) is not run here; theirs is the same function.
+  describe("on a FUSE file system, which may be a network one", () => {
+    let mountPoint: string;
+    let mountable = false;
+    const unmountable = "no FUSE file system can be mounted in a user namespace here";
+
+    beforeAll(async () => {
+      mountPoint = join(directory.path, "share");
+      mkdirSync(mountPoint);
+      const probe = await runCliOnFuse(mountPoint, ["--version"], directory.path);
+      mountable = probe.exitCode === 0;
+    });
+
+    const interactiveRoutes = () =>
+      Object.keys(simulator.stats().requests).filter((route) => route.includes("/interactive/"));
+
+    it("warns before anything is sent, and leaves the run to go on", async ({ skip }) => {
+      if (!mountable) skip(unmountable);
+      simulator.resetStats();
+      const journal = join(mountPoint, "journal.db");
+
+      const run = await runCliOnFuse(
+        mountPoint,
+        ["price-pages", "link", "links.csv", "--journal", journal, ...connectionTo(simulator.url)],
+        directory.path,
+      );
+
+      const warning = `warn the journal ${journal} is on a FUSE file system, which may be a network one: SQLite's WAL and the run lock are not reliable there, and two machines could send a run's records twice; keep --journal on a local disk`;
+      expect(run.stderr.split("\n")).toContain(warning);
+      // The warning refuses nothing: this file system refuses the journal's file itself.
+      expect(run.stderr).toContain(`the journal cannot be made at ${journal} (EACCES)`);
+      expect(run.stderr.indexOf(warning)).toBeLessThan(run.stderr.indexOf("cannot be made"));
+      expect(run.exitCode, run.stderr).toBe(2);
+      expect(interactiveRoutes()).toEqual([]);
+    });
+
+    it("keeps the warning off stdout with --json", async ({ skip }) => {
+      if (!mountable) skip(unmountable);
+      const journal = join(mountPoint, "journal.db");
+
+      const run = await runCliOnFuse(
+        mountPoint,
+        [
+          "price-pages",
+          "link",
+          "links.csv",
+          "--journal",
+          journal,
+          "--json",
+          ...connectionTo(simulator.url),
+        ],
+        directory.path,
+      );
+
+      expect(run.stderr).toMatch(/^warn the journal .* is on a FUSE file system/m);
+      expect(run.stdout).not.toContain("FUSE");
+      expect(() => ndjson(run.stdout)).not.toThrow();
+    });
+
+    it("makes doctor warn of the journal there, with the reason", async ({ skip }) => {
+      if (!mountable) skip(unmountable);
+      const journal = join(mountPoint, "p21", "journal.db");
+
+      const outcome = await runCliOnFuse(
+        mountPoint,
+        ["doctor", ...connectionTo(simulator.url), "--journal", journal, "--json"],
+        directory.path,
+      );
+
+      expect(outcome.exitCode, outcome.stderr).toBe(0);
+      expect(journalCheck(outcome)).toMatchObject({
+        verdict: "warn",
+        detail: `${journal} is on a FUSE file system, which may be a network one: SQLite's WAL and the run lock are not reliable there, and two machines could send a run's records twice`,
+        action: "keep --journal on a local disk",
+      });
+    });
+  });
+});
