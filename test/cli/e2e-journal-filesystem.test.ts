@@ -31,9 +31,14 @@ async function runCliOnFuse(mountPoint: string, args: readonly string[], cwd: st
     stdio: ["ignore", "pipe", "pipe"],
   });
 
+  // A file system answered by a process of the test's own must never hold the suite: one that
+  // stops answering (or an unmount that waits) ends the namespace, and the test fails.
+  const stuck = setTimeout(() => child.kill("SIGKILL"), 20_000);
   // No unshare here: no FUSE file system either.
   const notRun: CliOutcome = { exitCode: 77, signal: null, stdout: "", stderr: "" };
-  return collect(child).catch(() => notRun);
+  return collect(child)
+    .catch(() => notRun)
+    .finally(() => clearTimeout(stuck));
 }
 
 describe("the journal's disk, in the runs' warnings and in doctor", () => {
