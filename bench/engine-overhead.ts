@@ -327,16 +327,17 @@ function median(rounds: readonly OverheadFigures[]): OverheadFigures {
 }
 
 /**
- * Runs the bench: 10,000 records (1,000 when quick), with the SQLite journal, with it on an
- * in-memory database and without it, five rounds of each (two when quick).
+ * Runs the bench: 10,000 records (500 when quick), with the SQLite journal, with it on an
+ * in-memory database and without it, five rounds of each (one when quick: the quick bench must
+ * end within a minute, and its figures only indicate).
  */
 export async function runEngineOverheadBench(
   options: { quick?: boolean } = {},
 ): Promise<EngineOverheadResult> {
-  const records = options.quick === true ? 1_000 : 10_000;
+  const records = options.quick === true ? 500 : 10_000;
   // Five rounds: now and then one runs 0.2 ms per record slow from the VM alone, and the median
   // of five keeps up to two such rounds out where the median of three kept one.
-  const rounds = options.quick === true ? 2 : 5;
+  const rounds = options.quick === true ? 1 : 5;
   const simulator = await startServerProcess(fileURLToPath(import.meta.url));
   const directory = mkdtempSync(join(tmpdir(), "p21kit-bench-"));
 
@@ -345,7 +346,7 @@ export async function runEngineOverheadBench(
     // and the simulator's first allocations: with the memory run only, the memory configuration,
     // measured first, still paid for the warm-up of the paths both share (about 0.3 ms per
     // record at 1,000 records), which hid most of what the journal adds.
-    const warmUpRecords = Math.min(1_000, records);
+    const warmUpRecords = Math.min(1_000, records / 2);
     await measure(
       new MemoryJournalShim() as unknown as Journal,
       simulator.url,

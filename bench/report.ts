@@ -68,6 +68,8 @@ export function overheadSection(result: EngineOverheadResult): OverheadSection {
 }
 
 const percent = (value: number, digits = 0) => `${(value * 100).toFixed(digits)} %`;
+/** "median of 5 rounds", or "one round" for a quick run. */
+const roundsOf = (count: number) => (count === 1 ? "one round" : `median of ${count} rounds`);
 const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
@@ -283,7 +285,7 @@ export function formatReport(results: BenchResults): string {
   const overhead = results.overhead;
   if (overhead !== undefined) {
     lines.push(
-      `Engine overhead: ${overhead.records.toLocaleString("en-US")} records, latency none, simulator in its own process, median of ${overhead.rounds.withJournal.length} rounds`,
+      `Engine overhead: ${overhead.records.toLocaleString("en-US")} records, latency none, simulator in its own process, ${roundsOf(overhead.rounds.withJournal.length)}`,
       ...table(
         ["journal", "CPU per record", "records/s", "rounds"],
         [
