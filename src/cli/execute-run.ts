@@ -155,9 +155,8 @@ async function executeLocked(
       const ended = summaryAfterEarlyEnd(journal, run.id);
       summary = ended.summary;
       // A stopped run whose journal then fails has failed: that beats the stop's 130.
-      const journalFailures = [...ended.failures];
-      failure ??= journalFailures.shift();
-      later.push(...journalFailures);
+      if (failure === undefined) failure = ended.failure;
+      else if (ended.failure !== undefined) later.push(ended.failure);
     } finally {
       reporter.close();
     }

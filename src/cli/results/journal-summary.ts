@@ -34,14 +34,14 @@ export function summaryFromJournal(journal: Journal, runId: string): WorkflowSum
 export interface EarlyEnd {
   /** Undefined when the journal could not be read. */
   readonly summary: WorkflowSummary | undefined;
-  /** The journal's failures on the way, in order. */
-  readonly failures: readonly unknown[];
+  /** The journal's failure on the way, if it failed. */
+  readonly failure?: unknown;
 }
 
 /**
  * What the journal tells of a run that ended early (a stop, a failure): its counts, the run
  * marked interrupted if it still says running. The journal that ended the run may fail these
- * too (another process holds its lock, its disk is full): the failures are answered, not
+ * too (another process holds its lock, its disk is full): the failure is answered, not
  * thrown. A run left `running` is resumed all the same, as a killed process's would be.
  */
 export function summaryAfterEarlyEnd(journal: Journal, runId: string): EarlyEnd {
@@ -51,17 +51,17 @@ export function summaryAfterEarlyEnd(journal: Journal, runId: string): EarlyEnd 
     // either (each attempt waits out the busy timeout of a lock another process holds).
     summary = summaryFromJournal(journal, runId);
   } catch (error) {
-    return { summary: undefined, failures: [error] };
+    return { summary: undefined, failure: error };
   }
 
   try {
     const state = journal.getRun(runId)?.state;
     if (state === "running" || state === "pending") journal.setRunState(runId, "interrupted");
   } catch (error) {
-    return { summary, failures: [error] };
+    return { summary, failure: error };
   }
 
-  return { summary, failures: [] };
+  return { summary };
 }
 
 /** A value the journal gives, or why it cannot. */
