@@ -81,7 +81,7 @@ export class WithLaterFailure extends Error {
 }
 
 /** The journal failures among `errors` (or their causes), by code. */
-function journalCodes(errors: readonly unknown[]): Set<string> {
+export function journalCodes(errors: readonly unknown[]): Set<string> {
   const codes = new Set<string>();
   for (const error of errors) {
     for (let cause = error; cause instanceof Error; cause = cause.cause) {

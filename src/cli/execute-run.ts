@@ -6,7 +6,7 @@ import type { WorkflowSummary } from "../pricing/index.js";
 import { createClient } from "./client-factory.js";
 import type { ConnectionSettings } from "./config/connection.js";
 import type { CommandContext } from "./context.js";
-import { withLaterFailures } from "./errors.js";
+import { journalCodes, withLaterFailures } from "./errors.js";
 import { ExitCode } from "./io.js";
 import { formatDuration } from "./output/format.js";
 import type { CliLogger } from "./output/logger.js";
@@ -151,6 +151,13 @@ async function executeLocked(
         settings.logger.debug({ error }, "the run ended by an abort");
       } else {
         failure = error;
+      }
+      // What follows may wait on that lock again, step by step, with nothing else printed.
+      if (!settings.quiet && journalCodes([error]).has("P21_JOURNAL_BUSY")) {
+        const wait = formatDuration(journal.storageSettings().busyTimeoutMs);
+        reporter.notice(
+          `the journal is locked by another process: the run stops, each of its last journal steps waiting up to ${wait} for it`,
+        );
       }
       const ended = summaryAfterEarlyEnd(journal, run.id);
       summary = ended.summary;

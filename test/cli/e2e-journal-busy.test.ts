@@ -88,6 +88,11 @@ describe("a journal locked by another process during a run (child processes)", (
     expect(failed.stderr).toContain(`The journal ${journal} is locked by another process`);
     expect(failed.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+/m);
     expect(failed.stderr).toContain("No result files: the journal cannot be read now");
+    // Told as soon as it is known: the steps after it wait on the lock with nothing printed.
+    const notice =
+      "the journal is locked by another process: the run stops, each of its last journal steps waiting up to 5.0 s for it";
+    expect(failed.stderr.split("\n")).toContain(notice);
+    expect(failed.stderr.indexOf(notice)).toBeLessThan(failed.stderr.indexOf("error: "));
     expect(existsSync(join(out, "results.csv"))).toBe(false);
 
     expect(refused?.exitCode, refused?.stderr).toBe(1);
