@@ -64,7 +64,8 @@ function journalHint(error: JournalError): string | undefined {
     case "P21_JOURNAL_WAL_UNREADABLE":
       return "To read it, copy the journal with its -wal file to a directory you may write and give the copy as --journal, or run this as a user who may write the journal's directory and files.";
     case "P21_JOURNAL_BUSY":
-      return `${journal} is locked by another process: wait for it, or give another --journal.`;
+      // Not "give another --journal": a run it stopped lives in this one.
+      return `${journal} is locked by another process (a SQLite tool with unsaved changes, for one): close it or wait, then run the command again; what it holds is consistent, and a run it stopped resumes with \`p21kit resume\`.`;
     default:
       return undefined;
   }

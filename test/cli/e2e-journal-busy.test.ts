@@ -86,6 +86,7 @@ describe("a journal locked by another process during a run (child processes)", (
       expect.stringMatching(/the journal is locked/),
     ]);
     expect(failed.stderr).toContain(`The journal ${journal} is locked by another process`);
+    expect(failed.stderr).toContain("a run it stopped resumes with `p21kit resume`");
     expect(failed.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+/m);
     expect(failed.stderr).toContain("No result files: the journal cannot be read now");
     // Told as soon as it is known: the steps after it wait on the lock with nothing printed.
