@@ -2,18 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
-import {
-  cleanEnv,
-  cliPath,
-  collect,
-  connectionTo,
-  ndjson,
-  runChild,
-  temporaryDirectory,
-  type CliOutcome,
-} from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { demoFixture } from "./demo-fixture.js";
+import { cleanEnv, cliPath, collect, ndjson, runChild, type CliOutcome } from "./helpers.js";
 import { mayCreateFileIn, runCliWithoutOverride } from "./without-write-access.js";
 
 const repository = resolve(import.meta.dirname, "../..");
@@ -42,25 +33,17 @@ async function runCliOnFuse(mountPoint: string, args: readonly string[], cwd: st
 }
 
 describe("the journal's disk, in the runs' warnings and in doctor", () => {
-  let directory: { path: string; remove: () => Promise<void> };
-  let simulator: SimulatorHandle;
+  const fixture = demoFixture();
 
   beforeAll(async () => {
-    directory = await temporaryDirectory();
-    simulator = await startSimulator({ data: "demo" });
     await writeFile(
-      join(directory.path, "links.csv"),
+      join(fixture.directory, "links.csv"),
       "price_book_id,price_page_uid\nDEALER,100049\n",
     );
   });
 
-  afterAll(async () => {
-    await simulator.close();
-    await directory.remove();
-  });
-
-  const doctor = (extra: string[], cwd = directory.path) =>
-    runChild(["doctor", ...connectionTo(simulator.url), "--json", ...extra], { cwd });
+  const doctor = (extra: string[], cwd = fixture.directory) =>
+    runChild(["doctor", ...fixture.connection, "--json", ...extra], { cwd });
 
   /** The journal check of a `doctor --json` outcome. */
   const journalCheck = (outcome: CliOutcome) => {
@@ -70,7 +53,7 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
   };
 
   it("reports a journal not made yet on a local disk as ok, and makes nothing", async () => {
-    const fresh = join(directory.path, "fresh");
+    const fresh = join(fixture.directory, "fresh");
     mkdirSync(fresh);
 
     const outcome = await doctor([], fresh);
@@ -84,8 +67,8 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
   });
 
   it("prints no warning about a journal on a local disk, and doctor then finds it there", async () => {
-    const link = ["price-pages", "link", "links.csv", ...connectionTo(simulator.url)];
-    const run = await runChild(link, { cwd: directory.path });
+    const link = ["price-pages", "link", "links.csv", ...fixture.connection];
+    const run = await runChild(link, { cwd: fixture.directory });
 
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/^warn /m);
@@ -94,17 +77,17 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
     const outcome = await doctor([]);
     expect(journalCheck(outcome)).toMatchObject({
       verdict: "ok",
-      detail: `${join(directory.path, ".p21kit", "journal.db")} on a local disk`,
+      detail: `${join(fixture.directory, ".p21kit", "journal.db")} on a local disk`,
     });
   });
 
   it("warns of a --journal in a directory that may not be written, and still exits 0", async () => {
-    const readOnly = join(directory.path, "read-only");
+    const readOnly = join(fixture.directory, "read-only");
     mkdirSync(readOnly, { mode: 0o555 });
     expect(await mayCreateFileIn(readOnly)).toBe(false);
 
-    const args = ["doctor", ...connectionTo(simulator.url), "--journal", "read-only/j.db"];
-    const outcome = await runCliWithoutOverride([...args, "--json"], directory.path);
+    const args = ["doctor", ...fixture.connection, "--journal", "read-only/j.db"];
+    const outcome = await runCliWithoutOverride([...args, "--json"], fixture.directory);
 
     expect(outcome.exitCode, outcome.stderr).toBe(0);
     expect(journalCheck(outcome)).toMatchObject({
@@ -113,18 +96,18 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
       action: "give --journal a file in a directory this user may write",
     });
 
-    const human = await runCliWithoutOverride(args, directory.path);
+    const human = await runCliWithoutOverride(args, fixture.directory);
     expect(human.stdout).toMatch(/^warn\s+journal\s+.*read-only is not a directory/m);
     expect(human.stdout).toMatch(/^ready, with \d+ warnings?$/m);
   });
 
   it("warns of a journal that is there but may not be written", async () => {
-    const journal = join(directory.path, "read-only.db");
+    const journal = join(fixture.directory, "read-only.db");
     await writeFile(journal, "", { mode: 0o444 });
 
     const outcome = await runCliWithoutOverride(
-      ["doctor", ...connectionTo(simulator.url), "--journal", "read-only.db", "--json"],
-      directory.path,
+      ["doctor", ...fixture.connection, "--journal", "read-only.db", "--json"],
+      fixture.directory,
     );
 
     expect(journalCheck(outcome)).toMatchObject({
@@ -142,24 +125,26 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
     const unmountable = "no FUSE file system can be mounted in a user namespace here";
 
     beforeAll(async () => {
-      mountPoint = join(directory.path, "share");
+      mountPoint = join(fixture.directory, "share");
       mkdirSync(mountPoint);
-      const probe = await runCliOnFuse(mountPoint, ["--version"], directory.path);
+      const probe = await runCliOnFuse(mountPoint, ["--version"], fixture.directory);
       mountable = probe.exitCode === 0;
     });
 
     const interactiveRoutes = () =>
-      Object.keys(simulator.stats().requests).filter((route) => route.includes("/interactive/"));
+      Object.keys(fixture.simulator.stats().requests).filter((route) =>
+        route.includes("/interactive/"),
+      );
 
     it("warns before anything is sent, and leaves the run to go on", async ({ skip }) => {
       if (!mountable) skip(unmountable);
-      simulator.resetStats();
+      fixture.simulator.resetStats();
       const journal = join(mountPoint, "journal.db");
 
       const run = await runCliOnFuse(
         mountPoint,
-        ["price-pages", "link", "links.csv", "--journal", journal, ...connectionTo(simulator.url)],
-        directory.path,
+        ["price-pages", "link", "links.csv", "--journal", journal, ...fixture.connection],
+        fixture.directory,
       );
 
       const warning = `warn the journal ${journal} is on a FUSE file system, which may be a network one: SQLite's WAL and the run lock are not reliable there, and two machines could send a run's records twice; keep --journal on a local disk`;
@@ -177,16 +162,8 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
 
       const run = await runCliOnFuse(
         mountPoint,
-        [
-          "price-pages",
-          "link",
-          "links.csv",
-          "--journal",
-          journal,
-          "--json",
-          ...connectionTo(simulator.url),
-        ],
-        directory.path,
+        ["price-pages", "link", "links.csv", "--journal", journal, "--json", ...fixture.connection],
+        fixture.directory,
       );
 
       expect(run.stderr).toMatch(/^warn the journal .* is on a FUSE file system/m);
@@ -200,8 +177,8 @@ describe("the journal's disk, in the runs' warnings and in doctor", () => {
 
       const outcome = await runCliOnFuse(
         mountPoint,
-        ["doctor", ...connectionTo(simulator.url), "--journal", journal, "--json"],
-        directory.path,
+        ["doctor", ...fixture.connection, "--journal", journal, "--json"],
+        fixture.directory,
       );
 
       expect(outcome.exitCode, outcome.stderr).toBe(0);

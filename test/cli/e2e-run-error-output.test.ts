@@ -9,16 +9,23 @@ describe("a run ended by an error, as a person reads it (child processes)", () =
   const fixture = demoFixture();
   const { cli } = fixture;
 
-  it("names the result files written so far, the resume command and the error", async () => {
-    await writePagesCsv(fixture.directory, "no-sessions.csv", [
-      "10060,ABRAS,ACME,No sessions ABRAS,2050-01-01,2050-12-31,0.7",
+  /**
+   * A file `name` of one page of `group`, and a server that opens no session: the run is
+   * planned, then ends on the error.
+   */
+  async function pageWithoutSessions(name: string, group: string): Promise<void> {
+    await writePagesCsv(fixture.directory, name, [
+      `10060,${group},ACME,No sessions ${group},2050-01-01,2050-12-31,0.7`,
     ]);
-    // No session can be opened: the run is planned, then ends on the error.
     fixture.simulator.injectFault({
       kind: "http500",
       route: "POST /api/ui/interactive/sessions",
       count: 1_000,
     });
+  }
+
+  it("names the result files written so far, the resume command and the error", async () => {
+    await pageWithoutSessions("no-sessions.csv", "ABRAS");
     const outcome = await cli([
       "price-pages",
       "create",
@@ -38,14 +45,7 @@ describe("a run ended by an error, as a person reads it (child processes)", () =
   });
 
   it("result files that cannot be written do not hide the run's own error: both are told", async () => {
-    await writePagesCsv(fixture.directory, "no-files.csv", [
-      "10060,ADHES,ACME,No files ADHES,2050-01-01,2050-12-31,0.7",
-    ]);
-    fixture.simulator.injectFault({
-      kind: "http500",
-      route: "POST /api/ui/interactive/sessions",
-      count: 1_000,
-    });
+    await pageWithoutSessions("no-files.csv", "ADHES");
     // A directory where results.csv goes: the --out directory may be written, that file not.
     await mkdir(join(fixture.directory, "out-no-files", "results.csv"), { recursive: true });
     const args = ["price-pages", "create", "no-files.csv", "--retries", "0"];
