@@ -5,7 +5,7 @@ import { JournalError } from "./errors.js";
 import type { JournalErrorContext } from "./errors.js";
 import { prepareStatements } from "./statements.js";
 import type { Statements } from "./statements.js";
-import { translateStorageError } from "./storage-errors.js";
+import { translateStorageError, whatFailed } from "./storage-errors.js";
 import type { WriteScope } from "./write-scope.js";
 
 /**
@@ -91,10 +91,11 @@ export class JournalConnection {
   open(operation: string): Database {
     if (this.#database !== undefined) return this.#database;
 
-    throw new JournalError("P21_JOURNAL_CLOSED", `${operation}: journal ${this.path} is closed`, {
-      operation,
-      journalPath: this.path,
-    });
+    throw new JournalError(
+      "P21_JOURNAL_CLOSED",
+      `the journal ${this.path} could not ${whatFailed(operation)}: it is closed`,
+      { operation, journalPath: this.path },
+    );
   }
 
   /** Runs a read, the deferred writes written first. */
@@ -115,7 +116,7 @@ export class JournalConnection {
     if (this.readonly) {
       throw new JournalError(
         "P21_JOURNAL_READONLY",
-        `${operation}: journal ${this.path} is open read-only`,
+        `the journal ${this.path} could not ${whatFailed(operation)}: it is open read-only`,
         { ...context, operation, journalPath: this.path },
       );
     }

@@ -90,7 +90,7 @@ describe("in-flight marks per batch", () => {
               failNextMark = false;
               throw new JournalError(
                 "P21_JOURNAL_STORAGE",
-                "flush failed: database or disk is full",
+                "the journal could not record the run's progress: database or disk is full",
               );
             }
             return result;

@@ -11,6 +11,7 @@ import {
 import { CliOutput } from "../../src/cli/output/cli-output.js";
 import { exitCodeFor, reportError } from "../../src/cli/report-error.js";
 import { JournalError } from "../../src/journal/index.js";
+import { whatFailed } from "../../src/journal/storage-errors.js";
 import { bufferedIo } from "./buffered-io.js";
 
 describe("exit codes", () => {
@@ -27,12 +28,20 @@ describe("exit codes", () => {
 
 describe("error reports", () => {
   it("say what to do about a journal that cannot be written, also when it comes wrapped", () => {
-    const readOnly = new JournalError("P21_JOURNAL_READONLY", "createRun failed: readonly", {
-      journalPath: "/runs/journal.db",
-    });
-    const full = new JournalError("P21_JOURNAL_STORAGE", "flush failed: disk is full", {
-      journalPath: "/runs/journal.db",
-    });
+    const readOnly = new JournalError(
+      "P21_JOURNAL_READONLY",
+      "the journal could not record the new run: attempt to write a readonly database",
+      {
+        journalPath: "/runs/journal.db",
+      },
+    );
+    const full = new JournalError(
+      "P21_JOURNAL_STORAGE",
+      "the journal could not record the run's progress: database or disk is full",
+      {
+        journalPath: "/runs/journal.db",
+      },
+    );
     const wrapped = new EngineError("P21_SESSIONS_UNAVAILABLE", "could not open a session", {
       cause: full,
     });
@@ -80,9 +89,11 @@ describe("error reports", () => {
 
 describe("failures after the command's error", () => {
   const busy = (operation: string) =>
-    new JournalError("P21_JOURNAL_BUSY", `${operation} failed: the journal is locked`, {
-      journalPath: "/runs/journal.db",
-    });
+    new JournalError(
+      "P21_JOURNAL_BUSY",
+      `the journal is locked by another process: it could not ${whatFailed(operation)}`,
+      { operation, journalPath: "/runs/journal.db" },
+    );
   const report = (error: unknown) => {
     const { io, text } = bufferedIo();
     const exitCode = reportError(error, new CliOutput(io), true);
@@ -100,7 +111,7 @@ describe("failures after the command's error", () => {
     const errors = stderr.split("\n").filter((line) => /^(unexpected )?error: /.test(line));
     expect(errors).toEqual([
       "error: the server did not answer",
-      "error: close failed: the journal is locked",
+      "error: the journal is locked by another process: it could not write its last steps and close",
       "unexpected error: EISDIR: results.csv",
     ]);
     expect(json.message).toBe("the server did not answer");
@@ -114,7 +125,10 @@ describe("failures after the command's error", () => {
 
     expect(withLaterFailures(busy("setRunState"), [busy("close")])).toBeInstanceOf(JournalError);
     expect(withLaterFailures(wrapped, [busy("close"), busy("flush")])).toBe(wrapped);
-    const other = new JournalError("P21_JOURNAL_STORAGE", "close failed: disk I/O error");
+    const other = new JournalError(
+      "P21_JOURNAL_STORAGE",
+      "the journal could not write its last steps and close: disk I/O error",
+    );
     const kept = withLaterFailures(wrapped, [busy("close"), other]);
     expect(kept).toBeInstanceOf(WithLaterFailure);
     expect((kept as WithLaterFailure).later).toEqual([other]);

@@ -150,6 +150,9 @@ describe("the journal file", () => {
 
     expect(reader.getRun("run-1")?.kind).toBe("price-pages.create");
     expect(codeOf(() => reader.createRun(newRun))).toBe("P21_JOURNAL_READONLY");
+    expect(() => reader.createRun(newRun)).toThrow(
+      `the journal ${path} could not record the new run: it is open read-only`,
+    );
     expect(codeOf(() => reader.setRunState("run-1", "running"))).toBe("P21_JOURNAL_READONLY");
     expect(reader.transaction(() => reader.listRuns().length)).toBe(1);
     writer.setRunState("run-1", "running");
@@ -204,6 +207,10 @@ describe("the journal file", () => {
       })();
       expect(error?.code).toBe("P21_JOURNAL_BUSY");
       expect(error?.retry).toBe("transient");
+      expect(error?.operation).toBe("addItems");
+      expect(error?.message).toBe(
+        "the journal is locked by another process: it could not record the run's records (database is locked)",
+      );
     } finally {
       locker.exec("ROLLBACK");
       locker.close();
