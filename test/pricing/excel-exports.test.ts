@@ -192,3 +192,29 @@ describe("runaway cells", () => {
     ]);
   });
 });
+
+describe("a workbook given instead of its CSV export", () => {
+  // The first bytes of each format, then the rest of the file as a workbook would go on.
+  const workbooks = [
+    ["pages.xlsx", [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00], "an Excel workbook (.xlsx)"],
+    ["pages.xls", [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], "an Excel 97-2003 workbook"],
+    ["renamed.csv", [0x50, 0x4b, 0x03, 0x04, 0x0a, 0x00, 0x00, 0x00], "an Excel workbook (.xlsx)"],
+    ["report.csv", [...Buffer.from("%PDF-1.7\n")], "a PDF document"],
+  ] as const;
+
+  it.each(workbooks)("refuses %s in one problem that names it", async (name, head, what) => {
+    const path = join(directory, name);
+    const body = Buffer.concat([Buffer.from(head), Buffer.from(`${header}\n`.repeat(50))]);
+    await writeFile(path, body);
+
+    const reading = await readPricePageFile(path, { displayName: name });
+
+    expect(reading.rows).toEqual([]);
+    const problems = reading.problems.map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`${name}:1: the file is ${what}`);
+    expect(problems[0]).toContain(
+      'not CSV text; in Excel, save it as "CSV UTF-8 (Comma delimited)"',
+    );
+  });
+});

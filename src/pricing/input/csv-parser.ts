@@ -42,6 +42,26 @@ function wideEncodingOf(head: readonly number[]): string | undefined {
   return undefined;
 }
 
+// Files people give for a CSV file that are no text at all, by their first bytes.
+const SAVE_AS_CSV = 'in Excel, save it as "CSV UTF-8 (Comma delimited)"';
+const binaryFormats: readonly { magic: readonly number[]; what: string }[] = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: `an Excel workbook (.xlsx) or another zip file` },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0], what: `an Excel 97-2003 workbook (.xls)` },
+  { magic: [0x25, 0x50, 0x44, 0x46], what: `a PDF document` },
+];
+
+/** Why a file beginning with `head` cannot be read as CSV text: a workbook, UTF-16, ... */
+function notCsvText(head: readonly number[]): string | undefined {
+  const binary = binaryFormats.find(({ magic }) => magic.every((byte, at) => head[at] === byte));
+  if (binary !== undefined) return `the file is ${binary.what}, not CSV text; ${SAVE_AS_CSV}`;
+
+  const encoding = wideEncodingOf(head);
+
+  return encoding === undefined
+    ? undefined
+    : `the file is ${encoding}; save it as CSV UTF-8 (comma delimited)`;
+}
+
 /**
  * A streaming RFC 4180 reader working on bytes: comma separator, double-quoted cells with
  * doubled quotes inside, CRLF, LF or a lone CR ending a record, and line breaks inside quoted
@@ -70,7 +90,10 @@ export class CsvParser {
 
   constructor(private readonly handlers: CsvParserHandlers) {}
 
-  /** Feeds the next chunk of the file. A UTF-16 file is reported once and not read further. */
+  /**
+   * Feeds the next chunk of the file. A file that is no UTF-8 text (UTF-16, a workbook) is
+   * reported once and not read further.
+   */
   push(chunk: Uint8Array): void {
     let start = 0;
     if (this.head !== undefined) {
@@ -96,7 +119,7 @@ export class CsvParser {
     }
   }
 
-  /** True when the file cannot be read as UTF-8 text at all (it is UTF-16). */
+  /** True when the file cannot be read as UTF-8 text at all (UTF-16, a workbook). */
   get unreadableFile(): boolean {
     return this.unreadable;
   }
@@ -132,12 +155,9 @@ export class CsvParser {
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       start = 3;
     } else {
-      const encoding = wideEncodingOf(head);
-      if (encoding !== undefined) {
-        this.handlers.problem({
-          row: 1,
-          message: `the file is ${encoding}; save it as CSV UTF-8 (comma delimited)`,
-        });
+      const refusal = notCsvText(head);
+      if (refusal !== undefined) {
+        this.handlers.problem({ row: 1, message: refusal });
         this.unreadable = true;
         return;
       }
