@@ -2,7 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Journal, JournalError } from "../journal/index.js";
 import type { RunRecord } from "../journal/index.js";
-import { UsageError, withLaterFailures } from "./errors.js";
+import { CliError, UsageError, withLaterFailures } from "./errors.js";
+import { ExitCode } from "./io.js";
 import type { CliIo } from "./io.js";
 
 /** The journal file a `--journal` value names, relative to the working directory. */
@@ -23,6 +24,24 @@ export function closedAfterFailure(journal: Journal | undefined, failure: unknow
   }
 
   return failure;
+}
+
+/**
+ * A journal failure before the run was recorded, told as such: a journal whose disk is full
+ * otherwise says to free space and resume, and there is no run to resume (a bare `resume`
+ * would take up another unfinished run of the journal). Other failures pass unchanged.
+ */
+export function failedBeforeRecorded(error: unknown): unknown {
+  if (!(error instanceof JournalError) || error.code !== "P21_JOURNAL_STORAGE") return error;
+
+  const journal =
+    error.journalPath === undefined ? "The journal" : `The journal ${error.journalPath}`;
+  return new CliError(error.message, {
+    code: error.code,
+    exitCode: ExitCode.failedRecords,
+    hint: `${journal} could not be written (a full disk?), so the run was not recorded and nothing was sent to the server: free space, then run the command again.`,
+    cause: error,
+  });
 }
 
 /**

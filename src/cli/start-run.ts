@@ -10,7 +10,12 @@ import {
   printRunSummary,
   type ExecutionOutcome,
 } from "./execute-run.js";
-import { closedAfterFailure, journalPath, openJournalForWriting } from "./journal-access.js";
+import {
+  closedAfterFailure,
+  failedBeforeRecorded,
+  journalPath,
+  openJournalForWriting,
+} from "./journal-access.js";
 import { journalFileSystemWarning } from "./journal-filesystem.js";
 import { RunLock } from "./run-lock.js";
 import { runCommandLine } from "./run-hints.js";
@@ -126,7 +131,7 @@ export async function createAndExecute(
         }),
       );
     } catch (error) {
-      if (early.receivedSignal === undefined) throw error;
+      if (early.receivedSignal === undefined) throw failedBeforeRecorded(error);
 
       throw stoppedBeforeStart(
         early.receivedSignal,

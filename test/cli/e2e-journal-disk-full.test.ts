@@ -126,4 +126,33 @@ describe("a journal whose disk fills during a run (a tmpfs, child processes)", (
       }),
     ]);
   }, 40_000);
+
+  it("says to run the command again, not resume, when the run could not even be recorded", async ({
+    skip,
+  }) => {
+    if (disk === undefined) return skip(unmountable);
+    const filler = join(disk.mountPoint, "filler");
+    await writePagesCsv(fixture.directory, "unrecorded.csv", [
+      "10090,ABRAS,ACME,unrecorded ABRAS 2080,2080-01-01,2080-12-31,0.6",
+    ]);
+    const journal = join(disk.mountPoint, "unrecorded.db");
+    const args = ["price-pages", "create", "unrecorded.csv", "--journal", journal];
+    await disk.fill(filler);
+    let failed;
+    try {
+      failed = await collect(disk.spawnCli([...args, ...fixture.connection], fixture.directory));
+    } finally {
+      await disk.remove(filler);
+    }
+
+    expect(failed.exitCode, failed.stderr).toBe(1);
+    expect(errorLines(failed.stderr), failed.stderr).toEqual([
+      expect.stringContaining("disk is full"),
+    ]);
+    expect(failed.stderr).toContain(
+      "so the run was not recorded and nothing was sent to the server: free space, then run the command again.",
+    );
+    expect(failed.stderr).not.toContain("resume");
+    expect(pagesTagged("unrecorded")).toEqual([]);
+  }, 40_000);
 });
