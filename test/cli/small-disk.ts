@@ -85,6 +85,25 @@ export class SmallDisk {
     }
   }
 
+  /** The text of a file of the tmpfs (seen only from inside). */
+  async read(path: string): Promise<string> {
+    const read = await this.run("cat", [path], "/");
+    if (read.exitCode !== 0) throw new Error(`${path} was not read: ${read.stderr}`);
+
+    return read.stdout;
+  }
+
+  /** The names in a directory of the tmpfs, sorted. */
+  async list(directory: string): Promise<string[]> {
+    const listed = await this.run("ls", ["-A", directory], "/", { LC_ALL: "C" });
+    if (listed.exitCode !== 0) throw new Error(`${directory} was not listed: ${listed.stderr}`);
+
+    return listed.stdout
+      .split("\n")
+      .filter((name) => name !== "")
+      .sort();
+  }
+
   /** Removes a file of the tmpfs. */
   async remove(path: string): Promise<void> {
     const removed = await this.run("rm", [path], "/");

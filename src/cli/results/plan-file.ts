@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlannedItem, WorkflowPlan } from "../../pricing/index.js";
 import { csvFile, csvLine } from "./csv.js";
+import { replaceFiles } from "./replace-files.js";
 
 const header = [
   "input_row",
@@ -83,7 +83,7 @@ export function planCsv(plan: WorkflowPlan): string {
 /** Writes `plan.csv` into `directory` and returns its path. */
 export async function writePlanFile(directory: string, plan: WorkflowPlan): Promise<string> {
   const path = join(directory, "plan.csv");
-  await writeFile(path, planCsv(plan), { mode: 0o600 });
+  await replaceFiles([{ path, text: planCsv(plan) }]);
 
   return path;
 }

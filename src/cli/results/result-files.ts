@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ItemRecord, Journal, RunRecord } from "../../journal/index.js";
 import { PAGE_COLUMNS } from "../../pricing/page-record.js";
 import { BOOK_SEPARATOR } from "../../pricing/cells.js";
 import { csvFile, csvLine } from "./csv.js";
 import { pageToColumns } from "./input-columns.js";
+import { replaceFiles } from "./replace-files.js";
 import {
   bookIdOf,
   expirationDateOf,
@@ -172,7 +173,8 @@ function errorsCsv(run: RunRecord, items: readonly ItemRecord[]): { text: string
 
 /**
  * Writes results.csv (every item: input row, natural key, status, uid, attempts, error),
- * errors.csv (the failed records, valid input for a new run) and summary.json.
+ * errors.csv (the failed records, valid input for a new run) and summary.json, as one set: a
+ * failure leaves an earlier run's files in the directory as they were.
  */
 export async function writeResultFiles(
   journal: Journal,
@@ -190,9 +192,11 @@ export async function writeResultFiles(
   };
 
   const errors = errorsCsv(run, items);
-  await writeFile(files.results, resultsCsv(items), { mode: 0o600 });
-  await writeFile(files.errors, errors.text, { mode: 0o600 });
-  await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
+  await replaceFiles([
+    { path: files.results, text: resultsCsv(items) },
+    { path: files.errors, text: errors.text },
+    { path: files.summary, text: `${JSON.stringify(summary, null, 2)}\n` },
+  ]);
 
   return { ...files, errorRows: errors.rows };
 }

@@ -1,6 +1,7 @@
 // A journal whose disk fills in the middle of a run: the run fails on the journal's next write,
 // says so once with what to do, and resumes once there is space again, each page created once.
-// The disk is a real tmpfs of 2 MB in a namespace of the test's own (see small-disk.ts).
+// Result files whose disk is full leave an earlier run's as they were. The disk is a real tmpfs
+// of 2 MB in a namespace of the test's own (see small-disk.ts).
 import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ function errorLines(text: string): string[] {
   return text.split("\n").filter((line) => line.startsWith("error: "));
 }
 
-describe("a journal whose disk fills during a run (a tmpfs, child processes)", () => {
+describe("a disk that fills during a run (a tmpfs, child processes)", () => {
   // Slow enough that the run is still going when the test has filled the disk.
   const fixture = demoFixture({ latency: "seed", timeScale: 0.05 });
   let disk: SmallDisk | undefined;
@@ -154,5 +155,45 @@ describe("a journal whose disk fills during a run (a tmpfs, child processes)", (
     );
     expect(failed.stderr).not.toContain("resume");
     expect(pagesTagged("unrecorded")).toEqual([]);
+  }, 40_000);
+
+  it("leaves an earlier run's result files whole when the new ones do not fit", async ({
+    skip,
+  }) => {
+    if (disk === undefined) return skip(unmountable);
+    const small = disk;
+    const out = join(small.mountPoint, "out");
+    const create = async (tag: string, year: number) => {
+      await writePagesCsv(fixture.directory, `${tag}.csv`, [
+        `10090,ABRAS,ACME,${tag} ABRAS ${year},${year}-01-01,${year}-12-31,0.6`,
+      ]);
+      const journal = join(fixture.directory, `${tag}.db`);
+      const args = ["price-pages", "create", `${tag}.csv`, "--journal", journal, "--out", out];
+      return collect(small.spawnCli([...args, ...fixture.connection], fixture.directory));
+    };
+    const first = await create("kept", 2090);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const files = ["errors.csv", "results.csv", "summary.json"];
+    const read = () => Promise.all(files.map((name) => small.read(join(out, name))));
+    const kept = await read();
+    expect(kept[1]).toContain("kept ABRAS 2090");
+
+    const filler = join(small.mountPoint, "filler");
+    await small.fill(filler);
+    let failed;
+    try {
+      failed = await create("unwritten", 2091);
+    } finally {
+      await small.remove(filler);
+    }
+
+    // The run itself is done (its journal has space): only its files failed, and said so.
+    expect(pagesTagged("unwritten")).toHaveLength(1);
+    expect(failed.exitCode, failed.stderr).toBe(1);
+    expect(errorLines(failed.stderr)).toEqual([
+      `error: the result files could not be written to ${out} (ENOSPC)`,
+    ]);
+    expect(await read()).toEqual(kept);
+    expect(await small.list(out)).toEqual(files);
   }, 40_000);
 });
