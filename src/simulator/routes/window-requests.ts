@@ -1,6 +1,6 @@
 import { refuse, refusals } from "../http/answer.js";
 import type { RouteCall } from "../http/route.js";
-import type { ChangeItem } from "../windows/window.js";
+import type { ChangeItem } from "../windows/window-types.js";
 
 /** Reading and checking the bodies and query strings of the `/v2` window routes. */
 

@@ -7,7 +7,8 @@ import type { InteractiveSession } from "../sessions/session.js";
 import { closeWindow } from "../windows/dialogs.js";
 import { ResultStatus, result } from "../windows/result.js";
 import { openService } from "../windows/services.js";
-import type { InteractiveWindow, WindowContext } from "../windows/window.js";
+import type { WindowContext } from "../windows/window-types.js";
+import type { InteractiveWindow } from "../windows/window.js";
 import { sessionOf } from "./session-routes.js";
 import {
   asObject,

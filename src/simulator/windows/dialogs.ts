@@ -10,13 +10,8 @@ import {
   ResultStatus,
   type ResultEnvelope,
 } from "./result.js";
-import {
-  InteractiveWindow,
-  RIBBON_TOOLS,
-  type ChangeItem,
-  type FieldOutcome,
-  type ToolDescription,
-} from "./window.js";
+import type { ChangeItem, FieldOutcome, ToolDescription } from "./window-types.js";
+import { InteractiveWindow, RIBBON_TOOLS } from "./window.js";
 import type { Datawindow } from "./datawindow.js";
 
 export interface DialogButton {

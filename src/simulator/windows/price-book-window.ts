@@ -3,13 +3,8 @@ import { refuse } from "../http/answer.js";
 import type { Datawindow, DatawindowDefinition, TabPage } from "./datawindow.js";
 import { char, decimal, long, type FieldDefinition } from "./fields.js";
 import { event, failure, success, type ResultEnvelope } from "./result.js";
-import {
-  InteractiveWindow,
-  type ChangeItem,
-  type FieldOutcome,
-  type SaveOptions,
-  type WindowContext,
-} from "./window.js";
+import type { ChangeItem, FieldOutcome, SaveOptions, WindowContext } from "./window-types.js";
+import { InteractiveWindow } from "./window.js";
 
 const TABS: TabPage[] = [
   { name: "TABPAGE_1", text: "FORM" },

@@ -14,13 +14,8 @@ import {
 } from "./price-page-fields.js";
 import { formValueRefusal } from "./price-page-values.js";
 import { event, failure, success, type ResultEnvelope, type ResultEvent } from "./result.js";
-import {
-  InteractiveWindow,
-  type ChangeItem,
-  type FieldOutcome,
-  type ToolDescription,
-  type WindowContext,
-} from "./window.js";
+import type { ChangeItem, FieldOutcome, ToolDescription, WindowContext } from "./window-types.js";
+import { InteractiveWindow } from "./window.js";
 
 const SOURCE_PRICING_METHOD = 220;
 /** Optional on a new page (left out, the page is open-ended), but only after the effective date. */

@@ -1,6 +1,7 @@
 import { PriceBookWindow } from "./price-book-window.js";
 import { PricePageWindow } from "./price-page-window.js";
-import type { InteractiveWindow, WindowContext } from "./window.js";
+import type { WindowContext } from "./window-types.js";
+import type { InteractiveWindow } from "./window.js";
 
 type WindowFactory = (context: WindowContext) => InteractiveWindow;
 

@@ -3,11 +3,8 @@ import { emptyContents, SimulatorStore } from "../../../src/simulator/data/store
 import type { StoreContents } from "../../../src/simulator/data/store.js";
 import type { BuildProfile, CommitInfo } from "../../../src/simulator/types.js";
 import type { ResultEnvelope } from "../../../src/simulator/windows/result.js";
-import type {
-  ChangeItem,
-  InteractiveWindow,
-  WindowContext,
-} from "../../../src/simulator/windows/window.js";
+import type { InteractiveWindow } from "../../../src/simulator/windows/window.js";
+import type { ChangeItem, WindowContext } from "../../../src/simulator/windows/window-types.js";
 
 /** A window context over a store of its own, and what the windows opened in it did. */
 export interface Harness {
