@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { BatchEngine } from "../../src/batch/index.js";
 import type { EngineOptions } from "../../src/batch/index.js";
 import { P21Client } from "../../src/client/index.js";
 import { Journal } from "../../src/journal/index.js";
-import { createWorkflowRun, runWorkflow } from "../../src/pricing/index.js";
+import { createWorkflowRun, PlanProblemsError, runWorkflow } from "../../src/pricing/index.js";
 import type { PricePageRow, WorkflowSpec, WorkflowSummary } from "../../src/pricing/index.js";
 import { DEMO, startSimulator } from "../../src/simulator/index.js";
 import type { SimulatorHandle } from "../../src/simulator/index.js";
@@ -25,6 +26,8 @@ export interface Harness {
   requests(route: string): number;
   /** Interactive write requests (change, save, row, tab, clear, tools, window). */
   interactiveRequests(): number;
+  /** The server's active pages with this description. */
+  pagesOnServer(description: string): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -74,6 +77,10 @@ export async function startHarness(
       Object.entries(simulator.stats().requests)
         .filter(([route]) => route.includes("/api/ui/interactive/"))
         .reduce((sum, [, count]) => sum + count, 0),
+    pagesOnServer: (description) =>
+      simulator
+        .rows("price_page")
+        .filter((row) => row.description === description && row.row_status_flag === 704),
     async close() {
       await Promise.all(clients.map((created) => created.close()));
       journal.close();
@@ -81,6 +88,17 @@ export async function startHarness(
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The problems of the plan refusal that `work` ends with; fails the test if it does not. */
+export async function planProblemsOf(work: Promise<unknown>): Promise<readonly unknown[]> {
+  const refusal = await work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(PlanProblemsError);
+
+  return (refusal as PlanProblemsError).problems;
 }
 
 export const SAVE = "PUT /api/ui/interactive/v2/data";
