@@ -33,9 +33,6 @@ describe("result files of a run whose process was killed before it wrote them", 
     await writeFile(join(fixture.directory, "killed-files.csv"), pagesFor(10160, "Killed files"));
     const out = join(fixture.directory, "out-killed");
     await mkdir(out);
-    // results.csv, written first, as a named pipe nobody reads: the process waits in its open()
-    // with its run recorded as completed, until it is killed there.
-    execFileSync("mkfifo", [join(out, "results.csv")]);
     // One create answered with a server error, retried: the phases have a retry and a reopen.
     fixture.simulator.injectFault({
       kind: "http500",
@@ -58,6 +55,11 @@ describe("result files of a run whose process was killed before it wrote them", 
       { cwd: fixture.directory },
     );
     const outcome = collect(child);
+    // results.csv, written first under a name with the process's id, as a named pipe nobody
+    // reads: the process waits in its open() with its run recorded as completed, until it is
+    // killed there.
+    const written = join(out, `results.csv.${String(child.pid)}.tmp`);
+    execFileSync("mkfifo", [written]);
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     const runIdOf = () =>
@@ -69,7 +71,7 @@ describe("result files of a run whose process was killed before it wrote them", 
     const events = ndjson(stdout) as { type: string; phase: string; via?: string }[];
     const finished = events.filter((event) => event.type === "phase-finished");
     expect(finished.map((event) => event.phase)).toEqual(["create", "link"]);
-    await rm(join(out, "results.csv"));
+    await rm(written);
 
     const resumed = await runChild(["resume", runId, "--json"], { cwd: fixture.directory });
     expect(resumed.stderr).toBe("");
