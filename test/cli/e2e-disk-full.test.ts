@@ -195,5 +195,21 @@ describe("a disk that fills during a run (a tmpfs, child processes)", () => {
     ]);
     expect(await read()).toEqual(kept);
     expect(await small.list(out)).toEqual(files);
+
+    // With space again, the hint's resume writes this run's files over the earlier run's.
+    const resume = /p21kit resume (\S+) --journal (\S+) writes its files/.exec(failed.stderr);
+    expect(resume, failed.stderr).not.toBeNull();
+    const rewritten = await collect(
+      small.spawnCli(
+        ["resume", String(resume?.[1]), "--journal", String(resume?.[2]), ...fixture.connection],
+        fixture.directory,
+      ),
+    );
+    expect(rewritten.exitCode, rewritten.stderr).toBe(0);
+    expect(rewritten.stderr).toContain("writing the result files its process left unwritten");
+    const [, results, summary] = await read();
+    expect(results).toContain("unwritten ABRAS 2091");
+    expect(results).not.toContain("kept ABRAS 2090");
+    expect(JSON.parse(String(summary))).toMatchObject({ runId: resume?.[1], created: 1 });
   }, 40_000);
 });

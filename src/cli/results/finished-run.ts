@@ -9,14 +9,18 @@ import { lastProcessOf, summaryFromJournal } from "./journal-summary.js";
 import { resultDirectory, writeRunFiles } from "./run-files.js";
 
 /**
- * Whether the result files of a finished run were all written: summary.json, written last,
- * parses and gives the run's state. A process killed after its run was recorded as finished
+ * Whether the result files of a finished run were all written: summary.json parses and gives
+ * the run's id and state. A process killed after its run was recorded as finished
  * and before its files were whole leaves them missing, cut short, or those of an earlier stop.
  */
 function resultFilesWritten(directory: string, run: RunRecord): boolean {
   try {
-    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as unknown;
-    return (summary as { state?: unknown } | null)?.state === run.state;
+    // An --out of an earlier run holds that run's summary: those files are not this run's.
+    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as {
+      runId?: unknown;
+      state?: unknown;
+    } | null;
+    return summary?.runId === run.id && summary.state === run.state;
   } catch {
     return false;
   }

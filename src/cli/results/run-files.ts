@@ -54,7 +54,7 @@ export async function writeRunFiles(
     throw new CliError(`the result files could not be written to ${directory} (${code})`, {
       code: "P21_RESULT_FILES",
       exitCode: ExitCode.failedRecords,
-      hint: `The run is in the journal: ${runCommandLine("runs show", run.id, journalFlag)} describes it; --out DIR writes the files elsewhere.`,
+      hint: `The run is in the journal: ${runCommandLine("runs show", run.id, journalFlag)} describes it, and once the directory can be written (space freed, a file closed), ${runCommandLine("resume", run.id, journalFlag)} writes its files (--out DIR: elsewhere).`,
       cause: error,
     });
   }
