@@ -1,23 +1,30 @@
 import { defaultJournalPath } from "./config/options.js";
 
-/** A shell word: as it is when it is plain, else in single quotes. */
-function shellWord(text: string): string {
+/**
+ * A shell word: as it is when it is plain, else quoted for the shell people use there. On
+ * Windows that is cmd.exe or PowerShell, which both take a path in double quotes (a Windows
+ * path holds no `"`) and a backslash as it is; elsewhere a POSIX shell, single quotes.
+ */
+function shellWord(text: string, platform: NodeJS.Platform): string {
+  if (platform === "win32") return /^[\w.\\/:@%+=,-]+$/.test(text) ? text : `"${text}"`;
+
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /**
  * The command line that acts on a run (`p21kit resume RUN`), naming its journal when it is not
- * the default one: the hint must work as printed.
+ * the default one: the hint must work as printed, in this platform's shell.
  */
 export function runCommandLine(
   command: "resume" | "retry-failed" | "runs show",
   runId: string,
   journal: string | undefined,
+  platform: NodeJS.Platform = process.platform,
 ): string {
   const journalFlag =
     journal === undefined || journal === defaultJournalPath
       ? ""
-      : ` --journal ${shellWord(journal)}`;
+      : ` --journal ${shellWord(journal, platform)}`;
 
   return `p21kit ${command} ${runId}${journalFlag}`;
 }
