@@ -24,6 +24,21 @@ describe("configuration", () => {
     }
   });
 
+  it("reads a .env saved by Windows Notepad: a byte order mark and CRLF line ends", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "p21kit-env-"));
+    try {
+      const lines = ["P21_BASE_URL=https://p21.example.com", "P21_USERNAME=api_user", ""];
+      await writeFile(join(directory, ".env"), `\uFEFF${lines.join("\r\n")}`, "utf8");
+
+      expect(readEnvFile(directory)).toEqual({
+        P21_BASE_URL: "https://p21.example.com",
+        P21_USERNAME: "api_user",
+      });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it("reads no .env when there is none", () => {
     expect(readEnvFile(join(tmpdir(), "p21kit-no-such-directory"))).toEqual({});
   });

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 
 /**
- * Reads `.env` in `directory` (KEY=value lines, `#` comments, optional quotes).
- * A missing file is an empty map; any other read error is reported to the caller.
+ * Reads `.env` in `directory` (KEY=value lines, `#` comments, optional quotes, LF or CRLF; a
+ * UTF-8 byte order mark, as Windows Notepad writes one, is skipped: it would make the first
+ * key another name). A missing file is an empty map; any other read error is the caller's.
  */
 export function readEnvFile(directory: string): Record<string, string> {
   let content: string;
@@ -15,7 +16,7 @@ export function readEnvFile(directory: string): Record<string, string> {
     throw error;
   }
 
-  const parsed = parseEnv(content);
+  const parsed = parseEnv(content.replace(/^\uFEFF/, ""));
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (value !== undefined) values[key] = value;
