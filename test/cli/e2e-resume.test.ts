@@ -202,11 +202,25 @@ describe("interrupted runs", () => {
     expect(resumed.stderr).toContain(
       "notice  stopped.csv has changed since the run started: resume carries on with its records",
     );
-    const pages = fixture.simulator
-      .rows("price_page")
-      .filter((row) => String(row.description).startsWith("Harbor stopped"));
-    expect(pages).toHaveLength(30);
-    expect(pages.every((row) => row.calculation_value1 === 0.6)).toBe(true);
+    const harborPages = () =>
+      fixture.simulator
+        .rows("price_page")
+        .filter((row) => String(row.description).startsWith("Harbor stopped"));
+    expect(harborPages()).toHaveLength(30);
+    expect(harborPages().every((row) => row.calculation_value1 === 0.6)).toBe(true);
+
+    // What the notice says of running the file again is what it does: its pages are skipped,
+    // and keep the values the run read.
+    expect(resumed.stderr).toContain(
+      "the pages it creates keep those values, and running the file again does not change them",
+    );
+    const rerun = await runChild(
+      ["price-pages", "create", "stopped.csv", "--json", ...fixture.connection],
+      { cwd: fixture.directory },
+    );
+    expect(rerun.exitCode).toBe(0);
+    expect(ndjson(rerun.stdout).at(-1)).toMatchObject({ created: 0, failed: 0 });
+    expect(harborPages().every((row) => row.calculation_value1 === 0.6)).toBe(true);
   });
 
   it("resume after the same file ran again as a new run skips what that run made: nothing twice", async () => {

@@ -47,6 +47,21 @@ function runSettings(command: Command, flags: ResumeFlags, run: RunRecord) {
 }
 
 /**
+ * What running a changed input file again as a new run would do: dates are set again and new
+ * links added, but a page the server already has is skipped, never updated.
+ */
+function whatRunningAgainDoes(kind: string): string {
+  switch (kind) {
+    case "expire":
+      return "to set the new dates, run the file again as a new run once this one is done";
+    case "link":
+      return "to add the links it now holds, run the file again as a new run once this one is done";
+    default:
+      return "the pages it creates keep those values, and running the file again does not change them (a page the server has is skipped, not updated)";
+  }
+}
+
+/**
  * A notice when the run's input file is no longer what it was when the run started: resume
  * goes on with the records the journal keeps, not the file's new values.
  */
@@ -66,7 +81,7 @@ async function inputChangedNotice(run: RunRecord, cwd: string): Promise<string |
 
   return (
     `${file} has changed since the run started: resume carries on with its records as they ` +
-    "were read then; to send the new values, run the file again as a new run"
+    `were read then; ${whatRunningAgainDoes(run.kind)}`
   );
 }
 
