@@ -31,6 +31,9 @@ const usageCodes = new Set([
   "P21_WORKFLOW_SPEC",
 ]);
 
+/** Causes of sessions that could not be opened that say more than "could not open a session". */
+const sessionFailureCauses = new Set(["P21_AUTH_FAILED", "P21_SERVER_ERROR", "P21_POOL_EXHAUSTED"]);
+
 const tlsCauseCodes = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -91,11 +94,22 @@ function hintFor(error: P21Error): string | undefined {
 
   // A failure whose cause is the connection (sessions that could not be opened because the
   // server went away) is about the connection, whatever it says on top; one whose cause is a
-  // refused call (a user without the Interactive API) is about that permission.
+  // refused call (a user without the Interactive API) is about that permission. Sessions that
+  // could not be opened for another reason the server gave (the password refused since the run
+  // began, a server error) are about that reason, not about the pool.
   const causes = codes.slice(1);
   const networkCause = causes.some((code) => code === "P21_NETWORK" || code === "P21_TIMEOUT");
   const deniedCause = causes.includes("P21_ACCESS_DENIED");
-  switch (networkCause ? "P21_NETWORK" : deniedCause ? "P21_ACCESS_DENIED" : error.code) {
+  const sessionsCause =
+    error.code === "P21_SESSIONS_UNAVAILABLE"
+      ? causes.find((code) => sessionFailureCauses.has(code))
+      : undefined;
+  const deciding = networkCause
+    ? "P21_NETWORK"
+    : deniedCause
+      ? "P21_ACCESS_DENIED"
+      : (sessionsCause ?? error.code);
+  switch (deciding) {
     case "P21_AUTH_FAILED":
       return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
     case "P21_ACCESS_DENIED":

@@ -42,6 +42,9 @@ describe("a run ended by an error, as a person reads it (child processes)", () =
     await access(String(results));
     expect(outcome.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+$/m);
     expect(outcome.stderr).toMatch(/^error: /m);
+    // Every session create answered with a 500: the server's own error, not a busy pool.
+    expect(outcome.stderr).toContain("The server failed with an error of its own");
+    expect(outcome.stderr).not.toContain("pool is busy");
   });
 
   it("result files that cannot be written do not hide the run's own error: both are told", async () => {
@@ -57,7 +60,7 @@ describe("a run ended by an error, as a person reads it (child processes)", () =
     expect(errors).toHaveLength(2);
     expect(errors[0]).not.toContain("result files");
     expect(errors[1]).toMatch(/^error: the result files could not be written to .+ \(EISDIR\)$/);
-    expect(outcome.stderr).toContain("The server's API pool is busy");
+    expect(outcome.stderr).toContain("The server failed with an error of its own");
     expect(outcome.stderr).toMatch(/^Stopped\. Resume with: p21kit resume \S+$/m);
     expect(outcome.stderr).not.toContain("Results so far");
 

@@ -1,7 +1,12 @@
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
 import { EngineError } from "../../src/batch/index.js";
-import { AccessDeniedError, AuthenticationError, P21NetworkError } from "../../src/client/index.js";
+import {
+  AccessDeniedError,
+  AuthenticationError,
+  P21NetworkError,
+  PoolExhaustedError,
+} from "../../src/client/index.js";
 import {
   InputInvalidError,
   UsageError,
@@ -84,6 +89,32 @@ describe("error reports", () => {
     expect(exitCode).toBe(3);
     expect(text.stderr).toContain("ask the P21 administrator");
     expect(text.stderr).not.toContain("pool is busy");
+  });
+});
+
+describe("sessions that could not be opened", () => {
+  const report = (cause: Error) => {
+    const { io, text } = bufferedIo();
+    const wrapped = new EngineError(
+      "P21_SESSIONS_UNAVAILABLE",
+      `could not open a session and a SalesPricePage window after 6 attempt(s): ${cause.message}`,
+      { cause },
+    );
+    reportError(wrapped, new CliOutput(io), false);
+    return text.stderr;
+  };
+
+  it("send a password refused since the run began to the password, not to the pool", () => {
+    const stderr = report(new AuthenticationError("The user name or password is incorrect."));
+
+    expect(stderr).toContain("Check the user and password");
+    expect(stderr).not.toContain("pool is busy");
+  });
+
+  it("still send a full pool to the pool", () => {
+    const stderr = report(new PoolExhaustedError("No API instance became available"));
+
+    expect(stderr).toContain("The server's API pool is busy");
   });
 });
 
