@@ -1,6 +1,12 @@
 import type { CliIo } from "./io.js";
 import type { CliOutput } from "./output/cli-output.js";
 
+/** The server a recorded run was made against, and its user. */
+export interface RunServer {
+  readonly baseUrl: string;
+  readonly username: string | undefined;
+}
+
 /** What every command's action gets: the streams, the output, and where to leave its exit code. */
 export interface CommandContext {
   readonly io: CliIo;
@@ -9,6 +15,12 @@ export interface CommandContext {
   exitCode: number;
   /** Set as soon as a command knows it runs with `--json`, so errors are printed as JSON too. */
   json: boolean;
+  /**
+   * The server and user of the run a command carries on (resume, retry-failed), set once the run
+   * is found: they come from the journal, not from `--base-url`, and a hint about reaching the
+   * server names them.
+   */
+  runServer?: RunServer | undefined;
   /**
    * Signal handlers a step leaves in place for the next one: the next removes them once its own
    * are installed (or the command's end does), so that no signal meets Node's default action,

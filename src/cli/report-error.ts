@@ -2,9 +2,11 @@ import { CommanderError } from "commander";
 import { P21Error } from "../client/errors.js";
 import { JournalError } from "../journal/index.js";
 import { formatProblem } from "../pricing/problems.js";
+import type { RunServer } from "./context.js";
 import { CliError, InputInvalidError, WithLaterFailure } from "./errors.js";
 import { ExitCode } from "./io.js";
 import type { CliOutput } from "./output/cli-output.js";
+import { doctorCommandLine } from "./run-hints.js";
 
 const connectionCodes = new Set([
   "P21_AUTH_FAILED",
@@ -74,8 +76,20 @@ function journalHint(error: JournalError): string | undefined {
   }
 }
 
+/**
+ * What to check when the server cannot be reached: `--base-url`, or for a run carried on (its
+ * server recorded in the journal, a different `--base-url` refused) that run's server.
+ */
+function unreachableHint(runServer: RunServer | undefined): string {
+  if (runServer === undefined) {
+    return "Check --base-url and that the server is reachable from here; `p21kit doctor` checks each step.";
+  }
+
+  return `Check that the run's server ${runServer.baseUrl} is reachable from here (a run goes on against the server it was made against); \`${doctorCommandLine(runServer.baseUrl, runServer.username)}\` checks each step.`;
+}
+
 /** What the user can do about a failure, in their words. */
-function hintFor(error: P21Error): string | undefined {
+function hintFor(error: P21Error, runServer: RunServer | undefined): string | undefined {
   // A journal failure may come wrapped (an engine error caused by it): it is the one to fix.
   let cause: unknown = error;
   for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1) {
@@ -116,7 +130,7 @@ function hintFor(error: P21Error): string | undefined {
       return "The server refused this call to the user or the consumer key: ask the P21 administrator to add it to the key's scope (its OData tables) or to the user's permissions, then run again (a token keeps the scope it was issued with).";
     case "P21_NETWORK":
     case "P21_TIMEOUT":
-      return "Check --base-url and that the server is reachable from here; `p21kit doctor` checks each step.";
+      return unreachableHint(runServer);
     case "P21_POOL_EXHAUSTED":
     case "P21_SESSIONS_UNAVAILABLE":
       return "The server's API pool is busy: try again later or with fewer --sessions.";
@@ -173,7 +187,11 @@ export function exitCodeFor(error: unknown): number {
 }
 
 /** Prints a failure for a person on stderr; returns what a program is told of it. */
-function printFailure(error: unknown, output: CliOutput): { code: string; message: string } {
+function printFailure(
+  error: unknown,
+  output: CliOutput,
+  runServer: RunServer | undefined,
+): { code: string; message: string } {
   const { styles } = output;
   if (error instanceof InputInvalidError) {
     for (const line of error.lines) output.errorLine(line);
@@ -187,7 +205,11 @@ function printFailure(error: unknown, output: CliOutput): { code: string; messag
   output.errorLine(`${styles.red(`${label}:`)} ${message}`);
 
   const hint =
-    error instanceof CliError ? error.hint : error instanceof P21Error ? hintFor(error) : undefined;
+    error instanceof CliError
+      ? error.hint
+      : error instanceof P21Error
+        ? hintFor(error, runServer)
+        : undefined;
   if (hint !== undefined) output.errorLine(styles.dim(hint));
   if (!(error instanceof P21Error) && error instanceof Error && error.stack !== undefined) {
     output.errorLine(styles.dim(error.stack));
@@ -213,9 +235,14 @@ function errorObject(error: unknown, printed: { code: string; message: string },
 
 /**
  * Prints a failure for a person (stderr) and, with `--json`, as an object for a program
- * (stdout); returns the exit code.
+ * (stdout); returns the exit code. `runServer`: the server of the run the command carries on.
  */
-export function reportError(error: unknown, output: CliOutput, json: boolean): number {
+export function reportError(
+  error: unknown,
+  output: CliOutput,
+  json: boolean,
+  runServer?: RunServer,
+): number {
   const exitCode = exitCodeFor(error);
   if (error instanceof CommanderError) {
     // The parser printed its message; a program reading --json gets it as an object too. Help
@@ -230,14 +257,14 @@ export function reportError(error: unknown, output: CliOutput, json: boolean): n
   }
 
   if (error instanceof WithLaterFailure) {
-    const first = printFailure(error.error, output);
-    const later = error.later.map((failure) => printFailure(failure, output));
+    const first = printFailure(error.error, output, runServer);
+    const later = error.later.map((failure) => printFailure(failure, output, runServer));
     if (json) output.json({ ...errorObject(error.error, first, exitCode), later });
 
     return exitCode;
   }
 
-  const printed = printFailure(error, output);
+  const printed = printFailure(error, output, runServer);
   if (json) output.json(errorObject(error, printed, exitCode));
 
   return exitCode;

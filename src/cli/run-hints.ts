@@ -11,6 +11,13 @@ function shellWord(text: string, platform: NodeJS.Platform): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+/** The `p21kit doctor` command line that checks a recorded run's server as its user. */
+export function doctorCommandLine(baseUrl: string, username: string | undefined): string {
+  const userFlag = username === undefined ? "" : ` --username ${shellWord(username)}`;
+
+  return `p21kit doctor --base-url ${shellWord(baseUrl)}${userFlag}`;
+}
+
 /**
  * The command line that acts on a run (`p21kit resume RUN`), naming its journal when it is not
  * the default one: the hint must work as printed, in this platform's shell.

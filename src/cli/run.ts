@@ -22,7 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: "user" });
     return context.exitCode;
   } catch (error) {
-    return reportError(error, output, context.json);
+    return reportError(error, output, context.json, context.runServer);
   } finally {
     // Removed, a run's last handlers would leave the process to Node's default action between
     // here and its exit: a process that exits next keeps them to the end.

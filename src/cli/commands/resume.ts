@@ -107,6 +107,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
       const journal = openExistingJournal(context.io, flags.journal);
       try {
         const run = findRun(journal, runId, "latest-unfinished");
+        context.runServer = { baseUrl: run.baseUrl, username: run.username };
         if (run.state === "completed" || run.state === "failed") {
           // Killed once its last record was done and before its result files were written:
           // they are written now, from the journal.
@@ -264,6 +265,7 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
       // Two retries of one run at once would each send its failed records: the retry holds the
       // run's own lock, so a second one is refused as a resume would be.
       const parentLock = RunLock.take(journal.path, parent.id);
+      context.runServer = { baseUrl: parent.baseUrl, username: parent.username };
       try {
         const connection = await resolveConnection(flags, context.io, context.output, {
           baseUrl: parent.baseUrl,
