@@ -246,8 +246,11 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
           parent.state === "running" ||
           parent.state === "pending"
         ) {
+          const failed = journal.counts(parent.id).failed > 0;
           throw new UsageError(
-            `run ${parent.id} is unfinished (${parent.state}): resume it before retrying its failures`,
+            failed
+              ? `run ${parent.id} is unfinished (${parent.state}): resume it before retrying its failures`
+              : `run ${parent.id} is unfinished (${parent.state}) and has no failed records: resume it to finish it`,
             `Resume it with: ${runCommandLine("resume", parent.id, flags.journal)}`,
           );
         }
