@@ -5,6 +5,7 @@ import type { RunRecord } from "../journal/index.js";
 import { CliError, UsageError, withLaterFailures } from "./errors.js";
 import { ExitCode } from "./io.js";
 import type { CliIo } from "./io.js";
+import { runsCommandLine } from "./run-hints.js";
 
 /** The journal file a `--journal` value names, relative to the working directory. */
 export function journalPath(io: CliIo, flag: string): string {
@@ -112,13 +113,16 @@ export function openExistingJournal(io: CliIo, flag: string): Journal {
 
 /**
  * The run a command names, or when none is named the latest (or the latest unfinished) run.
- * A missing run is a usage error that says which runs exist.
+ * A missing run is a usage error that says which runs exist, and how to list the runs of the
+ * journal `journalFlag` names.
  */
 export function findRun(
   journal: Journal | undefined,
   runId: string | undefined,
   which: "latest" | "latest-unfinished",
+  journalFlag?: string,
 ): RunRecord {
+  const listHint = `\`${runsCommandLine(journalFlag)}\` lists the runs.`;
   if (journal === undefined) {
     throw new UsageError("no runs yet", "Runs are recorded in --journal (./.p21kit/journal.db).");
   }
@@ -137,7 +141,7 @@ export function findRun(
             .map((entry) => entry.id)
             .join(", ")}${matches.length > 5 ? `, and ${matches.length - 5} more` : ""}`
         : `no run "${runId}" in ${journal.path}`,
-      "`p21kit runs` lists the runs.",
+      listHint,
     );
   }
 
@@ -146,7 +150,7 @@ export function findRun(
   if (run === undefined) {
     throw new UsageError(
       which === "latest" ? "no runs yet" : "no unfinished run to resume",
-      "`p21kit runs` lists the runs.",
+      listHint,
     );
   }
 

@@ -11,6 +11,13 @@ function shellWord(text: string, platform: NodeJS.Platform): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+/** `p21kit runs`, naming its journal when it is not the default one. */
+export function runsCommandLine(journal: string | undefined): string {
+  return journal === undefined || journal === defaultJournalPath
+    ? "p21kit runs"
+    : `p21kit runs --journal ${shellWord(journal)}`;
+}
+
 /** The `p21kit doctor` command line that checks a recorded run's server as its user. */
 export function doctorCommandLine(baseUrl: string, username: string | undefined): string {
   const userFlag = username === undefined ? "" : ` --username ${shellWord(username)}`;

@@ -97,4 +97,26 @@ describe("runs and runs show end to end (child processes against the simulator)"
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('no run "no-such-run"');
   });
+
+  it("points a run missing from another journal to the runs of that journal", async () => {
+    const other = join(fixture.directory, "other.db");
+    const made = await cli(["price-pages", "create", "listed.csv", "--journal", other]);
+    expect(made.exitCode, made.stderr).toBe(0);
+
+    for (const command of [["runs", "show"], ["resume"], ["retry-failed"]]) {
+      const missing = await runChild([...command, "no-such-run", "--journal", other], {
+        cwd: fixture.directory,
+        env: { P21_PASSWORD: "api_password" },
+      });
+      expect(missing.exitCode).toBe(2);
+      expect(missing.stderr).toContain('no run "no-such-run"');
+      expect(missing.stderr).toContain(`\`p21kit runs --journal ${other}\` lists the runs.`);
+    }
+
+    // The command the hint gives lists that journal's run, and that one alone.
+    const listed = await runChild(["runs", "--journal", other, "--json"], {
+      cwd: fixture.directory,
+    });
+    expect(ndjson(listed.stdout)).toHaveLength(1);
+  });
 });

@@ -106,7 +106,7 @@ export function registerResumeCommand(program: Command, context: CommandContext)
       context.json = flags.json === true;
       const journal = openExistingJournal(context.io, flags.journal);
       try {
-        const run = findRun(journal, runId, "latest-unfinished");
+        const run = findRun(journal, runId, "latest-unfinished", flags.journal);
         context.runServer = { baseUrl: run.baseUrl, username: run.username };
         if (run.state === "completed" || run.state === "failed") {
           // Killed once its last record was done and before its result files were written:
@@ -235,8 +235,9 @@ export function registerRetryFailedCommand(program: Command, context: CommandCon
       try {
         parent =
           runId === undefined
-            ? (latestRunWithFailures(journal) ?? findRun(journal, undefined, "latest"))
-            : findRun(journal, runId, "latest");
+            ? (latestRunWithFailures(journal) ??
+              findRun(journal, undefined, "latest", flags.journal))
+            : findRun(journal, runId, "latest", flags.journal);
         // Its failed records may be taken up by its own resume (a held-back create, once its
         // old page is expired): a retry beside it would do some records twice, others never.
         // One still being worked is to be waited for, not resumed.

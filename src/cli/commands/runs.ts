@@ -234,7 +234,7 @@ export function registerRunsCommand(program: Command, context: CommandContext): 
       context.json = flags.json === true;
       const journal = openJournalForReading(context.io, flags.journal);
       try {
-        const run = findRun(journal, runId, "latest");
+        const run = findRun(journal, runId, "latest", flags.journal);
         return showRun(context.output, journal as Journal, run, flags);
       } finally {
         journal?.close();
