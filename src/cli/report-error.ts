@@ -88,6 +88,18 @@ function unreachableHint(runServer: RunServer | undefined): string {
   return `Check that the run's server ${runServer.baseUrl} is reachable from here (a run goes on against the server it was made against); \`${doctorCommandLine(runServer.baseUrl, runServer.username)}\` checks each step.`;
 }
 
+/**
+ * What to check when the credentials are refused: the user and password, or for a run carried on
+ * (its user recorded in the journal, `--username` not asked) that user's password.
+ */
+function refusedCredentialsHint(runServer: RunServer | undefined): string {
+  if (runServer?.username === undefined) {
+    return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
+  }
+
+  return `Check the password of ${runServer.username}, the run's user (P21_PASSWORD, .env or --password), or the consumer key: a run goes on as the user it was made by.`;
+}
+
 /** What the user can do about a failure, in their words. */
 function hintFor(error: P21Error, runServer: RunServer | undefined): string | undefined {
   // A journal failure may come wrapped (an engine error caused by it): it is the one to fix.
@@ -125,7 +137,7 @@ function hintFor(error: P21Error, runServer: RunServer | undefined): string | un
       : (sessionsCause ?? error.code);
   switch (deciding) {
     case "P21_AUTH_FAILED":
-      return "Check the user and password (--username/--password, P21_USERNAME/P21_PASSWORD, .env) or the consumer key.";
+      return refusedCredentialsHint(runServer);
     case "P21_ACCESS_DENIED":
       return "The server refused this call to the user or the consumer key: ask the P21 administrator to add it to the key's scope (its OData tables) or to the user's permissions, then run again (a token keeps the scope it was issued with).";
     case "P21_NETWORK":

@@ -56,13 +56,22 @@ describe("a password changed on the server while a run works (child processes)",
     const runId = /Resume with: p21kit resume (\S+)/.exec(stopped.stderr)?.[1];
     expect(runId).toBeDefined();
 
+    // A resume with the old password: the run's user is kept (no --username to check), only
+    // its password is asked again.
+    const resume = (password: string) =>
+      collect(
+        spawnCli(["resume", String(runId), "--json"], {
+          cwd: directory.path,
+          env: { P21_PASSWORD: password },
+        }),
+      );
+    const refused = await resume("api_password");
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toContain("Check the password of api_user, the run's user");
+    expect(refused.stderr).not.toContain("--username");
+
     // What the hints say to do works: resume with the new password, each page made once.
-    const resumed = await collect(
-      spawnCli(["resume", String(runId), "--json"], {
-        cwd: directory.path,
-        env: { P21_PASSWORD: "rotated-password" },
-      }),
-    );
+    const resumed = await resume("rotated-password");
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     const pages = simulator
       .rows("price_page")
