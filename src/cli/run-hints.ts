@@ -5,7 +5,7 @@ import { defaultJournalPath } from "./config/options.js";
  * Windows that is cmd.exe or PowerShell, which both take a path in double quotes (a Windows
  * path holds no `"`) and a backslash as it is; elsewhere a POSIX shell, single quotes.
  */
-function shellWord(text: string, platform: NodeJS.Platform): string {
+function shellWord(text: string, platform: NodeJS.Platform = process.platform): string {
   if (platform === "win32") return /^[\w.\\/:@%+=,-]+$/.test(text) ? text : `"${text}"`;
 
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
