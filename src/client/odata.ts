@@ -1,4 +1,6 @@
-import { InputError, P21ProtocolError } from "./errors.js";
+import { setTimeout as delay } from "node:timers/promises";
+
+import { InputError, P21Error, P21ProtocolError } from "./errors.js";
 import type { ODataFilter } from "./odata-filter.js";
 import { filterText } from "./odata-filter.js";
 import { property } from "./result.js";
@@ -57,6 +59,14 @@ function wholeNumber(value: number | undefined, name: string): void {
   }
 }
 
+/**
+ * The waits before a read is asked again, after an answer lost to the network or a server
+ * error (5xx): a GET changes nothing, so sending it again is safe. A timeout is not asked again
+ * (it has waited its whole time already), nor a refusal.
+ */
+const retryDelaysMs = [250, 1000] as const;
+const askedAgainFor = new Set(["P21_NETWORK", "P21_SERVER_ERROR"]);
+
 /** Read queries on `{base}/odataservice/odata/table/{table}`. */
 export class ODataClient {
   /** @internal */
@@ -95,11 +105,26 @@ export class ODataClient {
     return query;
   }
 
-  /** One request: the rows matching `filter` (the server may cap the count; see {@link queryAll}). */
+  /**
+   * One query: the rows matching `filter` (the server may cap the count; see {@link queryAll}),
+   * asked up to twice again after a lost answer or a server error.
+   */
   async query(table: string, options: ODataQueryOptions = {}): Promise<Row[]> {
-    const body = await this.fetchTable(table, this.#parameters(table, options), options);
+    const parameters = this.#parameters(table, options);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return rowsOf(await this.fetchTable(table, parameters, options), table);
+      } catch (error) {
+        const wait = retryDelaysMs[attempt];
+        const again = error instanceof P21Error && askedAgainFor.has(error.code);
+        if (!again || wait === undefined || options.signal?.aborted === true) throw error;
 
-    return rowsOf(body, table);
+        // A stop while waiting ends the query with the failure it had.
+        await delay(wait, undefined, { signal: options.signal }).catch(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /**

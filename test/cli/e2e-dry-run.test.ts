@@ -36,6 +36,30 @@ describe("price-pages dry runs end to end (child processes against the simulator
     expect(savedRequests(stats)).toBe(0);
   });
 
+  it("a lookup whose connection is reset, or that meets a server error, is asked again", async () => {
+    await writePagesCsv(fixture.directory, "flaky.csv", [
+      "10020,ADHES,ACME,Baldwin ADHES flaky,2051-01-01,2051-12-31,0.6",
+    ]);
+    const route = "GET /odataservice/odata/table/:name";
+    fixture.simulator.injectFault({ kind: "reset", route, count: 1 });
+    fixture.simulator.injectFault({ kind: "http500", route, skip: 2, count: 1 });
+    fixture.simulator.resetStats();
+
+    const outcome = await cli([
+      "price-pages",
+      "replace",
+      "flaky.csv",
+      "--books",
+      "RETAIL",
+      "--dry-run",
+    ]);
+
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain("Plan for replace of flaky.csv");
+    expect(fixture.simulator.stats().faultsInjected).toMatchObject({ reset: 1, http500: 1 });
+    expect(writeRequests(fixture.simulator.stats())).toBe(0);
+  });
+
   it("a dry run's plan names every page it would expire, create and link, and what it skips", async () => {
     await writePagesCsv(fixture.directory, "plan.csv", [
       "10140,ABRAS,ACME,Kestrel ABRAS plan,2027-03-01,2027-12-31,0.6",

@@ -77,8 +77,9 @@ describe("expire read-back", () => {
   it("leaves the batch in flight when the read-back gets no answer, and resume settles it without a save", async () => {
     const wanted = expirations(3);
     const runId = await workflowRun({ kind: "expire", expirations: wanted });
-    // Every OData query of the read-back fails: the first try and its two retries.
-    harness.simulator.injectFault({ kind: "http500", route: ODATA, count: 3 });
+    // Every OData query of the read-back fails: the first try and its two retries, each of them
+    // asked three times by the client.
+    harness.simulator.injectFault({ kind: "http500", route: ODATA, count: 9 });
     const warnings: ProgressEvent[] = [];
     const stopped = await runWorkflow(
       harness.journal,
@@ -100,7 +101,7 @@ describe("expire read-back", () => {
       expect(expirationOnServer(harness, pricePageUid)).toBe("2026-12-31T00:00:00");
     }
 
-    expect(harness.simulator.stats().faultsInjected.http500).toBe(3);
+    expect(harness.simulator.stats().faultsInjected.http500).toBe(9);
     harness.simulator.resetStats();
     const resumed = await runWorkflow(harness.journal, runId, harness.engine());
 
