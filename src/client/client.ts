@@ -294,7 +294,7 @@ export class P21Client {
           uiServerUrl,
           settings,
           signal,
-          description: `creation of a ${settings.type} session for ${this.username ?? "the consumer key"}`,
+          description: `creation of a session (${settings.type}) for ${this.username ?? "the consumer key"}`,
         },
       );
       const session = new Session(this.#sessionHost, origin);

@@ -46,7 +46,7 @@ describe("progress reporters", () => {
     reporter.close();
     const lines = text.stderr.trim().split("\n");
     expect(lines).toHaveLength(21);
-    expect(lines[19]).toBe("warning read-back 19 failed");
+    expect(lines[19]).toBe("warn read-back 19 failed");
     expect(lines[20]).toBe("… and 5 more warnings");
   });
 

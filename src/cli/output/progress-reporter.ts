@@ -54,7 +54,7 @@ class NoticeFilter {
         }
 
         this.warningsPrinted += 1;
-        return `warning ${event.message}`;
+        return `warn ${event.message}`;
       case "workers-changed":
         return `sessions ${event.from} → ${event.to}: ${workersChangedReasons[event.reason]}`;
       default:
