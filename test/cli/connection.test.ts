@@ -27,6 +27,29 @@ describe("the connection of a resumed run", () => {
   });
 });
 
+describe("the user of a resumed run", () => {
+  const recorded = { baseUrl: "https://p21.example.com", username: "api_user" };
+
+  it("refuses a --username of another user: the run signs in as its own", async () => {
+    const { io } = bufferedIo();
+    const flags = { username: "someone_else", password: "pw" };
+
+    await expect(resolveConnection(flags, io, new CliOutput(io), recorded)).rejects.toThrow(
+      "this run was made by api_user, not someone_else",
+    );
+  });
+
+  it("takes the run's user in another case, or P21_USERNAME of another, as the run's user", async () => {
+    const { io } = bufferedIo({ env: { P21_USERNAME: "someone_else" } });
+    const output = new CliOutput(io);
+
+    for (const flags of [{ username: "API_USER", password: "pw" }, { password: "pw" }]) {
+      const connection = await resolveConnection(flags, io, output, recorded);
+      expect(connection.username).toBe("api_user");
+    }
+  });
+});
+
 describe("a --base-url that is not a URL", () => {
   it("is named without what stands before its last @, whatever characters a password holds", async () => {
     for (const [baseUrl, shown] of [

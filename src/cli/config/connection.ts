@@ -52,7 +52,8 @@ function normaliseBaseUrl(value: string, source: string): string {
  * Resolves the connection from flags, then `P21_*` environment variables, then `.env` in the
  * working directory; asks for the password on a terminal when none is given. With `recorded`
  * (resume, retry-failed) the run's own base URL and user are used; a different `--base-url`
- * is refused so that a run never continues against another server.
+ * or `--username` is refused, so that a run never continues against another server or as
+ * another user than the one it was made by (the user's case aside).
  */
 export async function resolveConnection(
   flags: ConnectionFlags,
@@ -70,6 +71,16 @@ export async function resolveConnection(
     throw new UsageError(
       `this run was made against ${recorded.baseUrl}, not ${flagServer}`,
       "Leave --base-url out: resume and retry-failed use the run's own server.",
+    );
+  }
+
+  // The user too: a --username for another would sign in as the run's user all the same.
+  const runUser = recorded?.username;
+  const otherUser = flags.username?.toLowerCase() !== runUser?.toLowerCase();
+  if (runUser !== undefined && flags.username !== undefined && otherUser) {
+    throw new UsageError(
+      `this run was made by ${runUser}, not ${flags.username}`,
+      "Leave --username out: resume and retry-failed sign in as the run's own user (give its password).",
     );
   }
 
