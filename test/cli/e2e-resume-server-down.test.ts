@@ -3,7 +3,7 @@
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Journal } from "../../src/journal/index.js";
+import { recordPendingRun } from "./recorded-run.js";
 import { runChild, temporaryDirectory } from "./helpers.js";
 
 /** An address nothing listens on: a port taken from the system, then let go. */
@@ -30,22 +30,14 @@ describe("resume of a run whose server is down (child processes)", () => {
   it("names the run's server and the doctor command that checks it, and leaves the run to resume", async () => {
     const baseUrl = await closedPortUrl();
     const journalPath = join(directory.path, "journal.db");
-    const journal = Journal.open(journalPath);
-    const run = journal.createRun({
-      kind: "create",
-      options: {},
-      inputDigest: "0".repeat(64),
-      baseUrl,
-      username: "api_user",
-    });
-    journal.close();
+    const runId = recordPendingRun(journalPath, baseUrl);
     const cli = (args: string[]) =>
       runChild([...args, "--journal", journalPath], {
         cwd: directory.path,
         env: { P21_PASSWORD: "api_password" },
       });
 
-    const resumed = await cli(["resume", run.id]);
+    const resumed = await cli(["resume", runId]);
 
     expect(resumed.exitCode).toBe(3);
     expect(resumed.stderr).toContain("ECONNREFUSED");
@@ -60,7 +52,7 @@ describe("resume of a run whose server is down (child processes)", () => {
     expect(checked.stdout).toMatch(/^fail\s+token\s.*ECONNREFUSED/m);
 
     const listed = await cli(["runs", "--json"]);
-    expect(listed.stdout).toContain(`"id":"${run.id}"`);
+    expect(listed.stdout).toContain(`"id":"${runId}"`);
     expect(listed.stdout).toContain('"state":"pending"');
   });
 });

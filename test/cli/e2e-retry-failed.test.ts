@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Journal } from "../../src/journal/index.js";
+import { recordPendingRun } from "./recorded-run.js";
 import { demoFixture } from "./demo-fixture.js";
 import { ndjson, runChild } from "./helpers.js";
 import { writePagesCsv } from "./pages-csv.js";
@@ -91,25 +91,17 @@ describe("retry-failed end to end (child processes against the simulator)", () =
 
   it("retry-failed of an unfinished run without failures says it has none, and to resume it", async () => {
     const journalPath = join(fixture.directory, "unfinished.db");
-    const journal = Journal.open(journalPath);
-    const run = journal.createRun({
-      kind: "create",
-      options: {},
-      inputDigest: "0".repeat(64),
-      baseUrl: fixture.simulator.url,
-      username: "api_user",
-    });
-    journal.close();
+    const runId = recordPendingRun(journalPath, fixture.simulator.url);
 
     const retry = await cli(["retry-failed", "--journal", journalPath]);
 
     expect(retry.exitCode).toBe(2);
     expect(retry.stderr).toContain(
-      `run ${run.id} is unfinished (pending) and has no failed records`,
+      `run ${runId} is unfinished (pending) and has no failed records`,
     );
     expect(retry.stderr).not.toContain("retrying its failures");
     expect(retry.stderr).toContain(
-      `Resume it with: p21kit resume ${run.id} --journal ${journalPath}`,
+      `Resume it with: p21kit resume ${runId} --journal ${journalPath}`,
     );
   });
 

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Journal } from "../../src/journal/index.js";
+import { recordPendingRun } from "./recorded-run.js";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.js";
 import {
   collect,
@@ -100,18 +100,10 @@ describe("a signal while resume signs in", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
     const journalPath = join(directory.path, "journal.db");
-    const journal = Journal.open(journalPath);
-    const run = journal.createRun({
-      kind: "create",
-      options: {},
-      inputDigest: "0".repeat(64),
-      baseUrl: `http://127.0.0.1:${port}`,
-      username: "api_user",
-    });
-    journal.close();
+    const runId = recordPendingRun(journalPath, `http://127.0.0.1:${port}`);
 
     try {
-      const child = spawnCli(["resume", run.id, "--journal", journalPath], {
+      const child = spawnCli(["resume", runId, "--journal", journalPath], {
         cwd: directory.path,
         env: { P21_PASSWORD: "api_password" },
       });
@@ -123,7 +115,7 @@ describe("a signal while resume signs in", () => {
       expect(signal).toBeNull();
       expect(exitCode).toBe(130);
       expect(stderr).toContain("stopped by SIGTERM before the run was resumed");
-      expect(stderr).toContain(`Resume with: p21kit resume ${run.id}`);
+      expect(stderr).toContain(`Resume with: p21kit resume ${runId}`);
     } finally {
       server.close();
       await directory.remove();
