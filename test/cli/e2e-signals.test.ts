@@ -94,22 +94,23 @@ describe("signals during a run", () => {
     await writeFile(join(directory.path, "pages.csv"), pagesCsv("Signal during files"));
     const out = join(directory.path, "out");
     await mkdir(out);
-    // errors.csv as a named pipe: its writer waits in open() until this test reads it, so the
-    // run is held inside the writing of its result files for as long as the test needs.
-    const errorsPipe = join(out, "errors.csv");
-    execFileSync("mkfifo", [errorsPipe]);
-
     const child = spawnCli(
       ["price-pages", "create", "pages.csv", "--out", out, ...connectionTo(simulator.url)],
       { cwd: directory.path },
     );
     started.push(child);
+    // errors.csv is written under a name with the process's id, then renamed into place: that
+    // name as a named pipe holds its writer in open() until this test reads it, so the run is
+    // held inside the writing of its result files for as long as the test needs.
+    const written = (name: string) => join(out, `${name}.${String(child.pid)}.tmp`);
+    const errorsPipe = written("errors.csv");
+    execFileSync("mkfifo", [errorsPipe]);
     const outcome = collect(child);
     let stderr = "";
     child.stderr?.on("data", (chunk: string) => (stderr += chunk));
 
     // results.csv is written first: once it exists the run is done and its files under way.
-    await whenCreated(join(out, "results.csv"));
+    await whenCreated(written("results.csv"));
     child.kill("SIGINT");
     await new Promise<void>((resolve) => {
       child.stderr?.on("data", () => {

@@ -11,7 +11,12 @@ async function writeDurably(path: string, text: string): Promise<void> {
   const file = await open(path, "w", 0o600);
   try {
     await file.writeFile(text);
-    await file.datasync();
+    // What cannot be synced (a pipe, some network file systems: EINVAL, ENOTSUP) is left as
+    // written.
+    await file.datasync().catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EINVAL" && code !== "ENOTSUP") throw error;
+    });
   } finally {
     await file.close();
   }
