@@ -10,6 +10,7 @@ import { reconcileInFlight } from "./reconcile.js";
 import { applyReconciliation, planResume } from "./resume-plan.js";
 import { StopController } from "./stop.js";
 import type { PhaseSummary } from "./summary.js";
+import { TokenKnowledge } from "./token-contention.js";
 import { runWorker } from "./worker.js";
 
 function countStates(items: readonly ItemRecord[]): Record<ItemState, number> {
@@ -32,6 +33,8 @@ function countStates(items: readonly ItemRecord[]): Record<ItemState, number> {
  */
 export class BatchEngine {
   readonly #options: ResolvedEngineOptions;
+  /** Learned in one phase, kept for the next: whether the user's tokens invalidate each other. */
+  readonly #tokens = new TokenKnowledge();
 
   constructor(options: EngineOptions) {
     this.#options = resolveEngineOptions(options);
@@ -67,7 +70,15 @@ export class BatchEngine {
   ): BatchUnit[] {
     const items = this.#options.journal.items(runId, { phase });
     const stop = new StopController(undefined, undefined);
-    const runtime = new PhaseRuntime(this.#options, runId, phase, operation, stop, items);
+    const runtime = new PhaseRuntime(
+      this.#options,
+      runId,
+      phase,
+      operation,
+      stop,
+      items,
+      this.#tokens,
+    );
 
     const plan = planResume(items);
 
@@ -104,7 +115,7 @@ export class BatchEngine {
     const options = this.#options;
     const journal = options.journal;
     const stop = new StopController(options.signal, options.hardSignal);
-    const runtime = new PhaseRuntime(options, runId, phase, operation, stop, items);
+    const runtime = new PhaseRuntime(options, runId, phase, operation, stop, items, this.#tokens);
     const plan = planResume(items);
     const run = journal.getRun(runId);
     if (run !== undefined && run.state !== "running") journal.setRunState(runId, "running");
@@ -123,8 +134,11 @@ export class BatchEngine {
         operation: operation.name,
         inFlight: plan.reconcile.length,
         batches,
-        sessions: Math.min(scope === "batch" ? 1 : options.sessions, mostBatches),
+        sessions: Math.min(scope === "batch" ? 1 : runtime.workerCount.target, mostBatches),
       });
+      if (scope === "phase" && Math.min(runtime.workerCount.target, mostBatches) > 1) {
+        if (!stop.stopping) await runtime.checkTokens();
+      }
 
       let runIds = plan.run;
       if (plan.reconcile.length > 0 && !stop.stopping) {
@@ -134,7 +148,7 @@ export class BatchEngine {
       }
 
       runtime.queue.push(...batchesFor(runtime, runIds));
-      const sessions = scope === "batch" ? 1 : options.sessions;
+      const sessions = scope === "batch" ? 1 : runtime.workerCount.target;
       const workers = Math.min(sessions, runtime.queue.length);
       const results = await Promise.allSettled(
         Array.from({ length: workers }, (_, workerIndex) => runWorker(runtime, workerIndex)),

@@ -1,4 +1,4 @@
-import type { Logger, P21Client } from "../client/index.js";
+import type { Logger, P21Client, RequestEvent } from "../client/index.js";
 import { defaultLogger, levelEnabled } from "../client/logger.js";
 import type { ItemRecord, Journal } from "../journal/index.js";
 import type { BatchUnit } from "./batches.js";
@@ -7,6 +7,8 @@ import type { ResolvedEngineOptions } from "./options.js";
 import { ProgressCounter } from "./progress-counter.js";
 import type { ProgressEvent, ProgressEventInput } from "./progress-events.js";
 import type { StopController } from "./stop.js";
+import type { TokenKnowledge } from "./token-contention.js";
+import { probeTokenContention } from "./token-contention.js";
 import { WorkerCountController } from "./worker-count.js";
 
 /** Events that are also written to the journal's event log (the rest live on the item rows). */
@@ -71,6 +73,10 @@ export class PhaseRuntime<Input, Output> {
   activeWorkers = 0;
   readonly #startedAt = performance.now();
   readonly #clients = new Map<number, P21Client>();
+  /** Once tokens invalidate each other: the one client (one token) every worker uses. */
+  #soleClient: number | undefined;
+  /** The worker whose client obtained the newest token, the one a server of such tokens honours. */
+  #newestToken: number | undefined;
   #nextSession: number;
   readonly #recentSessions: boolean[] = [];
   #wakeUp: (() => void)[] = [];
@@ -82,6 +88,7 @@ export class PhaseRuntime<Input, Output> {
     readonly operation: Operation<Input, Output>,
     readonly stop: StopController,
     phaseItems: readonly ItemRecord[],
+    readonly tokens: TokenKnowledge,
   ) {
     for (const item of phaseItems) this.items.set(item.id, item);
 
@@ -95,7 +102,9 @@ export class PhaseRuntime<Input, Output> {
       failed: phaseItems.filter((item) => item.state === "failed").length,
       skipped: phaseItems.filter((item) => item.state === "skipped").length,
     });
-    this.workerCount = new WorkerCountController(options.sessions, (from, to, reason) => {
+    if (tokens.exclusive) this.#soleClient = 0;
+    const sessions = tokens.exclusive ? 1 : options.sessions;
+    this.workerCount = new WorkerCountController(sessions, (from, to, reason) => {
       this.emit({ type: "workers-changed", from, to, reason });
       this.notify();
     });
@@ -110,12 +119,20 @@ export class PhaseRuntime<Input, Output> {
     return Math.round(performance.now() - this.#startedAt);
   }
 
-  /** The worker's client, created on first use. */
+  /**
+   * The worker's client, created on first use; the one client of the phase once tokens
+   * invalidate each other (another token would end the session of the one in use).
+   */
   clientFor(workerIndex: number): P21Client {
-    let client = this.#clients.get(workerIndex);
+    const owner = this.#soleClient ?? workerIndex;
+    let client = this.#clients.get(owner);
     if (client === undefined) {
-      client = this.options.createClient(workerIndex);
-      this.#clients.set(workerIndex, client);
+      client = this.options.createClient(owner);
+      client.on("request", (event: RequestEvent) => {
+        const obtained = event.status !== undefined && event.status >= 200 && event.status < 300;
+        if (event.operation === "token" && obtained) this.#newestToken = owner;
+      });
+      this.#clients.set(owner, client);
     }
 
     return client;
@@ -123,8 +140,9 @@ export class PhaseRuntime<Input, Output> {
 
   /** Closes the worker's client (its sessions are abandoned) and creates a new one. */
   async replaceClient(workerIndex: number): Promise<P21Client> {
-    const old = this.#clients.get(workerIndex);
-    this.#clients.delete(workerIndex);
+    const owner = this.#soleClient ?? workerIndex;
+    const old = this.#clients.get(owner);
+    this.#clients.delete(owner);
     if (old !== undefined) {
       try {
         await old.close();
@@ -216,9 +234,22 @@ export class PhaseRuntime<Input, Output> {
   }
 
   /**
+   * Before the first sessions of a phase that would run several, when the engine does not know
+   * yet: whether a new token of this user invalidates the older ones. Checked once per engine,
+   * with two sign-ins and no session (see probeTokenContention).
+   */
+  async checkTokens(): Promise<void> {
+    if (!this.tokens.worthProbing || this.workerCount.target <= 1) return;
+
+    this.tokens.probed();
+    const second = this.clientFor(1);
+    const exclusive = await probeTokenContention(this.clientFor(0), second, this.stop.hard);
+    if (exclusive === true) this.#tokensInvalidateEachOther("probe");
+  }
+
+  /**
    * Notes how a session ended. Several recent sessions lost young to expired sessions or
-   * tokens, while more than one worker runs, mean that this user's tokens invalidate each other:
-   * fewer workers continue, with a warning.
+   * tokens, while more than one worker runs, mean that this user's tokens invalidate each other.
    */
   sessionEnded(lostYoung: boolean): void {
     this.#recentSessions.push(lostYoung);
@@ -228,15 +259,35 @@ export class PhaseRuntime<Input, Output> {
     if (lost < contentionThreshold || this.workerCount.target <= 1) return;
 
     this.#recentSessions.length = 0;
+    this.#tokensInvalidateEachOther("sessions lost");
+  }
+
+  /**
+   * One session and one client from now on, for this phase and (through the engine's
+   * TokenKnowledge) every later one: the client of the newest token, the one the server still
+   * honours. Said once per engine.
+   */
+  #tokensInvalidateEachOther(evidence: "probe" | "sessions lost"): void {
+    // Known limit: sessions lost with their tokens before this (only when the check before the
+    // first sessions could not tell) are not counted against the pool; while they fill it, the
+    // one session left waits for an instance like any other, until the server reaps them.
+    this.#soleClient ??= this.#newestToken ?? 0;
     const before = this.workerCount.target;
     this.workerCount.tokenContention();
+    if (!this.tokens.learnExclusive()) return;
+
+    const found =
+      evidence === "probe"
+        ? "a second sign-in of this user invalidated the first one's token"
+        : "sessions keep expiring soon after they open: the tokens of this user seem to " +
+          "invalidate each other (the sessions of the replaced tokens cannot be ended; the " +
+          "server reaps them after their idle timeout)";
     this.emit({
       type: "warning",
       code: "P21_TOKEN_CONTENTION",
       message:
-        `sessions keep expiring soon after they open: the tokens of this user seem to ` +
-        `invalidate each other; continuing with ${this.workerCount.target} session(s) ` +
-        `instead of ${before}`,
+        `${found}; continuing with ${this.workerCount.target} session(s) instead of ` +
+        `${before} for the rest of the run`,
     });
   }
 }

@@ -10,7 +10,7 @@ export type WorkerCountReason =
 export class WorkerCountController {
   readonly maximum: number;
   #target: number;
-  /** Highest target allowed; lowered for good when tokens invalidate each other. */
+  /** Highest target allowed; 1 for good when tokens invalidate each other. */
   #ceiling: number;
   #successesSinceChange = 0;
   /** Successful batches needed before the next increase; doubles after each failed probe. */
@@ -59,9 +59,12 @@ export class WorkerCountController {
     this.#set(next, reason);
   }
 
-  /** Tokens of this user invalidate each other: halve the workers and never grow back. */
+  /**
+   * Tokens of this user invalidate each other: only the newest token's session lives, so one
+   * worker, for good.
+   */
   tokenContention(): void {
-    this.#ceiling = Math.max(1, Math.floor(this.#target / 2));
+    this.#ceiling = 1;
     if (this.#ceiling < this.#target) this.#set(this.#ceiling, "token-contention");
   }
 

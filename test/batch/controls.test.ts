@@ -51,12 +51,12 @@ describe("WorkerCountController", () => {
     expect(batches).toBe(8);
   });
 
-  it("never grows back above the ceiling set by token contention", () => {
+  it("keeps to one worker for good once tokens invalidate each other", () => {
     const controller = new WorkerCountController(6);
     controller.tokenContention();
-    expect(controller.target).toBe(3);
+    expect(controller.target).toBe(1);
     for (let batch = 0; batch < 100; batch += 1) controller.batchSucceeded();
-    expect(controller.target).toBe(3);
+    expect(controller.target).toBe(1);
   });
 
   it("stays within [1, maximum] under any sequence of signals (property)", () => {

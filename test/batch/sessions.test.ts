@@ -111,4 +111,61 @@ describe("many sessions", () => {
       [...serverPageCounts(harness.simulator, "Many").values()].every((count) => count === 1),
     ).toBe(true);
   });
+
+  it("learns once that tokens invalidate each other, keeps to one session for the next phase and leaves no session behind", async () => {
+    // A short pool wait: sessions left behind would fill the pool and make creates fail fast.
+    harness = await startHarness({
+      tokenPolicy: "latest-only",
+      latency: "seed",
+      timeScale: 0.02,
+      poolWaitMs: 200,
+    });
+    const runId = createRunWithPages(
+      harness.journal,
+      harness.simulator.url,
+      testPages(30, "First"),
+    );
+    harness.journal.addItems(
+      runId,
+      "second",
+      testPages(30, "Second", { firstPair: 30 }).map((page) => ({
+        naturalKey: page.description,
+        input: page,
+      })),
+    );
+    const events: ProgressEvent[] = [];
+    const engine = new BatchEngine({
+      journal: harness.journal,
+      createClient: harness.createClient,
+      sessions: 3,
+      batchSize: 5,
+      backoff: { baseMs: 1, maxMs: 20 },
+      onProgress: (event) => events.push(event),
+    });
+
+    const first = await engine.runPhase(runId, phase, testPageOperation);
+    const second = await engine.runPhase(runId, "second", testPageOperation);
+
+    expect(first).toMatchObject({ succeeded: 30, failed: 0, unsettled: 0, sessionsOpened: 6 });
+    expect(second).toMatchObject({ succeeded: 30, failed: 0, unsettled: 0, sessionsOpened: 6 });
+    const warnings = events.filter(
+      (event) => event.type === "warning" && event.code === "P21_TOKEN_CONTENTION",
+    );
+    expect(warnings).toHaveLength(1);
+    const secondPhase = events.filter((event) => event.phase === "second");
+    expect(secondPhase.find((event) => event.type === "phase-started")).toMatchObject({
+      sessions: 1,
+    });
+    expect(secondPhase.some((event) => event.type === "workers-changed")).toBe(false);
+    // Every session was ended by its own token: none is left holding an API instance.
+    const stats = harness.simulator.stats();
+    expect(stats.requests["POST /api/ui/interactive/sessions"]).toBe(12);
+    expect(stats.requests["DELETE /api/ui/interactive/sessions"]).toBe(12);
+    expect(stats.sessionsOpen).toBe(0);
+    for (const prefix of ["First", "Second"]) {
+      const counts = serverPageCounts(harness.simulator, prefix);
+      expect(counts.size).toBe(30);
+      expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    }
+  });
 });
