@@ -27,7 +27,7 @@ const workersChangedReasons: Record<WorkersChangedEvent["reason"], string> = {
     "of a crashed run or of an expired token, until the server reaps them)",
   "slow-session-create": "sessions take too long to open; fewer are asked for",
   "token-contention":
-    "a new token of this user ends the older ones' sessions; the run keeps to fewer sessions",
+    "a new token of this user ends the older ones' sessions; the run keeps to one session",
   increase: "the pool has room again",
 };
 
