@@ -11,11 +11,16 @@ function shellWord(text: string, platform: NodeJS.Platform = process.platform): 
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+/** ` --journal PATH` when `journal` is not the default one, else nothing. */
+function journalFlag(journal: string | undefined, platform: NodeJS.Platform): string {
+  return journal === undefined || journal === defaultJournalPath
+    ? ""
+    : ` --journal ${shellWord(journal, platform)}`;
+}
+
 /** `p21kit runs`, naming its journal when it is not the default one. */
 export function runsCommandLine(journal: string | undefined): string {
-  return journal === undefined || journal === defaultJournalPath
-    ? "p21kit runs"
-    : `p21kit runs --journal ${shellWord(journal)}`;
+  return `p21kit runs${journalFlag(journal, process.platform)}`;
 }
 
 /** The `p21kit doctor` command line that checks a recorded run's server as its user. */
@@ -35,10 +40,5 @@ export function runCommandLine(
   journal: string | undefined,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  const journalFlag =
-    journal === undefined || journal === defaultJournalPath
-      ? ""
-      : ` --journal ${shellWord(journal, platform)}`;
-
-  return `p21kit ${command} ${runId}${journalFlag}`;
+  return `p21kit ${command} ${runId}${journalFlag(journal, platform)}`;
 }
